@@ -1,0 +1,48 @@
+# lienthong: `make run` builds and starts the demo; `make test` runs the whole suite.
+# Both install what they need first (Debian packages via apt, the Python interop peer in a venv).
+
+SWIFT        ?= swift
+DEB_PACKAGES := libxml2-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev pkg-config xmlsec1 python3-venv
+VENV         := .build/pyvenv
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps pydeps build release test run bench clean
+
+all: build
+
+# Install the Debian packages that are missing (apt-get update first, once).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# The Python XML-DSig peer (signxml) used by the interop tests, in a virtual environment.
+pydeps: deps
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c 'import signxml' 2>/dev/null || $(VENV)/bin/pip install -q 'signxml>=3,<5' lxml
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps pydeps
+	$(SWIFT) build --build-tests
+	LIENTHONG_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --skip-build --disable-xctest
+
+run: build
+	$(SWIFT) run lienthong build --json docs/examples/first-document.json \
+	  --attach docs/examples/first-document.txt -o .build/first-document.edxml
+	$(SWIFT) run lienthong inspect .build/first-document.edxml
+
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/lienthong bench
+
+clean:
+	rm -rf .build

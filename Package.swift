@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Data flows down this list and never back up:
+//   C libraries → safe wrappers (LibXML, LibCrypto, LibCurl) → EdXML → XMLDSig → Store → Relay → lienthong
+let package = Package(
+    name: "lienthong",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lienthong", targets: ["lienthong"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, with tiny shims for what Swift cannot call.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Safe Swift types that own the C handles. Nothing above this layer sees an OpaquePointer.
+        .target(name: "LibXML", dependencies: ["CLibXML2"]),
+        .target(name: "LibCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "LibCurl", dependencies: ["CCurl"]),
+
+        // The domain, bottom to top.
+        .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
+        .target(name: "XMLDSig", dependencies: ["EdXML", "LibXML", "LibCrypto"]),
+        .target(name: "Store", dependencies: [
+            "EdXML", "LibCrypto",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Relay", dependencies: [
+            "Store", "EdXML", "LibCurl", "LibCrypto",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lienthong", dependencies: [
+            "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Tests. TestSupport finds the shared samples, the built binary and free ports.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "TestSupport"]),
+        .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
+        .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["lienthong", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

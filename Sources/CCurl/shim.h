@@ -1,0 +1,26 @@
+#ifndef LIENTHONG_CCURL_SHIM_H
+#define LIENTHONG_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+/* curl_easy_setopt / getinfo are variadic: one typed wrapper per argument type.
+   The C type must match what libcurl reads (long, not int). */
+typedef size_t (*lt_curl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+
+static inline CURLcode lt_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lt_curl_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lt_curl_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lt_curl_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lt_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lt_curl_setopt_data_callback(CURL *h, CURLoption o, lt_curl_data_callback v) { return curl_easy_setopt(h, o, v); }
+
+static inline CURLcode lt_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode lt_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode lt_curl_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode lt_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+
+static inline CURLMcode lt_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+static inline long lt_CURL_GLOBAL_DEFAULT(void) { return CURL_GLOBAL_DEFAULT; }
+
+#endif

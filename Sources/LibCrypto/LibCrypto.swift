@@ -1,0 +1,1 @@
+// The LibCrypto module: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The LibCurl module: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Relay module: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The XMLDSig module: see docs/ARCHITECTURE.md.
