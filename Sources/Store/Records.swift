@@ -1,0 +1,164 @@
+import Foundation
+
+/// What a caller hands the store to send one document: the envelope bytes, a short summary for
+/// operators, and one or more destinations (each gets its own delivery).
+public struct OutboundSubmission: Sendable {
+    public var documentID: String
+    public var from: String
+    public var to: [String]
+    public var subject: String
+    public var kind: String
+    public var envelope: Data
+    /// The unit's `Idempotency-Key`: a second submission with the same key returns the first's
+    /// messages instead of queuing again.
+    public var idempotencyKey: String?
+
+    public init(documentID: String, from: String, to: [String], subject: String = "", kind: String = "edoc",
+                envelope: Data, idempotencyKey: String? = nil) {
+        self.documentID = documentID
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.kind = kind
+        self.envelope = envelope
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// The answer to an enqueue: the messages (one per destination), durable once this is returned.
+public struct EnqueueReceipt: Sendable, Equatable {
+    public var submissionID: String
+    public var messages: [Delivery]
+    /// True when the idempotency key had been seen: nothing new was queued.
+    public var replayed: Bool
+
+    public struct Delivery: Sendable, Equatable {
+        public var messageID: String
+        public var destination: String
+    }
+}
+
+/// One delivery of a document to one destination, as stored.
+public struct OutboundMessage: Sendable, Equatable, Codable {
+    public var id: String
+    public var submissionID: String
+    public var documentID: String
+    public var from: String
+    public var destination: String
+    public var subject: String
+    public var kind: String
+    public var blobSHA256: String
+    public var blobSize: Int
+    public var state: MessageState
+    public var attempts: Int
+    public var createdAt: Date
+    public var stateChangedAt: Date
+    /// For `queued`/`retry_wait`: when it may be tried; for `sending`: when the lease expires.
+    public var dueAt: Date?
+    public var leaseOwner: String?
+    public var lastReasonCode: String?
+    public var lastReason: String?
+}
+
+/// One try at delivering a message.
+public struct Attempt: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case inFlight = "in_flight", delivered, retry, dead, leaseExpired = "lease_expired"
+    }
+    public var number: Int
+    public var worker: String
+    public var startedAt: Date
+    public var duration: Duration?
+    public var httpStatus: Int?
+    public var transportError: String?
+    public var reasonCode: String?
+    public var reason: String?
+    public var outcome: Outcome
+}
+
+/// A recorded change of state; `from` is nil for the creation of the message.
+public struct StateChange: Sendable, Equatable, Codable {
+    public var at: Date
+    public var from: MessageState?
+    public var to: MessageState
+    public var reasonCode: String?
+    public var detail: String?
+    public var actor: String
+}
+
+/// One of the edXML statuses (01–16) that came back for a document.
+public struct StatusEvent: Sendable, Equatable, Codable {
+    public var documentID: String
+    public var code: String
+    public var organID: String
+    public var description: String
+    public var at: Date
+
+    public init(documentID: String, code: String, organID: String, description: String = "", at: Date) {
+        self.documentID = documentID
+        self.code = code
+        self.organID = organID
+        self.description = description
+        self.at = at
+    }
+
+    /// The decree's statuses run 01 to 16.
+    public static func isValidCode(_ code: String) -> Bool {
+        code.count == 2 && Int(code).map { (1...16).contains($0) } == true
+    }
+}
+
+/// Something an operator did: who, when, what, to which message, why, and what came of it.
+public struct OperatorAction: Sendable, Equatable, Codable {
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var messageID: String?
+    public var reason: String?
+    public var result: String
+}
+
+/// A document the bus delivered to this gateway.
+public struct InboundSubmission: Sendable {
+    /// The key of the duplicate check: the same key is stored once.
+    public var messageKey: String
+    public var documentID: String
+    public var from: String
+    public var to: String
+    public var subject: String
+    public var kind: String
+    public var envelope: Data
+
+    public init(messageKey: String, documentID: String, from: String, to: String, subject: String = "",
+                kind: String = "edoc", envelope: Data) {
+        self.messageKey = messageKey
+        self.documentID = documentID
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.kind = kind
+        self.envelope = envelope
+    }
+}
+
+public enum InboundReceipt: Sendable, Equatable {
+    case stored(id: String)
+    case duplicate(id: String)
+
+    public var id: String {
+        switch self { case .stored(let id), .duplicate(let id): id }
+    }
+}
+
+public struct InboundMessage: Sendable, Equatable, Codable {
+    public var id: String
+    public var messageKey: String
+    public var documentID: String
+    public var from: String
+    public var to: String
+    public var subject: String
+    public var kind: String
+    public var blobSHA256: String
+    public var receivedAt: Date
+    public var acknowledgedAt: Date?
+}

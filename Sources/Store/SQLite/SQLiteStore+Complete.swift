@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    @discardableResult
+    public func complete(_ lease: Lease, result: AttemptResult, duration: Duration) async throws -> MessageState {
+        let now = nowMillis()
+        let policy = self.policy
+        let jitter = options.jitter
+        return try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [lease.messageID]) else {
+                throw StoreError.notFound(lease.messageID)
+            }
+            guard try Transition.state(of: row) == .sending, row["lease_token"] == lease.token else {
+                throw StoreError.leaseLost(lease.messageID)
+            }
+            let destination: String = row["destination"]
+            let next = Self.nextStep(after: result, row: row, now: now, policy: policy.retry(for: destination), jitter: jitter)
+            try Self.recordAttempt(db, lease: lease, result: result, duration: duration, outcome: next.outcome)
+            switch result {
+            case .failed(let failure) where failure.countsAgainstDestination:
+                try BreakerGate.recordFailure(db, destination: destination, now: now, policy: policy.breaker)
+            default:
+                try BreakerGate.recordSuccess(db, destination: destination)
+            }
+            try Transition.move(db, id: lease.messageID, from: .sending, to: next.state, at: now,
+                                reasonCode: next.reasonCode, detail: next.detail, actor: lease.worker,
+                                setting: ["lease_token": nil, "lease_owner": nil, "due_at": next.dueAt,
+                                          "last_reason_code": next.lastReasonCode, "last_reason": next.lastReason])
+            return next.state
+        }
+    }
+
+    struct NextStep {
+        var state: MessageState
+        var outcome: Attempt.Outcome
+        var dueAt: Int64?
+        var reasonCode: String?
+        var detail: String?
+        var lastReasonCode: String?
+        var lastReason: String?
+    }
+
+    /// The retry policy applied to one attempt's result.
+    static func nextStep(after result: AttemptResult, row: Row, now: Int64, policy: RetryPolicy,
+                         jitter: any JitterSource) -> NextStep {
+        guard case .failed(let failure) = result else {
+            return NextStep(state: .delivered, outcome: .delivered, reasonCode: "queue.delivered")
+        }
+        let code = failure.reasonCode
+        switch failure.classification {
+        case .permanent:
+            return NextStep(state: .dead, outcome: .dead, reasonCode: code, detail: failure.detail,
+                            lastReasonCode: code, lastReason: failure.detail)
+        case .retryable(let notBefore):
+            let budgetAttempts: Int = row["budget_attempts"]
+            if let (giveUp, why) = exhausted(policy, budgetAttempts: budgetAttempts, ageOrigin: row["age_origin"], now: now) {
+                return NextStep(state: .dead, outcome: .dead, reasonCode: giveUp, detail: "\(why); last: \(code): \(failure.detail)",
+                                lastReasonCode: code, lastReason: "\(failure.detail) (\(why))")
+            }
+            let delay = policy.delay(afterFailures: budgetAttempts, jitter: jitter.nextFraction(), notBefore: notBefore)
+            return NextStep(state: .retryWait, outcome: .retry, dueAt: now + delay.millis, reasonCode: code,
+                            detail: "\(failure.detail); next try in \(delay)", lastReasonCode: code, lastReason: failure.detail)
+        }
+    }
+
+    private static func recordAttempt(_ db: Database, lease: Lease, result: AttemptResult, duration: Duration,
+                                      outcome: Attempt.Outcome) throws {
+        var httpStatus: Int?
+        var failure: DeliveryFailure?
+        switch result {
+        case .delivered(let status): httpStatus = status
+        case .failed(let reason): failure = reason; httpStatus = reason.httpStatus
+        }
+        try db.execute(sql: """
+            UPDATE attempts SET duration_ms = ?, http_status = ?, transport_error = ?, reason_code = ?, reason = ?, outcome = ?
+            WHERE message_id = ? AND number = ?
+            """, arguments: [duration.millis, httpStatus, failure?.transportError, failure?.reasonCode, failure?.detail,
+                             outcome.rawValue, lease.messageID, lease.attemptNumber])
+    }
+}

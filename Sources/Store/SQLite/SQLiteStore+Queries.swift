@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func list(_ filter: MessageFilter) async throws -> [OutboundMessage] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let state = filter.state { conditions.append("state = ?"); arguments.append(state.rawValue) }
+        if let destination = filter.destination { conditions.append("destination = ?"); arguments.append(destination) }
+        if let before = filter.createdBefore { conditions.append("created_at < ?"); arguments.append(before.storeMillis) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        // With a state the (state, created_at) index gives the order; without one, ids sort by time.
+        let order = filter.state == nil ? "id" : "created_at, id"
+        arguments.append(max(0, filter.limit))
+        let sql = "SELECT * FROM messages \(whereClause) ORDER BY \(order) LIMIT ?"
+        let bound = StatementArguments(arguments)
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: bound).map(OutboundMessage.init(row:))
+        }
+    }
+
+    public func detail(ofMessage id: String) async throws -> MessageDetail {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(id)
+            }
+            let message = try OutboundMessage(row: row)
+            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE message_id = ? ORDER BY number",
+                                            arguments: [id]).map(Attempt.init(row:))
+            let changes = try Row.fetchAll(db, sql: "SELECT * FROM state_changes WHERE message_id = ? ORDER BY id",
+                                           arguments: [id]).map(StateChange.init(row:))
+            let actions = try Row.fetchAll(db, sql: "SELECT * FROM operator_actions WHERE message_id = ? ORDER BY id",
+                                           arguments: [id]).map(OperatorAction.init(row:))
+            let timeline = try Self.timeline(db, documentID: message.documentID)
+            return MessageDetail(message: message, attempts: attempts, changes: changes, timeline: timeline,
+                                 operatorActions: actions)
+        }
+    }
+
+    public func stats() async throws -> QueueStats {
+        try await pool.read { db in
+            var byState: [MessageState: Int] = [:]
+            var byDestination: [String: [MessageState: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT destination, state, count FROM queue_counts WHERE count > 0") {
+                let state = try Transition.state(of: row)
+                let count: Int = row["count"]
+                byState[state, default: 0] += count
+                byDestination[row["destination"], default: [:]][state] = count
+            }
+            // One index seek per state, rather than MIN over an IN list that SQLite would scan.
+            var oldest: Int64?
+            for state in MessageState.undelivered {
+                if let created = try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM messages WHERE state = ?",
+                                                    arguments: [state.rawValue]) {
+                    oldest = min(oldest ?? created, created)
+                }
+            }
+            return QueueStats(byState: byState, byDestination: byDestination,
+                              oldestUndeliveredAt: oldest.map(Date.init(storeMillis:)),
+                              breakers: try Self.breakers(db))
+        }
+    }
+
+    public func breakers() async throws -> [DestinationBreaker] {
+        try await pool.read { db in try Self.breakers(db) }
+    }
+
+    private static func breakers(_ db: Database) throws -> [DestinationBreaker] {
+        try Row.fetchAll(db, sql: "SELECT * FROM destinations ORDER BY destination").map { row in
+            DestinationBreaker(destination: row["destination"],
+                               state: BreakerState(rawValue: row["breaker"]) ?? .closed,
+                               consecutiveFailures: row["consecutive_failures"],
+                               openedAt: (row["opened_at"] as Int64?).map(Date.init(storeMillis:)),
+                               retryAt: (row["retry_at"] as Int64?).map(Date.init(storeMillis:)))
+        }
+    }
+
+    public func recordStatus(_ event: StatusEvent) async throws {
+        guard StatusEvent.isValidCode(event.code) else {
+            throw StoreError("status.code_invalid", "the status code \(event.code) is not one of 01 to 16")
+        }
+        guard !event.documentID.isEmpty else {
+            throw StoreError("status.document_missing", "the status names no document")
+        }
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [event.documentID, event.code, event.organID, event.description, event.at.storeMillis])
+        }
+    }
+
+    public func timeline(ofDocument documentID: String) async throws -> [StatusEvent] {
+        try await pool.read { db in try Self.timeline(db, documentID: documentID) }
+    }
+
+    private static func timeline(_ db: Database, documentID: String) throws -> [StatusEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM statuses WHERE document_id = ? ORDER BY at, id", arguments: [documentID]).map {
+            StatusEvent(documentID: $0["document_id"], code: $0["code"], organID: $0["organ_id"],
+                        description: $0["description"], at: Date(storeMillis: $0["at"]))
+        }
+    }
+}
+
+extension Attempt {
+    init(row: Row) {
+        number = row["number"]
+        worker = row["worker"]
+        startedAt = Date(storeMillis: row["started_at"])
+        duration = (row["duration_ms"] as Int64?).map { .milliseconds($0) }
+        httpStatus = row["http_status"]
+        transportError = row["transport_error"]
+        reasonCode = row["reason_code"]
+        reason = row["reason"]
+        outcome = Outcome(rawValue: row["outcome"]) ?? .inFlight
+    }
+}
+
+extension StateChange {
+    init(row: Row) {
+        at = Date(storeMillis: row["at"])
+        from = (row["from_state"] as String?).flatMap(MessageState.init(rawValue:))
+        to = MessageState(rawValue: row["to_state"]) ?? .queued
+        reasonCode = row["reason_code"]
+        detail = row["detail"]
+        actor = row["actor"]
+    }
+}
+
+extension OperatorAction {
+    init(row: Row) {
+        at = Date(storeMillis: row["at"])
+        actor = row["actor"]
+        action = row["action"]
+        messageID = row["message_id"]
+        reason = row["reason"]
+        result = row["result"]
+    }
+}

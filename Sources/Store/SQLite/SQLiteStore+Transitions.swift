@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// The one place a message's state is written: the move is checked against the state machine,
+/// made only if the row is still in the state it was read in, and recorded in `state_changes`.
+enum Transition {
+    static func move(_ db: Database, id: String, from: MessageState, to: MessageState, at now: Int64,
+                     reasonCode: String?, detail: String? = nil, actor: String,
+                     setting columns: KeyValuePairs<String, (any DatabaseValueConvertible)?> = [:]) throws {
+        try from.checkTransition(to: to, messageID: id)
+        var assignments = ["state = ?", "state_changed_at = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [to.rawValue, now]
+        for (column, value) in columns {
+            assignments.append("\(column) = ?")
+            arguments.append(value)
+        }
+        arguments.append(contentsOf: [id, from.rawValue])
+        try db.execute(sql: "UPDATE messages SET \(assignments.joined(separator: ", ")) WHERE id = ? AND state = ?",
+                       arguments: StatementArguments(arguments))
+        guard db.changesCount == 1 else {
+            throw StoreError("queue.concurrent_change", "message \(id) changed while it was being moved from \(from.rawValue)")
+        }
+        try db.execute(sql: """
+            INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, detail, actor)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, now, from.rawValue, to.rawValue, reasonCode, detail, actor])
+    }
+
+    static func state(of row: Row) throws -> MessageState {
+        let raw: String = row["state"]
+        guard let state = MessageState(rawValue: raw) else {
+            throw StoreError("store.corrupt", "message \(row["id"] as String? ?? "?") has an unknown state \(raw)")
+        }
+        return state
+    }
+}
+
+extension OutboundMessage {
+    init(row: Row) throws {
+        id = row["id"]
+        submissionID = row["submission_id"]
+        documentID = row["document_id"]
+        from = row["sender"]
+        destination = row["destination"]
+        subject = row["subject"]
+        kind = row["kind"]
+        blobSHA256 = row["blob_sha256"]
+        blobSize = row["blob_size"]
+        state = try Transition.state(of: row)
+        attempts = row["attempts"]
+        createdAt = Date(storeMillis: row["created_at"])
+        stateChangedAt = Date(storeMillis: row["state_changed_at"])
+        dueAt = (row["due_at"] as Int64?).map(Date.init(storeMillis:))
+        leaseOwner = row["lease_owner"]
+        lastReasonCode = row["last_reason_code"]
+        lastReason = row["last_reason"]
+    }
+}

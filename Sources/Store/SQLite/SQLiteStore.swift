@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// How hard a commit is pushed to the disk before it is acknowledged.
+public enum Durability: String, Sendable, Codable {
+    /// Survives a power loss: the WAL is synced at each (group) commit and blobs are fsynced.
+    case full
+    /// Survives the process being killed, not necessarily a power loss (no fsync at commit).
+    case normal
+}
+
+public struct StoreOptions: Sendable {
+    public var durability: Durability
+    public var policy: QueuePolicy
+    public var clock: any StoreClock
+    public var jitter: any JitterSource
+    /// Blob files younger than this are never collected: they may belong to an enqueue whose row
+    /// has not committed yet.
+    public var blobGrace: Duration
+
+    public init(durability: Durability = .full, policy: QueuePolicy = QueuePolicy(),
+                clock: any StoreClock = SystemClock(), jitter: any JitterSource = SystemJitter(),
+                blobGrace: Duration = .seconds(900)) {
+        self.durability = durability
+        self.policy = policy
+        self.clock = clock
+        self.jitter = jitter
+        self.blobGrace = blobGrace
+    }
+}
+
+/// The embedded store: one SQLite database in WAL mode (`queue.sqlite`) and a blob directory
+/// (`blobs/`) under one directory. Several processes may open it at once (the daemon and the
+/// operator's CLI); SQLite's locks and the leases keep them from stepping on each other.
+public final class SQLiteStore: MessageStore {
+    public let directory: URL
+    let pool: DatabasePool
+    let blobs: BlobStore
+    let options: StoreOptions
+    let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
+
+    var clock: any StoreClock { options.clock }
+    var policy: QueuePolicy { options.policy }
+
+    /// Opens (creating if needed) the store in `directory` and brings its schema up to date.
+    public init(directory: URL, options: StoreOptions = StoreOptions()) throws {
+        self.directory = directory
+        self.options = options
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError("store.unavailable", "cannot create the store directory \(directory.path): \(error.localizedDescription)")
+        }
+        blobs = try BlobStore(root: directory.appendingPathComponent("blobs"), syncs: options.durability == .full)
+        pool = try Self.openPool(at: directory.appendingPathComponent("queue.sqlite"), durability: options.durability)
+        do {
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError("store.migration_failed", "the store's schema could not be brought up to date: \(error)")
+        }
+        let pool = self.pool
+        let clock = options.clock
+        enqueuer = GroupCommit { batch in await SQLiteStore.commit(batch, pool: pool, clock: clock) }
+    }
+
+    static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        do {
+            return try DatabasePool(path: path.path, configuration: configuration)
+        } catch {
+            throw StoreError("store.unavailable", "cannot open the store database \(path.path): \(error)")
+        }
+    }
+
+    /// Whether a store exists in `directory` (for commands that must not create one).
+    public static func exists(at directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent("queue.sqlite").path)
+    }
+
+    /// The schema versions applied, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await pool.read { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }.sorted()
+    }
+
+    func nowMillis() -> Int64 { clock.now().storeMillis }
+}
