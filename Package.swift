@@ -48,7 +48,9 @@ let package = Package(
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "TestSupport"]),
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "TestSupport"]),
     ],

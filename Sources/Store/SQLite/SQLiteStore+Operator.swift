@@ -117,7 +117,8 @@ extension SQLiteStore {
 
     public func collectBlobs(grace: Duration) async throws -> Int {
         let blobs = self.blobs
-        let cutoff = clock.now().addingTimeInterval(-grace.timeInterval)
+        // File times come from the system clock, so the grace period is measured on it too.
+        let cutoff = Date().addingTimeInterval(-grace.timeInterval)
         let inventory = try await offloaded { blobs.inventory() }
         let referenced = try await pool.read { db in
             Set(try String.fetchAll(db, sql: "SELECT DISTINCT blob_sha256 FROM messages UNION SELECT DISTINCT blob_sha256 FROM inbound"))

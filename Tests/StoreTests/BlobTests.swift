@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import Store
+
+@Suite struct BlobTests {
+    @Test func envelopesAreFilesNamedByTheirSHA256() async throws {
+        let fixture = try StoreFixture(durability: .full)
+        let body = "<edXMLEnvelope>abc</edXMLEnvelope>"
+        let id = try await fixture.store.enqueue(fixture.submission(body: body)).messages[0].messageID
+        let message = try await fixture.store.detail(ofMessage: id).message
+        // sha256 of the body, computed independently with sha256sum.
+        #expect(message.blobSHA256 == "0b000449217ba3bd715f7c32a1ea59e1fbb0c8d45eb6ea27ef614df23d106203")
+        let file = fixture.directory.url.appendingPathComponent("blobs/\(message.blobSHA256.prefix(2))/\(message.blobSHA256)")
+        #expect(try Data(contentsOf: file) == Data(body.utf8))
+        #expect(try await fixture.store.envelope(ofMessage: id) == Data(body.utf8))
+        #expect(message.blobSize == body.utf8.count)
+        #expect(fixture.store.blobs.inventory().temporaries.isEmpty)
+    }
+
+    @Test func digestMatchesAKnownVector() {
+        #expect(SHA256Digest.hex(of: Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hex(of: Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func oneDocumentToManyDestinationsIsOneBlob() async throws {
+        let fixture = try StoreFixture()
+        _ = try await fixture.store.enqueue(fixture.submission(to: ["A", "B", "C"]))
+        _ = try await fixture.store.enqueue(fixture.submission("doc-1", to: ["D"]))
+        #expect(fixture.store.blobs.inventory().blobs.count == 1)
+    }
+
+    @Test func unreferencedBlobsAreCollectedAndReferencedOnesKept() async throws {
+        let fixture = try StoreFixture()
+        let kept = try await fixture.enqueueOne("kept")
+        let purged = try await fixture.enqueueOne("purged")
+        let claims = try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(10))
+        for claim in claims where claim.message.id == purged {
+            try await fixture.store.complete(claim.lease, result: .delivered(httpStatus: 200), duration: .zero)
+        }
+        // A stray blob nothing names (an enqueue that died before its row committed) and a stray temporary file.
+        let stray = try fixture.store.blobs.write(Data("orphan".utf8))
+        try Data("partial".utf8).write(to: fixture.store.blobs.temporaryDirectory.appendingPathComponent("x.tmp"))
+        #expect(fixture.store.blobs.inventory().blobs.count == 3)
+
+        fixture.clock.advance(.seconds(1))
+        let outcome = try await fixture.store.purge(deliveredBefore: fixture.clock.now(), actor: "op")
+        #expect(outcome.messagesRemoved == 1)
+        #expect(outcome.blobsRemoved == 2)
+        let left = fixture.store.blobs.inventory()
+        #expect(left.blobs.map(\.sha) == [try await fixture.store.detail(ofMessage: kept).message.blobSHA256])
+        #expect(left.temporaries.isEmpty)
+        #expect(!left.blobs.map(\.sha).contains(stray))
+        #expect(try await fixture.store.envelope(ofMessage: kept).count > 0)
+    }
+
+    @Test func youngBlobsAreSparedByTheGracePeriod() async throws {
+        let fixture = try StoreFixture(blobGrace: .seconds(3600))
+        _ = try fixture.store.blobs.write(Data("in flight".utf8))
+        #expect(try await fixture.store.collectBlobs(grace: .seconds(3600)) == 0)
+        #expect(fixture.store.blobs.inventory().blobs.count == 1)
+    }
+}

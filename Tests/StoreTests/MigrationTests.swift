@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import Store
+
+@Suite struct MigrationTests {
+    @Test func anEmptyDirectoryGetsTheLatestSchema() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        let store = try SQLiteStore(directory: directory.url.appendingPathComponent("new"))
+        #expect(try await store.appliedMigrations() == ["v1-messages", "v2-breakers-and-counts"])
+        _ = try await store.enqueue(OutboundSubmission(documentID: "d", from: "F", to: ["T"], envelope: Data("x".utf8)))
+        #expect(try await store.stats().byState[.queued] == 1)
+    }
+
+    /// A store written by the first schema (messages but no breaker table or counters) opens,
+    /// is migrated in place, and its messages are counted and deliverable.
+    @Test func aStoreFromThePreviousSchemaIsMigratedWithItsMessages() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        do {
+            let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
+            try SQLiteSchema.migrator.migrate(pool, upTo: "v1-messages")
+            let now = Date().storeMillis
+            try await pool.write { db in
+                for (id, state) in [("OLD1", "queued"), ("OLD2", "dead"), ("OLD3", "queued")] {
+                    try db.execute(sql: """
+                        INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind, blob_sha256,
+                            blob_size, state, created_at, age_origin, state_changed_at, due_at)
+                        VALUES (?, 'S', 'D', 'F', 'T', '', 'edoc', 'abc', 1, ?, ?, ?, ?, ?)
+                        """, arguments: [id, state, now, now, now, now])
+                }
+            }
+            #expect(try await pool.read { try $0.tableExists("queue_counts") } == false)
+        }
+        let store = try SQLiteStore(directory: directory.url)
+        #expect(try await store.appliedMigrations().last == SQLiteSchema.latestVersion)
+        let stats = try await store.stats()
+        #expect(stats.byState[.queued] == 2)
+        #expect(stats.byState[.dead] == 1)
+        #expect(stats.byDestination["T"]?[.dead] == 1)
+        let claims = try await store.claim(worker: "w", limit: 10, leaseDuration: .seconds(10))
+        #expect(Set(claims.map(\.message.id)) == ["OLD1", "OLD3"])
+        #expect(try await store.stats().byState[.sending] == 2)
+    }
+
+    @Test func openingTwiceRunsNothingAgain() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        _ = try SQLiteStore(directory: directory.url)
+        let again = try SQLiteStore(directory: directory.url)
+        #expect(try await again.appliedMigrations().count == 2)
+    }
+}
