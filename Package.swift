@@ -49,8 +49,10 @@ let package = Package(
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "TestSupport", "StoreCrashWorker", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The child process the store's SIGKILL test starts and kills.
+        .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "TestSupport"]),
     ],

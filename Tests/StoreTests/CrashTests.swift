@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import Store
+
+/// Durability under `kill -9`: a child enqueues and delivers while it is killed at random moments
+/// and restarted; at the end every acknowledged message reached the receiver's inbox exactly once
+/// and no message is left in `sending`.
+@Suite struct CrashTests {
+    static var worker: URL { Paths.binary.deletingLastPathComponent().appendingPathComponent("StoreCrashWorker") }
+    static let kills = 12
+    static let messagesPerRun = 100
+
+    @Test(.timeLimit(.minutes(1)))
+    func everyAcknowledgedMessageIsDeliveredExactlyOnceAcrossSIGKILLs() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.worker.path), "build StoreCrashWorker first")
+        let directory = try TemporaryDirectory(prefix: "lienthong-crash")
+        defer { directory.remove() }
+        let inbox = try SQLiteStore(directory: directory.file("inbox"), options: StoreOptions(durability: .normal))
+        let receiver = try CrashReceiver(inbox: inbox)
+        receiver.start()
+        defer { receiver.stop() }
+        let storePath = directory.file("outbox").path
+
+        var acknowledged = Set<String>()
+        var generator = SystemRandomNumberGenerator()
+        for run in 0..<Self.kills {
+            let process = try Self.launch([storePath, String(receiver.port), "r\(run)", String(Self.messagesPerRun)])
+            try await Task.sleep(for: .milliseconds(Int.random(in: 30...400, using: &generator)))
+            kill(process.process.processIdentifier, SIGKILL)
+            process.process.waitUntilExit()
+            #expect(process.process.terminationReason == .uncaughtSignal, "run \(run) ended before it was killed")
+            acknowledged.formUnion(process.acknowledgedKeys())
+        }
+        let drain = try Self.launch([storePath, String(receiver.port), "--drain"])
+        let deadline = ContinuousClock.now + .seconds(40)
+        while drain.process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if drain.process.isRunning { kill(drain.process.processIdentifier, SIGKILL) }
+        drain.process.waitUntilExit()
+        #expect(drain.process.terminationStatus == 0, "the drain run did not finish")
+
+        #expect(acknowledged.count > Self.kills, "too few enqueues were acknowledged to prove anything")
+        let inboxKeys = try await inbox.pool.read { db in try String.fetchAll(db, sql: "SELECT message_key FROM inbound") }
+        #expect(inboxKeys.count == Set(inboxKeys).count, "the inbox holds a key twice")
+        let missing = acknowledged.subtracting(inboxKeys)
+        #expect(missing.isEmpty, "acknowledged but never delivered: \(missing.sorted().prefix(10))")
+        #expect(receiver.totalArrivals >= inboxKeys.count)
+        print("crash test: \(acknowledged.count) acknowledged, \(inboxKeys.count) in the inbox, \(receiver.totalArrivals - inboxKeys.count) duplicate arrivals")
+
+        let outbox = try SQLiteStore(directory: directory.file("outbox"), options: StoreOptions(durability: .normal))
+        let stats = try await outbox.stats()
+        #expect(stats.byState[.sending] == nil || stats.byState[.sending] == 0, "messages stuck in sending: \(stats.byState)")
+        #expect(Set(stats.byState.filter { $0.value > 0 }.keys) == [.delivered])
+        // What the outbox marked delivered is exactly what reached the inbox.
+        let delivered = try await outbox.pool.read { db in try String.fetchAll(db, sql: "SELECT document_id FROM messages WHERE state = 'delivered'") }
+        #expect(Set(delivered) == Set(inboxKeys))
+    }
+
+    struct Child {
+        let process: Process
+        let output: Pipe
+
+        /// Keys on complete `ack` lines: a line cut by the kill was never acknowledged.
+        func acknowledgedKeys() -> [String] {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                .filter { $0.hasPrefix("ack ") }.map { String($0.dropFirst(4)) }
+        }
+    }
+
+    static func launch(_ arguments: [String]) throws -> Child {
+        let process = Process()
+        process.executableURL = worker
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return Child(process: process, output: output)
+    }
+}
