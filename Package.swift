@@ -54,7 +54,7 @@ let package = Package(
         // The child process the store's SIGKILL test starts and kills.
         .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["lienthong", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,7 +23,7 @@ public enum MessageSelection: Sendable, Equatable {
 }
 
 /// Everything known about one message, for `queue show`.
-public struct MessageDetail: Sendable, Codable {
+public struct MessageDetail: Sendable, Encodable {
     public var message: OutboundMessage
     public var attempts: [Attempt]
     public var changes: [StateChange]
@@ -58,7 +58,7 @@ public struct DestinationBreaker: Sendable, Equatable, Codable {
     public var retryAt: Date?
 }
 
-public struct QueueStats: Sendable, Codable {
+public struct QueueStats: Sendable {
     public var byState: [MessageState: Int]
     public var byDestination: [String: [MessageState: Int]]
     public var oldestUndeliveredAt: Date?

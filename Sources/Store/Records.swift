@@ -61,7 +61,7 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
 }
 
 /// One try at delivering a message.
-public struct Attempt: Sendable, Equatable, Codable {
+public struct Attempt: Sendable, Equatable, Encodable {
     public enum Outcome: String, Sendable, Codable {
         case inFlight = "in_flight", delivered, retry, dead, leaseExpired = "lease_expired"
     }
@@ -74,6 +74,23 @@ public struct Attempt: Sendable, Equatable, Codable {
     public var reasonCode: String?
     public var reason: String?
     public var outcome: Outcome
+
+    enum CodingKeys: String, CodingKey {
+        case number, worker, startedAt, durationMilliseconds, httpStatus, transportError, reasonCode, reason, outcome
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(worker, forKey: .worker)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encodeIfPresent(duration?.millis, forKey: .durationMilliseconds)
+        try container.encodeIfPresent(httpStatus, forKey: .httpStatus)
+        try container.encodeIfPresent(transportError, forKey: .transportError)
+        try container.encodeIfPresent(reasonCode, forKey: .reasonCode)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encode(outcome, forKey: .outcome)
+    }
 }
 
 /// A recorded change of state; `from` is nil for the creation of the message.

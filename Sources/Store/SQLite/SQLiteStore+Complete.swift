@@ -7,7 +7,7 @@ extension SQLiteStore {
         let now = nowMillis()
         let policy = self.policy
         let jitter = options.jitter
-        return try await pool.write { db in
+        return try await completer.submit(CompletionJob { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [lease.messageID]) else {
                 throw StoreError.notFound(lease.messageID)
             }
@@ -28,7 +28,34 @@ extension SQLiteStore {
                                 setting: ["lease_token": nil, "lease_owner": nil, "due_at": next.dueAt,
                                           "last_reason_code": next.lastReasonCode, "last_reason": next.lastReason])
             return next.state
+        })
+    }
+
+    /// Runs each job in its own savepoint of one transaction: one job's error (a lost lease)
+    /// does not undo the others.
+    static func commitEach(_ batch: [CompletionJob], pool: DatabasePool) async -> [Result<MessageState, any Error>] {
+        do {
+            return try await pool.write { db in
+                batch.map { job in
+                    Result {
+                        var state: MessageState?
+                        try db.inSavepoint {
+                            state = try job.run(db)
+                            return .commit
+                        }
+                        return state!
+                    }
+                }
+            }
+        } catch {
+            let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
+            return batch.map { _ in .failure(failure) }
         }
+    }
+
+    struct CompletionJob: Sendable {
+        let run: @Sendable (Database) throws -> MessageState
+        init(_ run: @escaping @Sendable (Database) throws -> MessageState) { self.run = run }
     }
 
     struct NextStep {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import GRDB
 
@@ -20,12 +19,9 @@ struct OutboundSubmissionSummary: Sendable {
     var idempotencyKey: String?
 }
 
-/// Blob writes block on fsync; they run on Dispatch's pool, which adds threads while others
-/// block, so concurrent enqueues sync their files in parallel instead of two at a time.
+/// File work that blocks (fsync) runs off Swift's cooperative threads, on `BlockingIOPool`.
 func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
+    try await BlockingIOPool.shared.run(work)
 }
 
 extension SQLiteStore {

@@ -12,7 +12,7 @@ struct OperatorMove: Sendable {
     static let hold = OperatorMove(action: "hold", from: [.queued, .retryWait], to: .held,
                                    notApplicable: "only queued or retry_wait messages can be held")
     static let release = OperatorMove(action: "release", from: [.held], to: .queued,
-                                      notApplicable: "was not held")
+                                      notApplicable: "only held messages can be released")
     static let retry = OperatorMove(action: "retry", from: [.dead, .retryWait], to: .queued,
                                     notApplicable: "only dead or retry_wait messages can be retried")
     static let cancel = OperatorMove(action: "cancel", from: [.queued, .retryWait, .held, .dead], to: .cancelled,
@@ -57,7 +57,7 @@ extension SQLiteStore {
                         result = move.to.rawValue
                     } else {
                         outcome.skipped.append(.init(messageID: id, reasonCode: "queue.wrong_state",
-                                                     reason: "\(move.notApplicable) (it is \(state.rawValue))"))
+                                                     reason: "it is \(state.rawValue); \(move.notApplicable)"))
                         result = "skipped: it is \(state.rawValue)"
                     }
                 } else {

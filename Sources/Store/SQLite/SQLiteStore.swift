@@ -38,6 +38,8 @@ public final class SQLiteStore: MessageStore {
     let blobs: BlobStore
     let options: StoreOptions
     let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
+    /// Attempt reports from concurrent deliveries share a transaction and a sync the same way.
+    let completer: GroupCommit<CompletionJob, MessageState>
 
     var clock: any StoreClock { options.clock }
     var policy: QueuePolicy { options.policy }
@@ -61,6 +63,7 @@ public final class SQLiteStore: MessageStore {
         let pool = self.pool
         let clock = options.clock
         enqueuer = GroupCommit { batch in await SQLiteStore.commit(batch, pool: pool, clock: clock) }
+        completer = GroupCommit { batch in await SQLiteStore.commitEach(batch, pool: pool) }
     }
 
     static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {
