@@ -5,6 +5,11 @@ import Foundation
 enum MessageID {
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
+    /// The first ten characters of every id made at `date`: ids made earlier sort before it.
+    static func timePrefix(of date: Date) -> String {
+        String(make(at: date).prefix(10))
+    }
+
     static func make(at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, date.storeMillis))

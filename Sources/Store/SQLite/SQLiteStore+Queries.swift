@@ -7,10 +7,20 @@ extension SQLiteStore {
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let state = filter.state { conditions.append("state = ?"); arguments.append(state.rawValue) }
         if let destination = filter.destination { conditions.append("destination = ?"); arguments.append(destination) }
-        if let before = filter.createdBefore { conditions.append("created_at < ?"); arguments.append(before.storeMillis) }
+        if let before = filter.createdBefore {
+            if filter.state == nil && filter.destination == nil {
+                // Ids begin with their creation time, so the primary key answers "older than"
+                // without a scan (and without one more index for every enqueue to maintain).
+                conditions.append("id < ?")
+                arguments.append(MessageID.timePrefix(of: before))
+            } else {
+                conditions.append("created_at < ?")
+                arguments.append(before.storeMillis)
+            }
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         // With a state the (state, created_at) index gives the order; without one, ids sort by time.
-        let order = filter.state == nil ? "id" : "created_at, id"
+        let order = filter.state == nil ? "id" : "created_at"
         arguments.append(max(0, filter.limit))
         let sql = "SELECT * FROM messages \(whereClause) ORDER BY \(order) LIMIT ?"
         let bound = StatementArguments(arguments)

@@ -1,0 +1,1 @@
+// local placeholder (not committed): main has not committed LibXML yet
