@@ -18,6 +18,9 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
         self.commit = commit
     }
 
+    /// Items waiting for the next commit (for tests and metrics).
+    var waiting: Int { pending.withLock { $0.waiters.count } }
+
     func submit(_ item: Item) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             let leads = pending.withLock { state -> Bool in

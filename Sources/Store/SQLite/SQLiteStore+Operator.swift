@@ -101,7 +101,8 @@ extension SQLiteStore {
         let removed = try await pool.write { db in
             let selection = "SELECT id FROM messages WHERE state = 'delivered' AND state_changed_at < ?"
             let arguments: StatementArguments = [cutoff.storeMillis]
-            for table in ["attempts", "state_changes", "operator_actions"] {
+            // The operator-action log is an audit trail: it outlives the messages it names.
+            for table in ["attempts", "state_changes"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE message_id IN (\(selection))", arguments: arguments)
             }
             try db.execute(sql: "DELETE FROM messages WHERE state = 'delivered' AND state_changed_at < ?", arguments: arguments)

@@ -69,11 +69,14 @@ public final class SQLiteStore: MessageStore {
     static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-        }
         do {
-            return try DatabasePool(path: path.path, configuration: configuration)
+            let pool = try DatabasePool(path: path.path, configuration: configuration)
+            // Set after opening: GRDB puts the writer in synchronous=NORMAL when it enables WAL.
+            // FULL syncs the log at every commit, so an acknowledged commit survives a power loss.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            }
+            return pool
         } catch {
             throw StoreError("store.unavailable", "cannot open the store database \(path.path): \(error)")
         }
