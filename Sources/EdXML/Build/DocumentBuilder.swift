@@ -50,12 +50,12 @@ public struct DocumentBuilder: Sendable {
             subject: spec.subject,
             content: spec.content,
             signer: spec.signer.map { SignerInfo(competence: $0.competence, position: $0.position, fullName: $0.fullName) },
-            dueDate: spec.dueDate.map(DateText.init),
+            dueDate: spec.dueDate.map { DateText($0) },
             toPlaces: spec.places,
             otherInfo: otherInfo(spec),
             responseFor: (spec.responseFor ?? []).map {
-                ResponseFor(organId: $0.organId.map(OrganId.init), code: $0.code,
-                            promulgationDate: $0.promulgationDate.map(DateText.init), documentId: $0.documentId)
+                ResponseFor(organId: $0.organId.map { OrganId($0) }, code: $0.code,
+                            promulgationDate: $0.promulgationDate.map { DateText($0) }, documentId: $0.documentId)
             },
             steeringType: spec.steeringType.map(String.init))
 
@@ -119,7 +119,7 @@ public struct DocumentBuilder: Sendable {
         }
         return Business(documentId: b.documentId, docType: kind.code, reason: b.reason, paper: (b.paper ?? false) ? "1" : "0",
                         documentInfo: info,
-                        replacements: b.replacements?.map { ReplacementInfo(documentId: $0.documentId, organIds: $0.organIds.map(OrganId.init)) },
+                        replacements: b.replacements?.map { ReplacementInfo(documentId: $0.documentId, organIds: $0.organIds.map { OrganId($0) }) },
                         staff: b.staff.map { StaffInfo(department: $0.department, staff: $0.staff, mobile: $0.mobile, email: $0.email) })
     }
 

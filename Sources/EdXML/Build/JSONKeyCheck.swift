@@ -3,7 +3,7 @@ import Foundation
 /// JSONDecoder ignores keys it does not know, so a misspelt `subjct` would silently vanish.
 /// This walks the parsed JSON against the keys `OutboundDocument` knows and names the first stranger.
 enum JSONKeyCheck {
-    indirect enum Shape {
+    indirect enum Shape: Sendable {
         case object([String: Shape])
         case array(Shape)
         case scalar

@@ -1,0 +1,18 @@
+import LibXML
+
+/// Keeps the header's `Signature` whole and reads out the algorithms it names.
+enum SignatureReading {
+    static func read(_ element: XMLElement) -> EmbeddedSignature {
+        func algorithm(_ name: String) -> String? { element.descendants(named: name).first?.attribute("Algorithm") }
+        let opaque = OpaqueElement(container: "edXMLHeader", localName: element.localName, namespaceURI: element.namespaceURI,
+                                   xml: String(decoding: element.serializedStandalone(), as: UTF8.self))
+        return EmbeddedSignature(
+            element: opaque,
+            inXMLDSigNamespace: element.namespaceURI == EdXMLNamespace.xmlDSig,
+            canonicalizationMethod: algorithm("CanonicalizationMethod"),
+            signatureMethod: algorithm("SignatureMethod"),
+            digestMethods: element.descendants(named: "DigestMethod").compactMap { $0.attribute("Algorithm") },
+            transforms: element.descendants(named: "Transform").compactMap { $0.attribute("Algorithm") },
+            hasCertificate: !element.descendants(named: "X509Certificate").isEmpty)
+    }
+}
