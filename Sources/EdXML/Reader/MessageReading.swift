@@ -22,12 +22,12 @@ final class MessageReading {
             throw EdXMLError("edxml.missing_message_header", "edXMLHeader holds neither MessageHeader nor Status", line: context.line(of: header))
         }
         context.record("MessageHeader", messageHeader)
-        if messageHeader.localName == "Status" {
+        if messageHeader.lenientName == "Status" {
             context.note("edxml.status_element", "the header element is Status (one vendor's name); it is written as MessageHeader", at: messageHeader)
         }
         let traceList = headerFields.child("TraceHeaderList").map(readTraceList)
         let signature = headerFields.child("Signature").map(SignatureReading.read)
-        let isStatus = messageHeader.localName == "Status" || messageHeader.child(named: "StatusCode") != nil
+        let isStatus = messageHeader.lenientName == "Status" || messageHeader.lenientChild(named: "StatusCode") != nil
 
         if isStatus {
             let messageFields = context.fields(of: messageHeader, path: "")
@@ -37,11 +37,11 @@ final class MessageReading {
             var extras = messageFields.finish(keepIn: "MessageHeader")
             extras += headerFields.finish(keepIn: "edXMLHeader", except: ["MessageHeader", "Status"])
             extras += envelopeFields.finish(keepIn: "edXMLEnvelope", except: ["edXMLBody"])
-            if let body = envelope.child(named: "edXMLBody") {
+            if let body = envelope.lenientChild(named: "edXMLBody") {
                 context.note("edxml.status_with_body", "a status message carries an edXMLBody; it is ignored", at: body)
             }
             extras += rootFields.finish(keepIn: "edXML", except: ["AttachmentEncoded"])
-            if let attachments = root.child(named: "AttachmentEncoded") {
+            if let attachments = root.lenientChild(named: "AttachmentEncoded") {
                 context.note("edxml.status_with_attachments", "a status message carries attachments; they are ignored", at: attachments)
             }
             status.extras = traceExtras + extras

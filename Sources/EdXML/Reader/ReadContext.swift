@@ -54,6 +54,9 @@ final class ElementFields {
         self.element = element
         self.path = path
         self.context = context
+        if element.hasUndeclaredPrefix {
+            context.note("edxml.undeclared_prefix", "\(element.localName) uses a namespace prefix that is not declared; read by its local name", at: element)
+        }
     }
 
     private func qualified(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
@@ -61,7 +64,7 @@ final class ElementFields {
     /// The one child called `name`; a second one is reported and not read.
     func child(_ name: String) -> XMLElement? {
         taken.insert(name)
-        let found = element.children(named: name)
+        let found = element.lenientChildren(named: name)
         if found.count > 1 {
             context.note("edxml.duplicate_element",
                          "\(element.localName) has \(found.count) \(name) elements; only the first is read", at: found[1])
@@ -73,7 +76,7 @@ final class ElementFields {
     /// Every child called `name`, in order.
     func children(_ name: String) -> [XMLElement] {
         taken.insert(name)
-        let found = element.children(named: name)
+        let found = element.lenientChildren(named: name)
         for (i, e) in found.enumerated() { context.record("\(qualified(name))[\(i)]", e) }
         return found
     }
@@ -97,13 +100,13 @@ final class ElementFields {
     @discardableResult
     func finish(keepIn container: String?, except ignored: Set<String> = []) -> [OpaqueElement] {
         var kept: [OpaqueElement] = []
-        for child in element.children where !taken.contains(child.localName) && !ignored.contains(child.localName) {
+        for child in element.children where !taken.contains(child.lenientName) && !ignored.contains(child.lenientName) {
             if let container {
                 kept.append(OpaqueElement(container: container, localName: child.localName, namespaceURI: child.namespaceURI,
                                           xml: String(decoding: child.serializedStandalone(), as: UTF8.self)))
-                context.note("edxml.unknown_element", "\(element.localName) holds \(child.localName), which edXML does not name; it is kept as it is", at: child)
+                context.note("edxml.unknown_element", "\(element.lenientName) holds \(child.lenientName), which edXML does not name; it is kept as it is", at: child)
             } else {
-                context.note("edxml.unknown_element", "\(element.localName) holds \(child.localName), which edXML does not name; it is not kept when the message is written again", at: child)
+                context.note("edxml.unknown_element", "\(element.lenientName) holds \(child.lenientName), which edXML does not name; it is not kept when the message is written again", at: child)
             }
         }
         return kept

@@ -3,7 +3,7 @@ import LibXML
 /// Keeps the header's `Signature` whole and reads out the algorithms it names.
 enum SignatureReading {
     static func read(_ element: XMLElement) -> EmbeddedSignature {
-        func algorithm(_ name: String) -> String? { element.descendants(named: name).first?.attribute("Algorithm") }
+        func algorithm(_ name: String) -> String? { element.lenientDescendants(named: name).first?.attribute("Algorithm") }
         let opaque = OpaqueElement(container: "edXMLHeader", localName: element.localName, namespaceURI: element.namespaceURI,
                                    xml: String(decoding: element.serializedStandalone(), as: UTF8.self))
         return EmbeddedSignature(
@@ -11,8 +11,8 @@ enum SignatureReading {
             inXMLDSigNamespace: element.namespaceURI == EdXMLNamespace.xmlDSig,
             canonicalizationMethod: algorithm("CanonicalizationMethod"),
             signatureMethod: algorithm("SignatureMethod"),
-            digestMethods: element.descendants(named: "DigestMethod").compactMap { $0.attribute("Algorithm") },
-            transforms: element.descendants(named: "Transform").compactMap { $0.attribute("Algorithm") },
-            hasCertificate: !element.descendants(named: "X509Certificate").isEmpty)
+            digestMethods: element.lenientDescendants(named: "DigestMethod").compactMap { $0.attribute("Algorithm") },
+            transforms: element.lenientDescendants(named: "Transform").compactMap { $0.attribute("Algorithm") },
+            hasCertificate: !element.lenientDescendants(named: "X509Certificate").isEmpty)
     }
 }
