@@ -111,5 +111,12 @@ public struct OutboundDocument: Codable, Hashable, Sendable {
         /// Guessed from the name's extension when omitted.
         public var contentType: String?
         public var description: String?
+
+        public init(file: String, name: String? = nil, contentType: String? = nil, description: String? = nil) {
+            self.file = file
+            self.name = name
+            self.contentType = contentType
+            self.description = description
+        }
     }
 }
