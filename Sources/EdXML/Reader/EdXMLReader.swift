@@ -60,6 +60,9 @@ public struct EdXMLReader: Sendable {
         do {
             let document = try XMLDocument(parsing: bytes[(bytes.startIndex + start)...], limits: limits)
             return ParsedInput(document: document, lineOffset: junkLines, notes: notes)
+        } catch where error.kind == .empty && bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            // libxml2 calls bytes with no element in them "empty"; to a person they are not XML.
+            throw EdXMLError("xml.malformed", "the input holds no XML element (\(error.message))", line: error.line > 0 ? error.line + junkLines : nil)
         } catch {
             throw EdXMLError(error, lineOffset: junkLines)
         }

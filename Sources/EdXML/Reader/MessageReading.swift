@@ -27,7 +27,7 @@ final class MessageReading {
         }
         let traceList = headerFields.child("TraceHeaderList").map(readTraceList)
         let signature = headerFields.child("Signature").map(SignatureReading.read)
-        let isStatus = messageHeader.lenientName == "Status" || messageHeader.lenientChild(named: "StatusCode") != nil
+        let isStatus = Self.isStatus(messageHeader)
 
         if isStatus {
             let messageFields = context.fields(of: messageHeader, path: "")
@@ -76,6 +76,16 @@ final class MessageReading {
     }
 
     init(context: ReadContext) { self.context = context }
+
+    /// A status is named `Status`, or carries a StatusCode, or (when a sender left the code out)
+    /// carries only what a status carries and nothing a document must have.
+    static func isStatus(_ header: XMLElement) -> Bool {
+        if header.lenientName == "Status" || header.lenientChild(named: "StatusCode") != nil { return true }
+        let names = Set(header.children.map(\.lenientName))
+        let documentOnly: Set = ["To", "Code", "Subject", "PromulgationInfo", "DocumentType", "DocumentId"]
+        let statusOnly: Set = ["Timestamp", "StaffInfo", "Description"]
+        return names.isDisjoint(with: documentOnly) && !names.isDisjoint(with: statusOnly)
+    }
 
     private func readTraceList(_ element: XMLElement) -> TraceHeaderList {
         let fields = context.fields(of: element, path: "")
