@@ -38,10 +38,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let url = directory.file("huge.edxml")
-        FileManager.default.createFile(atPath: url.path, contents: Data("<edXML>".utf8))
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.truncate(atOffset: 1 << 30)
-        try handle.close()
+        try makeSparseFile(at: url, size: 1 << 30)
         var reader = EdXMLReader()
         reader.limits.maxBytes = 256 << 20
         #expect {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import EdXML
+import TestSupport
 
 /// Builds varied messages from a seed: Vietnamese text, characters XML must escape, several
 /// recipients and attachments, optional parts present or absent, quirks real traffic has.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Inputs an attacker (or a broken sender) might send, each with the reason code it must get.
-/// Shared by the EdXML tests and the CLI tests (which copy this file's cases by name).
-enum HostileInput: String, CaseIterable, Sendable {
+/// Shared by the EdXML tests (the reader) and the CLI tests (exit 65 and `error: <code>: …`).
+public enum HostileInput: String, CaseIterable, Sendable {
     case externalEntity
     case parameterEntity
     case billionLaughs
@@ -13,7 +13,7 @@ enum HostileInput: String, CaseIterable, Sendable {
     case empty
     case notEdXML
 
-    var expectedReasonCode: String {
+    public var expectedReasonCode: String {
         switch self {
         case .externalEntity, .parameterEntity, .billionLaughs: "xml.doctype_forbidden"
         case .deepNesting: "xml.too_deep"
@@ -24,7 +24,7 @@ enum HostileInput: String, CaseIterable, Sendable {
         }
     }
 
-    var bytes: Data {
+    public var bytes: Data {
         switch self {
         case .externalEntity:
             return Data("""
@@ -69,16 +69,25 @@ enum HostileInput: String, CaseIterable, Sendable {
 }
 
 /// SplitMix64: a small seeded generator, so generated inputs are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// A sparse file of `size` bytes that starts like XML: costs no disk, and reading it whole would
+/// cost `size` bytes of memory. For "refused before reading" tests.
+public func makeSparseFile(at url: URL, size: UInt64) throws {
+    FileManager.default.createFile(atPath: url.path, contents: Data("<edXML>".utf8))
+    let handle = try FileHandle(forWritingTo: url)
+    try handle.truncate(atOffset: size)
+    try handle.close()
 }
