@@ -29,7 +29,7 @@ public struct EdXMLValidator: Sendable {
         do {
             return try XMLSchema(bytes: Array(bytes))
         } catch {
-            throw Refusal("schema.invalid", "the schema \(url.lastPathComponent) does not compile: \(error.description)")
+            throw Refusal("schema.unusable", "the schema \(url.lastPathComponent) does not compile: \(error.description)")
         }
     }
 

@@ -24,7 +24,7 @@ public struct EdXMLWriter: Sendable {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).part")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw Refusal("edxml.output_unwritable", "cannot create \(temporary.path)")
+            throw Refusal("io.unwritable", "cannot create a file in \(url.deletingLastPathComponent().path)")
         }
         do {
             try write(message) { try handle.write(contentsOf: $0) }
@@ -38,7 +38,8 @@ public struct EdXMLWriter: Sendable {
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(at: temporary)
-            throw error
+            if error is any ReasonCoded { throw error }
+            throw Refusal("io.unwritable", "cannot write \(url.path): \(error.localizedDescription)")
         }
     }
 
