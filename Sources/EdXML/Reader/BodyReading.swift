@@ -40,8 +40,7 @@ struct BodyReading {
     /// Text that is not base64 is kept as it is, so a rewrite loses nothing; `FieldRules` reports it.
     private func readPayload(_ encoded: XMLElement?, attachment: XMLElement) throws -> PayloadReference {
         let text = encoded?.textBytes ?? []
-        let compact = Data(text.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
-        if let decoded = Data(base64Encoded: compact) {
+        if let decoded = Base64Decoding.decode(text) {
             return try PayloadFacts.reference(for: decoded, keptIn: context.payloads)
         }
         return try PayloadFacts.reference(for: Data(text), encoding: .undecodableText, keptIn: context.payloads)
