@@ -68,3 +68,34 @@ import Testing
         }
     }
 }
+
+@Suite struct UnknownElementTests {
+    @Test func unknownElementsInABodyWithoutManifestAreKept() throws {
+        let text = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">
+          <edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">
+            <edXML:edXMLHeader>
+              <edXML:MessageHeader>
+                <edXML:From><edXML:OrganId>000.00.00.H41</edXML:OrganId><edXML:Nickname>NA</edXML:Nickname></edXML:From>
+                <edXML:To><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:To>
+                <edXML:Urgency>high</edXML:Urgency>
+              </edXML:MessageHeader>
+            </edXML:edXMLHeader>
+            <edXML:edXMLBody><x:Extra xmlns:x="urn:example">kept</x:Extra></edXML:edXMLBody>
+          </edXML:edXMLEnvelope>
+          <edXML:Trailer xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">after</edXML:Trailer>
+        </edXML>
+        """
+        let first = try EdXMLReader().read(Data(text.utf8))
+        let document = try #require(first.message.document)
+        #expect(document.extras.map(\.container) == ["MessageHeader", "edXMLBody", "edXML"])
+        #expect(document.extras.map(\.localName) == ["Urgency", "Extra", "Trailer"])
+        // Nickname sits in From, which the writer rebuilds field by field: reported, not kept.
+        #expect(first.findings.contains { $0.reasonCode == "edxml.unknown_element" && $0.message.contains("not kept") && $0.line == 6 })
+        let written = try EdXMLWriter().data(for: first.message)
+        let second = try EdXMLReader().read(written)
+        #expect(second.message == first.message)
+        #expect(String(decoding: written, as: UTF8.self).contains("<x:Extra xmlns:x=\"urn:example\">kept</x:Extra>"))
+    }
+}

@@ -56,7 +56,8 @@ final class MessageReading {
         if let body = envelopeFields.child("edXMLBody") {
             let bodyFields = context.fields(of: body, path: "")
             let (read, manifestExtras) = BodyReading(context: context).readManifest(bodyFields.child("edXMLManifest"))
-            manifest = read
+            // A body without a manifest still has to be written back (with what else it holds).
+            manifest = read ?? Manifest(version: nil, references: [])
             extras += manifestExtras
             extras += bodyFields.finish(keepIn: "edXMLBody")
         }
