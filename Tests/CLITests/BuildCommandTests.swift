@@ -63,3 +63,16 @@ import TestSupport
         #expect(result.stderr.hasPrefix("error: edxml.attachment_unreadable: "), "\(result.stderr)")
     }
 }
+
+extension BuildCommandTests {
+    @Test func anExistingOutputIsReplaced() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let output = directory.file("out.edxml")
+        try Data("old".utf8).write(to: output)
+        let result = try runCommand(Paths.binary, ["build", "--json", Self.example.path, "-o", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: output, encoding: .utf8).hasPrefix("<?xml"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["out.edxml"])
+    }
+}

@@ -30,10 +30,9 @@ public struct EdXMLWriter: Sendable {
             try write(message) { try handle.write(contentsOf: $0) }
             try handle.synchronize()
             try handle.close()
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces an existing file atomically (FileManager.replaceItemAt fails on Linux here).
+            guard rename(temporary.path, url.path) == 0 else {
+                throw Refusal("io.unwritable", "cannot move the written file into place at \(url.path): \(String(cString: strerror(errno)))")
             }
         } catch {
             try? handle.close()
