@@ -47,6 +47,9 @@ import TestSupport
         #expect(text.contains("<edXML:Subject>V/v kết nối, liên thông phần mềm quản lý văn bản</edXML:Subject>"))
         #expect(text.contains("\n  <AttachmentEncoded>\n    <Attachment>\n      <ContentId>cid:209</ContentId>"))
         #expect(text.contains("<edXML:ContentTransferEncoded xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\">UEsDB"))
+        // The undeclared Signature goes back as it came, without a redundant namespace declaration.
+        #expect(text.contains("</edXML:TraceHeaderList>\n      <Signature>\n        <SignedInfo>"))
+        #expect(text.contains("<edXML:Email>vanthuvanphong@gov.vn</edXML:Email>\n            <edXML:Mobile>84912000001</edXML:Mobile>"))
         // The reference implementation's order: From, To…, DocumentId, Code, …, OtherInfo, ResponseFor, SteeringType.
         let order = ["<edXML:From>", "<edXML:To>", "<edXML:DocumentId>", "<edXML:Code>", "<edXML:PromulgationInfo>",
                      "<edXML:DocumentType>", "<edXML:Subject>", "<edXML:Content>", "<edXML:SignerInfo>", "<edXML:DueDate>",

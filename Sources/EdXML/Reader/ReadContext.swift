@@ -102,13 +102,27 @@ final class ElementFields {
         var kept: [OpaqueElement] = []
         for child in element.children where !taken.contains(child.lenientName) && !ignored.contains(child.lenientName) {
             if let container {
-                kept.append(OpaqueElement(container: container, localName: child.localName, namespaceURI: child.namespaceURI,
-                                          xml: String(decoding: child.serializedStandalone(), as: UTF8.self)))
+                kept.append(OpaqueElement(reading: child, container: container))
                 context.note("edxml.unknown_element", "\(element.lenientName) holds \(child.lenientName), which edXML does not name; it is kept as it is", at: child)
             } else {
                 context.note("edxml.unknown_element", "\(element.lenientName) holds \(child.lenientName), which edXML does not name; it is not kept when the message is written again", at: child)
             }
         }
         return kept
+    }
+}
+
+extension OpaqueElement {
+    /// Keeps `element` as XML text that declares the namespaces it uses, except the edXML default
+    /// namespace when it was only inherited: the writer always places fragments where that default
+    /// is in scope, so an undeclared `<Signature>` is written back as `<Signature>`.
+    init(reading element: XMLElement, container: String) {
+        var xml = String(decoding: element.serializedStandalone(), as: UTF8.self)
+        let inherited = " xmlns=\"\(EdXMLNamespace.qcvn102)\""
+        let declaresItself = element.namespaceDeclarations.contains { $0.prefix == nil && $0.uri == EdXMLNamespace.qcvn102 }
+        if !declaresItself, let end = xml.firstIndex(of: ">"), let range = xml.range(of: inherited, range: xml.startIndex..<end) {
+            xml.removeSubrange(range)
+        }
+        self.init(container: container, localName: element.lenientName, namespaceURI: element.namespaceURI, xml: xml)
     }
 }

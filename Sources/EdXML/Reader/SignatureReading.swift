@@ -4,8 +4,7 @@ import LibXML
 enum SignatureReading {
     static func read(_ element: XMLElement) -> EmbeddedSignature {
         func algorithm(_ name: String) -> String? { element.lenientDescendants(named: name).first?.attribute("Algorithm") }
-        let opaque = OpaqueElement(container: "edXMLHeader", localName: element.localName, namespaceURI: element.namespaceURI,
-                                   xml: String(decoding: element.serializedStandalone(), as: UTF8.self))
+        let opaque = OpaqueElement(reading: element, container: "edXMLHeader")
         return EmbeddedSignature(
             element: opaque,
             inXMLDSigNamespace: element.namespaceURI == EdXMLNamespace.xmlDSig,

@@ -172,8 +172,9 @@ public struct EdXMLWriter: Sendable {
         try out.open("edXML:StaffInfo")
         try out.leaf("edXML:Department", s.department)
         try out.leaf("edXML:Staff", s.staff)
-        try out.leaf("edXML:Mobile", s.mobile)
+        // The samples' order (EDXML.md lists Mobile before Email; the national envelopes do not).
         try out.leaf("edXML:Email", s.email)
+        try out.leaf("edXML:Mobile", s.mobile)
         try out.close("edXML:StaffInfo")
     }
 
