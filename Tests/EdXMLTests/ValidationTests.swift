@@ -141,3 +141,23 @@ import TestSupport
         #expect(SchemaLocator.find(environment: ["LIENTHONG_SCHEMAS": Paths.packageRoot.appendingPathComponent("schemas").path]) != nil)
     }
 }
+
+extension ValidationTests {
+    /// Whatever the writer produces fits the schemas (unknown elements aside, which the XSD refuses by design).
+    @Test func writtenMessagesFitTheSchemas() throws {
+        let store = MemoryPayloadStore()
+        var generator = MessageGenerator(seed: 99, payloads: store)
+        let writer = EdXMLWriter(payloads: store)
+        for index in 0..<40 {
+            var document = try generator.document()
+            document.extras = []
+            var status = generator.status()
+            status.extras = []
+            for message in [EdXMLMessage.document(document), .status(status)] {
+                let report = try validator.validate(try writer.data(for: message))
+                let structural = report.findings.filter { $0.reasonCode == "schema.invalid" }
+                #expect(structural.isEmpty, "message \(index): \(structural)")
+            }
+        }
+    }
+}
