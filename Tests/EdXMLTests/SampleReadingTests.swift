@@ -131,7 +131,18 @@ import TestSupport
         #expect(document.traceList.traces[1].organId == nil)
         #expect(result.findings.contains { $0.reasonCode == "organid.unrecognised_form" && $0.severity == .warning })
         #expect(result.errors.isEmpty, "\(result.errors)")
-        // Not zipped, and the manifest agrees with the attachment.
-        #expect(document.attachments.first?.payload.isZipped == true || document.attachments.first?.payload.isZipped == false)
+        // Zipped (UEsDB) although both the manifest and the attachment say application/pdf.
+        #expect(document.attachments.first?.payload.isZipped == true)
+        #expect(document.attachments.first?.contentType == "application/pdf")
+    }
+
+    @Test func plainPDFPayloadIsNotZipped() throws {
+        guard let result = try read("delivered_2025-10_9e272474-0603-48a2-b525-9cd1af689612.edxml") else { return }
+        let attachment = try #require(result.message.document?.attachments.first)
+        #expect(!attachment.payload.isZipped)
+        #expect(attachment.payload.encoding == .base64)
+        #expect(attachment.normalizedContentId == "a2e27520-f053-46f9-93ac-4b0d2f956d1b")
+        #expect(result.message.document?.header.otherInfo?.appendixes == ["Phụ lục 1", "Phụ lục 2"])
+        #expect(result.message.document?.header.toPlaces == ["Các phòng ban", "Ban lãnh đạo"])
     }
 }
