@@ -86,7 +86,7 @@ public struct SeededGenerator: RandomNumberGenerator {
 /// A sparse file of `size` bytes that starts like XML: costs no disk, and reading it whole would
 /// cost `size` bytes of memory. For "refused before reading" tests.
 public func makeSparseFile(at url: URL, size: UInt64) throws {
-    FileManager.default.createFile(atPath: url.path, contents: Data("<edXML>".utf8))
+    _ = FileManager.default.createFile(atPath: url.path, contents: Data("<edXML>".utf8))
     let handle = try FileHandle(forWritingTo: url)
     try handle.truncate(atOffset: size)
     try handle.close()
