@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
         .target(name: "XMLDSig", dependencies: ["EdXML", "LibXML", "LibCrypto"]),
         .target(name: "Store", dependencies: [
-            "EdXML", "LibCrypto", "COpenSSL",
+            "EdXML", "LibCrypto",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import LibCrypto
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,7 +29,7 @@ public struct BlobStore: Sendable {
     /// Writes `data` durably and returns its digest. An existing file of the same digest is kept:
     /// it was synced before it got its name.
     func write(_ data: Data) throws -> String {
-        let sha = SHA256Digest.hex(of: data)
+        let sha = SHA256Hasher.hexDigest(data)
         let target = url(of: sha)
         // An existing file of this digest is reused; touching it keeps the collector, which spares
         // young files, from removing it before the new row that names it commits.

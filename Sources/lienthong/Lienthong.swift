@@ -9,8 +9,11 @@ struct Lienthong: AsyncParsableCommand {
         abstract: "The interconnection gateway (trục liên thông) for inter-agency edXML document exchange.",
         version: "0.1.0",
         subcommands: [
-            QueueCommand.self,
             BenchCommand.self,
+            InspectCommand.self,
+            ValidateCommand.self,
+            BuildCommand.self,
+            QueueCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LibCrypto
 import GRDB
 
 /// A submission whose envelope is already a durable blob, waiting for its rows to commit.
@@ -30,7 +31,7 @@ extension SQLiteStore {
         let blobs = self.blobs
         let envelope = submission.envelope
         let sha = try await offloaded { try blobs.write(envelope) }
-        let fingerprint = SHA256Digest.hex(of: Data(([sha, submission.from] + submission.to).joined(separator: "\n").utf8))
+        let fingerprint = SHA256Hasher.hexDigest(Data(([sha, submission.from] + submission.to).joined(separator: "\n").utf8))
         let summary = OutboundSubmissionSummary(documentID: submission.documentID, from: submission.from,
                                                 to: submission.to, subject: submission.subject,
                                                 kind: submission.kind, idempotencyKey: submission.idempotencyKey)

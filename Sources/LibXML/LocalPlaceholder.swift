@@ -1,1 +1,0 @@
-// local placeholder (not committed): main has not committed LibXML yet
