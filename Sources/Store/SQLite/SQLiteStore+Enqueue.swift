@@ -92,17 +92,18 @@ extension SQLiteStore {
         var deliveries: [EnqueueReceipt.Delivery] = []
         for destination in submission.to {
             let id = MessageID.make(at: Date(storeMillis: now))
-            try db.execute(sql: """
+            // Cached statements: a group commit runs these many times in one transaction.
+            try db.cachedStatement(sql: """
                 INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind,
                     blob_sha256, blob_size, state, created_at, age_origin, state_changed_at, due_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
-                """, arguments: [id, submissionID, submission.documentID, submission.from, destination,
+                """).execute(arguments: [id, submissionID, submission.documentID, submission.from, destination,
                                  submission.subject, submission.kind, prepared.blobSHA256, prepared.blobSize,
                                  now, now, now, now])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, actor)
                 VALUES (?, ?, NULL, 'queued', 'queue.enqueued', 'store')
-                """, arguments: [id, now])
+                """).execute(arguments: [id, now])
             deliveries.append(.init(messageID: id, destination: destination))
         }
         if let key = submission.idempotencyKey {

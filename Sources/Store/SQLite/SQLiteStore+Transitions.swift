@@ -15,15 +15,15 @@ enum Transition {
             arguments.append(value)
         }
         arguments.append(contentsOf: [id, from.rawValue])
-        try db.execute(sql: "UPDATE messages SET \(assignments.joined(separator: ", ")) WHERE id = ? AND state = ?",
-                       arguments: StatementArguments(arguments))
+        try db.cachedStatement(sql: "UPDATE messages SET \(assignments.joined(separator: ", ")) WHERE id = ? AND state = ?")
+            .execute(arguments: StatementArguments(arguments))
         guard db.changesCount == 1 else {
             throw StoreError("queue.concurrent_change", "message \(id) changed while it was being moved from \(from.rawValue)")
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, detail, actor)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, now, from.rawValue, to.rawValue, reasonCode, detail, actor])
+            """).execute(arguments: [id, now, from.rawValue, to.rawValue, reasonCode, detail, actor])
     }
 
     static func state(of row: Row) throws -> MessageState {
