@@ -61,7 +61,7 @@ struct BenchQueue: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        return Double(count) / (ContinuousClock.now - start).seconds
+        return Double(count) / (ContinuousClock.now - start).inSeconds
     }
 
     /// Queues `enqueues` fresh messages (not timed), then times workers draining them.
@@ -92,7 +92,7 @@ struct BenchQueue: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        return Double(done) / (ContinuousClock.now - start).seconds
+        return Double(done) / (ContinuousClock.now - start).inSeconds
     }
 
     /// Fills a store with `large` messages (fast, not durable: the fill is not what is measured),
@@ -115,7 +115,7 @@ struct BenchQueue: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        print("filled \(target) messages in \(String(format: "%.1f", (ContinuousClock.now - fillStart).seconds)) s (synchronous=NORMAL, one shared blob)")
+        print("filled \(target) messages in \(String(format: "%.1f", (ContinuousClock.now - fillStart).inSeconds)) s (synchronous=NORMAL, one shared blob)")
         var dead = 0
         while dead < target / 100 {
             let claims = try await store.claim(worker: "bench", limit: 100, leaseDuration: .seconds(600))
@@ -140,7 +140,7 @@ struct BenchQueue: AsyncParsableCommand {
             for _ in 0..<5 {
                 let start = ContinuousClock.now
                 try await query()
-                timings.append((ContinuousClock.now - start).seconds * 1000)
+                timings.append((ContinuousClock.now - start).inSeconds * 1000)
             }
             print("\(name) with \(target) messages (\(dead) dead): median \(String(format: "%.2f", timings.sorted()[2])) ms of 5")
         }
@@ -159,10 +159,6 @@ struct BenchQueue: AsyncParsableCommand {
             close(fd)
             unlink(path)
         }
-        return Double(count) / (ContinuousClock.now - start).seconds
+        return Double(count) / (ContinuousClock.now - start).inSeconds
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -108,3 +108,7 @@ extension OutboundMessage {
         return "\(code): \(reason)"
     }
 }
+
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

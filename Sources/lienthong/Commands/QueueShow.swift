@@ -48,7 +48,7 @@ struct QueueShow: AsyncParsableCommand {
             for attempt in detail.attempts {
                 let reason = [attempt.reasonCode, attempt.reason ?? attempt.transportError].compactMap { $0 }.joined(separator: ": ")
                 table.add(String(attempt.number), TimeText.both(attempt.startedAt, now: now),
-                          attempt.duration.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) ms" } ?? "-",
+                          attempt.duration.map { "\(Int(($0.inSeconds * 1000).rounded())) ms" } ?? "-",
                           attempt.httpStatus.map(String.init) ?? "-", attempt.outcome.rawValue, reason)
             }
             lines.append(table.render(indent: "  "))
