@@ -9,6 +9,8 @@ struct Lienthong: AsyncParsableCommand {
         abstract: "The interconnection gateway (trục liên thông) for inter-agency edXML document exchange.",
         version: "0.1.0",
         subcommands: [
+            ServeCommand.self,
+            DoctorCommand.self,
         ]
     )
 }
