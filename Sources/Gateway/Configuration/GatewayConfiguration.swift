@@ -92,6 +92,13 @@ public struct GatewayConfiguration: Sendable {
         /// After this long since it was queued a message is dead whatever its attempts.
         public var maxAge: Duration
 
+        public init(base: Duration, cap: Duration, maxAttempts: Int, maxAge: Duration) {
+            self.base = base
+            self.cap = cap
+            self.maxAttempts = maxAttempts
+            self.maxAge = maxAge
+        }
+
         public static let `default` = RetryPolicy(base: .seconds(2), cap: .seconds(600), maxAttempts: 25,
                                                  maxAge: .seconds(3 * 86_400))
     }
@@ -118,6 +125,11 @@ public struct GatewayConfiguration: Sendable {
         public var mode: Mode
         /// Accept RSA-SHA1 signatures (legacy national traffic) when verifying; never used to sign.
         public var allowSHA1: Bool
+
+        public init(mode: Mode, allowSHA1: Bool) {
+            self.mode = mode
+            self.allowSHA1 = allowSHA1
+        }
     }
 
     public struct Listener: Sendable {
