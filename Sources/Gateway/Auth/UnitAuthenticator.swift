@@ -2,6 +2,11 @@
 public struct AuthenticatedUnit: Sendable, Equatable {
     public let name: String
     public let organIds: [String]
+
+    public init(name: String, organIds: [String]) {
+        self.name = name
+        self.organIds = organIds
+    }
 }
 
 /// Maps a bearer token to the configured unit whose token hash matches. Every configured hash is

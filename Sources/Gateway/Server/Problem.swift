@@ -41,6 +41,14 @@ public struct ProblemBody: Codable, Sendable, Equatable {
     public let status: Int
     public let detail: String
     public let reason: String
+
+    public init(type: String, title: String, status: Int, detail: String, reason: String) {
+        self.type = type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.reason = reason
+    }
 }
 
 extension Problem {
