@@ -21,6 +21,16 @@ public struct GatewayDaemon: Sendable {
     }
 
     public func run() async throws {
+        let group = try makeServiceGroup()
+        logger.info("gateway starting", metadata: ["role": "\(configuration.role.rawValue)",
+                                                    "organ_ids": "\(configuration.organIds.joined(separator: ","))"])
+        try await group.run()
+        logger.info("gateway stopped")
+    }
+
+    /// The group `run()` runs: workers first, then the listeners, then a service that only logs
+    /// the start of a shutdown (so it is the first to hear of it). Shutdown goes in reverse order.
+    public func makeServiceGroup() throws -> ServiceGroup {
         let secrets = try configuration.resolveSecrets()
         var listeners: [any Service] = []
         if let busEndpoint = configuration.listeners.busEndpoint {
@@ -29,14 +39,11 @@ public struct GatewayDaemon: Sendable {
         }
         listeners.append(try application(name: "unit_api", configuration.listeners.unitAPI, secrets: secrets,
                                          router: GatewayRouters.unitAPI(configuration: configuration, services: services)))
-
-        var group = ServiceGroupConfiguration(services: services.workers + listeners,
-                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var members = (services.workers + listeners).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        members.append(.init(service: ShutdownAnnouncer(logger: logger), successTerminationBehavior: .ignore))
+        var group = ServiceGroupConfiguration(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = maximumGracefulShutdown
-        logger.info("gateway starting", metadata: ["role": "\(configuration.role.rawValue)",
-                                                    "organ_ids": "\(configuration.organIds.joined(separator: ","))"])
-        try await ServiceGroup(configuration: group).run()
-        logger.info("gateway stopped")
+        return ServiceGroup(configuration: group)
     }
 
     private func application(name: String, _ listener: GatewayConfiguration.Listener, secrets: [String: String],
@@ -55,6 +62,17 @@ public struct GatewayDaemon: Sendable {
                                                                            "local": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
                            },
                            logger: listenerLogger)
+    }
+}
+
+/// Logs the moment a graceful shutdown begins, then ends.
+private struct ShutdownAnnouncer: Service {
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        guard !Task.isCancelled else { return }
+        logger.info("shutting down: listeners stop accepting and finish in-flight requests, then workers stop")
     }
 }
 
