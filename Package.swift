@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "TestSupport",
+            "Gateway", "EdXML", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

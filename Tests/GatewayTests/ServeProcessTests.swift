@@ -34,6 +34,7 @@ struct ServeProcessTests {
         let response = try #require(try await getWhenUp(port: text.unitPort, path: "/healthz"), "no answer: \(daemon.stderr)")
         #expect(response.status == .ok)
         #expect(String(buffer: try #require(response.body)).contains("\"ok\""))
+        #expect(FileManager.default.fileExists(atPath: directory.file("store").path), "serve creates store.directory")
 
         let status = daemon.stop(signal: SIGTERM)
         #expect(status == 0, "\(daemon.stderr)")

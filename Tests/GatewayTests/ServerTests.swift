@@ -1,8 +1,11 @@
+import EdXML
 import Foundation
 import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import Synchronization
 import Testing
 
 @Suite("Gateway HTTP surface")
@@ -225,5 +228,47 @@ private extension HTTPFields {
         var merged = self
         for field in other { merged[field.name] = field.value }
         return merged
+    }
+}
+
+@Suite("bus endpoint routes")
+struct BusEndpointTests {
+    /// Stores the first envelope it sees, acknowledges repeats as duplicates, refuses `<bad/>`.
+    final class OnceInbound: BusInboundService {
+        let seen = Mutex<[[UInt8]]>([])
+        func receive(_ envelope: [UInt8], logger: Logger) async throws -> BusReceipt {
+            if envelope == Array("<bad/>".utf8) { throw EdXML.Refusal("signature.digest_mismatch", "the digest does not match") }
+            let duplicate = seen.withLock { seen in
+                defer { seen.append(envelope) }
+                return seen.contains(envelope)
+            }
+            return BusReceipt(id: "in-1", duplicate: duplicate)
+        }
+    }
+
+    @Test("a pushed envelope is 202 once, 200 duplicate after; a refusal is 422 with its reason")
+    func push() async throws {
+        var text = ConfigurationText()
+        text.busEndpoint = "address = \"127.0.0.1\"\nport = 8443\n"
+        let configuration = try GatewayConfiguration.parse(text.text, file: URL(fileURLWithPath: "/tmp/gateway.toml"))
+        let inbound = OnceInbound()
+        let app = Application(router: GatewayRouters.busEndpoint(configuration: configuration,
+                                                                 services: GatewayServices(busInbound: inbound)))
+        try await app.test(.router) { client in
+            let xml: HTTPFields = [.contentType: "application/xml"]
+            let first = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: xml, body: ByteBuffer(string: "<edXML/>"))
+            #expect(first.status == .accepted)
+            let again = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: xml, body: ByteBuffer(string: "<edXML/>"))
+            #expect(again.status == .ok)
+            #expect(String(buffer: again.body).contains("\"duplicate\":true"))
+            let refused = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: xml, body: ByteBuffer(string: "<bad/>"))
+            #expect(refused.status == .unprocessableContent)
+            let problem = try JSONDecoder().decode(ProblemBody.self, from: Data(buffer: refused.body))
+            #expect(problem.reason == "signature.digest_mismatch")
+            let empty = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: xml)
+            #expect(empty.status == .badRequest)
+            let unit = try await client.execute(uri: "/v1/documents", method: .get)
+            #expect(unit.status == .notFound)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -22,6 +23,8 @@ public struct GatewayDaemon: Sendable {
 
     public func run() async throws {
         let group = try makeServiceGroup()
+        try FileManager.default.createDirectory(at: configuration.store.directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         logger.info("gateway starting", metadata: ["role": "\(configuration.role.rawValue)",
                                                     "organ_ids": "\(configuration.organIds.joined(separator: ","))"])
         try await group.run()

@@ -39,7 +39,7 @@ enum FileChecks {
             return [.fail("store.directory", "\(directory.path) does not exist and \(parent.path) is not writable",
                           fix: "create \(directory.path) for the user lienthong runs as")]
         }
-        return [.warn("store.directory", "\(directory.path) does not exist yet; it will be created at start",
+        return [.warn("store.directory", "\(directory.path) does not exist yet; lienthong serve creates it (mode 700) at start",
                       fix: "create it now (mkdir -p) if you want to set its owner and mode yourself")]
     }
 

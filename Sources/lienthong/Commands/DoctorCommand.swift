@@ -27,7 +27,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let findings = await Doctor().run(DoctorContext(configuration: configuration, networkTimeout: .seconds(timeout)))
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(findings), as: UTF8.self))
         } else {
             for finding in findings { print(finding.line) }

@@ -9,7 +9,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     init(configuration: URL, environment: [String: String] = [:], directory: URL) throws {
         stderrFile = directory.appendingPathComponent("serve.stderr")
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.executableURL = Paths.binary
         process.arguments = ["serve", "--config", configuration.path]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
