@@ -116,7 +116,7 @@ private struct ConfigurationDecoder {
             throw table.error("systemid", "the VDXP HMAC headers need a secret too: add secret_env or secret_file")
         }
         if secret != nil && systemId == nil {
-            throw table.error(secret.map { String($0.keyPath.split(separator: ".").last!) }, "a secret needs systemid too")
+            throw table.error("systemid", "is required with a secret: the VDXP HMAC headers need both")
         }
         let delivery: GatewayConfiguration.Bus.Delivery
         switch try table.string("delivery") ?? "poll" {
