@@ -9,6 +9,10 @@ struct Lienthong: AsyncParsableCommand {
         abstract: "The interconnection gateway (trục liên thông) for inter-agency edXML document exchange.",
         version: "0.1.0",
         subcommands: [
+            BenchCommand.self,
+            InspectCommand.self,
+            ValidateCommand.self,
+            BuildCommand.self,
             ServeCommand.self,
             DoctorCommand.self,
         ]

@@ -112,6 +112,7 @@ struct ConfigurationTests {
         ("unit sends as a foreign OrganId", { $0.units = [("office", String(repeating: "ab", count: 32), ["000.00.00.H41"])] },
          "units[0].organ_ids", "not one of gateway.organ_ids"),
         ("no organ ids", { $0.organIds = [] }, "gateway.organ_ids", "at least one"),
+        ("organ id with spaces", { $0.organIds = [" 000.00.00.G22"] }, "gateway.organ_ids[0]", "spaces"),
         ("push without a bus endpoint", { $0.busExtra = "delivery = \"push\"" }, "listeners.bus_endpoint", "push"),
         ("wrong type", { $0.busExtra = "systemid = 42" }, "bus.systemid", "expected a string, found an integer"),
         ("client certificate without key", { $0.busExtra = "client_certificate_file = \"c.pem\"" }, "bus.client_key_file", "go together"),

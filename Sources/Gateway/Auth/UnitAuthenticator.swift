@@ -1,3 +1,5 @@
+import LibCrypto
+
 /// The unit server a request was authenticated as, and the OrganIds it may send as.
 public struct AuthenticatedUnit: Sendable, Equatable {
     public let name: String
@@ -19,7 +21,7 @@ public struct UnitAuthenticator: Sendable {
     }
 
     public func unit(forToken token: String) -> AuthenticatedUnit? {
-        let presented = TokenSHA256.hash(Array(token.utf8))
+        let presented = SHA256Hasher.digest(Array(token.utf8))
         var match: AuthenticatedUnit?
         for candidate in units where Self.constantTimeEqual(candidate.hash, presented) {
             match = candidate.unit
@@ -29,10 +31,7 @@ public struct UnitAuthenticator: Sendable {
 
     /// The SHA-256 hex a configuration's `token_sha256` holds for `token`.
     public static func tokenHashHex(_ token: String) -> String {
-        TokenSHA256.hash(Array(token.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        SHA256Hasher.hexDigest(Array(token.utf8))
     }
 
     static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

@@ -1,3 +1,4 @@
+import EdXML
 import Foundation
 import LibXML
 import Logging
@@ -47,6 +48,9 @@ private struct ConfigurationDecoder {
         let organIds = try gateway.stringArray("organ_ids") ?? []
         if role == .gateway && organIds.isEmpty {
             throw gateway.error("organ_ids", "name at least one OrganId this gateway speaks for, e.g. [\"000.00.00.G22\"]")
+        }
+        for (index, organId) in organIds.enumerated() {
+            if let problem = OrganId(organId).problem(strict: false) { throw gateway.error("organ_ids[\(index)]", problem) }
         }
         if let duplicate = firstDuplicate(organIds) {
             throw gateway.error("organ_ids", "lists \"\(duplicate)\" twice")

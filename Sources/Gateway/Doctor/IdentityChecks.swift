@@ -1,11 +1,21 @@
+import EdXML
+
 /// The gateway's OrganIds have a known form, and the unit API has someone to serve.
 enum IdentityChecks {
     static let organIds = DoctorCheck("organ_ids") { context in
         context.configuration.organIds.enumerated().map { index, organId in
             let key = "gateway.organ_ids[\(index)]"
-            if OrganIdForm.isKnown(organId) { return .ok(key, "\(organId) has a known OrganId form") }
-            return .warn(key, "\(organId) matches neither the QCVN 102 form (000.00.00.G22) nor the dotted form (H01.151.01)",
-                         fix: "check the id with the bus operator; it is used as written")
+            let id = OrganId(organId)
+            if let problem = id.problem(strict: false) {
+                return .fail(key, problem, fix: "write the OrganId exactly, without spaces")
+            }
+            switch id.form {
+            case .qcvn102: return .ok(key, "\(organId) has the QCVN 102 form")
+            case .hierarchical: return .ok(key, "\(organId) has the dotted QĐ 20/2020 form")
+            case .unrecognised:
+                return .warn(key, "\(organId) matches neither the QCVN 102 form (000.00.00.G22) nor the dotted form (H01.151.01)",
+                             fix: "check the id with the bus operator; it is used as written")
+            }
         }
     }
 
@@ -24,26 +34,5 @@ enum IdentityChecks {
             }
             return .ok(key, "unit \(unit.name) may send as \(unit.organIds.joined(separator: ", "))")
         }
-    }
-}
-
-/// The OrganId forms of EDXML.md: QCVN 102 (`DDD.DD.DD.XDD`) and the newer dotted form (up to
-/// 35 characters, top level first). Other ids occur in real traffic and are accepted with a warning.
-enum OrganIdForm {
-    static func isKnown(_ id: String) -> Bool { isQCVN102(id) || isDotted(id) }
-
-    static func isQCVN102(_ id: String) -> Bool {
-        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].count == 3, parts[1].count == 2, parts[2].count == 2, parts[3].count == 3 else { return false }
-        let digits = parts[0] + parts[1] + parts[2] + parts[3].dropFirst()
-        guard let letter = parts[3].first, letter.isASCII, letter.isLetter, letter.isUppercase else { return false }
-        return digits.allSatisfy { $0.isASCII && $0.isNumber }
-    }
-
-    static func isDotted(_ id: String) -> Bool {
-        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
-        guard id.count <= 35, parts.count >= 2, let first = parts.first, let letter = first.first,
-              ("A"..."K").contains(letter), first.count == 3, first.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        return parts.dropFirst().allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 }
