@@ -73,6 +73,22 @@ struct ServeProcessTests {
         withExtendedLifetime(occupied) {}
     }
 
+    @Test("serve refuses a TLS key it cannot load: exit 65, config.invalid naming the listener")
+    func unreadableTLSKey() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try Data("not a certificate".utf8).write(to: directory.file("api.crt"))
+        try Data("not a key".utf8).write(to: directory.file("api.key"))
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        text.unitTLS = "certificate_file = \"api.crt\"\nkey_file = \"api.key\""
+        let file = directory.file("gateway.toml")
+        try text.write(to: file)
+        let result = try runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("error: config.invalid: \(file.path): listeners.unit_api.tls: cannot load the TLS certificate"))
+    }
+
     @Test("TLS listeners: HTTPS on the unit API; the bus endpoint requires the bus's client certificate")
     func tlsListeners() async throws {
         let directory = try TemporaryDirectory()

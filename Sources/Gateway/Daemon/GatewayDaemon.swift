@@ -54,7 +54,8 @@ public struct GatewayDaemon: Sendable {
         var server = HTTPServerBuilder.http1()
         if let tls = listener.tls {
             let passphrase = tls.keyPassphrase.flatMap { secrets[$0.keyPath] }
-            server = try .tls(.http1(), tlsConfiguration: try tls.serverConfiguration(passphrase: passphrase))
+            server = try .tls(.http1(), tlsConfiguration: try tls.serverConfiguration(
+                passphrase: passphrase, keyPath: "listeners.\(name).tls", configurationFile: configuration.file.path))
         }
         let listenerLogger = logger.withMetadata("listener", "\(name)")
         let scheme = listener.tls == nil ? "http" : "https"

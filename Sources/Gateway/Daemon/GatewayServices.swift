@@ -11,8 +11,8 @@ public struct GatewayServices: Sendable {
     public var busInbound: (any BusInboundService)?
     /// Run by `/readyz`.
     public var readinessProbes: [any ReadinessProbe]
-    /// Long-running work (delivery workers, poller, store). Started before the listeners and
-    /// shut down after them, in reverse order of this list: list the store first.
+    /// Long-running work (delivery workers, poller, store), run alongside the listeners. On
+    /// shutdown they stop after the listeners, in reverse order of this list: list the store first.
     public var workers: [any Service]
 
     public init(outbound: (any OutboundService)? = nil, inbox: (any InboxService)? = nil,

@@ -4,7 +4,7 @@ import NIOSSL
 extension GatewayConfiguration.ListenerTLS {
     /// The server TLS settings of a listener: its certificate chain and key, and, with
     /// `client_ca_file`, client certificates required and checked against that CA.
-    func serverConfiguration(passphrase: String?) throws(ConfigurationError) -> TLSConfiguration {
+    func serverConfiguration(passphrase: String?, keyPath: String, configurationFile: String) throws(ConfigurationError) -> TLSConfiguration {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificateFile.path).map { NIOSSLCertificateSource.certificate($0) }
             let key: NIOSSLPrivateKey
@@ -21,8 +21,8 @@ extension GatewayConfiguration.ListenerTLS {
             }
             return configuration
         } catch {
-            throw ConfigurationError(file: certificateFile.path, line: nil, keyPath: nil,
-                                     message: "cannot load the listener's TLS certificate or key (\(keyFile.path)): \(error)")
+            throw ConfigurationError(file: configurationFile, line: nil, keyPath: keyPath,
+                                     message: "cannot load the TLS certificate \(certificateFile.path) or key \(keyFile.path): \(error)")
         }
     }
 }
