@@ -12,7 +12,7 @@ struct KeyLineIndex: Sendable {
             let lineNumber = offset + 1
             let line = rawLine.trimmingCharacters(in: " \t\r")
             if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("[[") , let end = line.range(of: "]]") {
+            if line.hasPrefix("[["), let end = line.range(of: "]]") {
                 let name = Self.normalise(String(line[line.index(line.startIndex, offsetBy: 2)..<end.lowerBound]))
                 let index = arrayCounts[name, default: 0]
                 arrayCounts[name] = index + 1
