@@ -185,7 +185,7 @@ struct ServerTests {
             let attachment = try await client.execute(uri: "/v1/inbox/in-1/attachments/1", method: .get, headers: Self.bearer)
             #expect(attachment.status == .ok)
             #expect(attachment.headers[.contentType] == "application/pdf")
-            #expect(attachment.headers[.contentDisposition]?.contains("filename*=UTF-8''c%C3%B4ng%20v%C4%83n%2Epdf") == true)
+            #expect(attachment.headers[.contentDisposition]?.contains("filename*=UTF-8''c%C3%B4ng%20v%C4%83n.pdf") == true)
             #expect(Array(buffer: attachment.body) == [0x25, 0x50, 0x44, 0x46])
             let status1 = try await client.execute(uri: "/v1/inbox/in-1/attachments/0", method: .get, headers: Self.bearer).status
             #expect(status1 == .badRequest)

@@ -185,11 +185,16 @@ struct UnitAPIRoutes {
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
+    /// Characters a `filename*` value may carry unencoded: letters, digits and `-._~` in ASCII only
+    /// (Foundation's `.alphanumerics` would let non-ASCII letters through).
+    private static let rfc5987AttributeCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     private static func file(_ file: InboxFile) -> Response {
         var headers: HTTPFields = [.contentType: file.contentType]
         if let name = file.fileName {
             let safe = name.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? safe
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: Self.rfc5987AttributeCharacters) ?? safe
             headers[.contentDisposition] = "attachment; filename=\"\(safe.unicodeScalars.allSatisfy(\.isASCII) ? safe : "attachment")\"; filename*=UTF-8''\(encoded)"
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
