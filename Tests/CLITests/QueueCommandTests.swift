@@ -55,6 +55,21 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent/lienthong-store"))
     }
 
+    /// The gateway's configuration names the store the daemon uses; `--config` finds it the same way.
+    @Test func theConfigurationFileNamesTheStore() async throws {
+        let seeded = try await Self.seeded()
+        defer { seeded.directory.remove() }
+        let example = try String(contentsOf: Paths.packageRoot.appendingPathComponent("docs/gateway.example.toml"), encoding: .utf8)
+        let config = try TemporaryDirectory(prefix: "lienthong-cli-config")
+        defer { config.remove() }
+        let text = example.replacingOccurrences(of: #"directory = "var/store""#, with: "directory = \"\(seeded.path)\"")
+        #expect(text != example)
+        try text.write(to: config.file("gateway.toml"), atomically: true, encoding: .utf8)
+        let result = try runCommand(Paths.binary, ["queue", "ls", "--state", "dead", "--config", config.file("gateway.toml").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(seeded.dead))
+    }
+
     @Test func lsPrintsAnAlignedTableWithRelativeAndAbsoluteTimes() async throws {
         let seeded = try await Self.seeded()
         defer { seeded.directory.remove() }

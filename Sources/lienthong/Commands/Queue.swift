@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Store
 
 /// `lienthong queue …`: see and steer every outbound message, with the daemon running or not.
@@ -12,23 +13,27 @@ struct QueueCommand: AsyncParsableCommand {
     )
 }
 
-/// Where the store is: `--store DIR`, else `$LIENTHONG_STORE`. A configuration file (when there is
-/// one) supplies its own value through `resolve(configured:)`, below the command line and above
-/// the environment.
+/// Where the store is: `--store DIR`, else the `[store] directory` of `--config FILE`, else
+/// `$LIENTHONG_STORE`.
 struct StoreLocationOptions: ParsableArguments {
-    @Option(name: .customLong("store"), help: ArgumentHelp("The store directory (default: $LIENTHONG_STORE).", valueName: "DIR"))
+    @Option(name: .customLong("store"), help: ArgumentHelp("The store directory (default: the configuration's, else $LIENTHONG_STORE).", valueName: "DIR"))
     var directory: String?
+    @Option(name: .customLong("config"), help: ArgumentHelp("The gateway's TOML configuration, whose [store] directory is used.", valueName: "FILE"))
+    var configFile: String?
 
     static let environmentVariable = "LIENTHONG_STORE"
 
-    func resolve(configured: String? = nil) throws -> URL {
-        let environment = ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
-        guard let path = directory ?? configured ?? environment else {
-            throw CommandFailure(reasonCode: "config.store_missing",
-                                 message: "no store given: pass --store DIR or set \(Self.environmentVariable)",
-                                 exitCode: .usage)
+    func resolve() throws -> URL {
+        if let directory { return URL(fileURLWithPath: directory) }
+        if let configFile {
+            return try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: configFile)).store.directory
         }
-        return URL(fileURLWithPath: path)
+        if let path = ProcessInfo.processInfo.environment[Self.environmentVariable], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        throw CommandFailure(reasonCode: "config.store_missing",
+                             message: "no store given: pass --store DIR or --config FILE, or set \(Self.environmentVariable)",
+                             exitCode: .usage)
     }
 
     /// Opens an existing store (never creates one: an operator's typo must not make an empty queue).
