@@ -20,6 +20,13 @@ public struct EnvelopeSigner: Sendable {
         self.method = method
     }
 
+    /// Signs with any verifiable method, RSA-SHA1 included: only for tests that prove the
+    /// verifier's legacy policy, never reachable from the command line.
+    init(identity: SigningIdentity, legacyMethod method: SignatureMethod) {
+        self.identity = identity
+        self.method = method
+    }
+
     /// Signs the envelope in `bytes` and returns the signed document. An envelope that already
     /// carries a Signature is refused unless `replacingExisting` (a hop that re-signs).
     public func sign(_ bytes: some Collection<UInt8>, replacingExisting: Bool = false) throws -> [UInt8] {
