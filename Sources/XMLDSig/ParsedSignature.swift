@@ -33,7 +33,7 @@ struct ParsedSignature {
         signedInfo = parts[0]
 
         let info = try Self.dsigChildren(of: signedInfo)
-        guard info.count >= 3, info[0].localName == "CanonicalizationMethod", info[1].localName == "SignatureMethod" else {
+        guard info.count >= 2, info[0].localName == "CanonicalizationMethod", info[1].localName == "SignatureMethod" else {
             throw SignatureRefusal(.malformed, "SignedInfo must start with CanonicalizationMethod and SignatureMethod")
         }
         let references = info.dropFirst(2)
