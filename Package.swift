@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lienthong", dependencies: [
-            "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto",
+            "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

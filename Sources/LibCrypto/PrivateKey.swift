@@ -5,6 +5,7 @@ import COpenSSL
 public final class PrivateKey: @unchecked Sendable {
     let handle: OpaquePointer
     public let kind: KeyKind
+    let signingContexts: PreparedContexts
 
     init(taking handle: OpaquePointer) throws {
         do {
@@ -14,6 +15,7 @@ public final class PrivateKey: @unchecked Sendable {
             throw error
         }
         self.handle = handle
+        signingContexts = PreparedContexts(key: handle, operation: .sign)
     }
 
     deinit { EVP_PKEY_free(handle) }
@@ -93,23 +95,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// `rawECDSA` asks for XML-DSig's r‖s form.
     public func sign<Bytes: ContiguousBytes>(_ data: Bytes, scheme: SignatureScheme, rawECDSA: Bool = false) throws -> [UInt8] {
         guard scheme.accepts(kind) else { throw CryptoError(.unsupported, "\(scheme) cannot be made with a \(kind) key") }
-        guard let context = EVP_MD_CTX_new() else { throw CryptoError.fromQueue(.failed, "cannot allocate a signing context") }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestSignInit(context, nil, scheme.digest.md, nil, handle) == 1 else {
-            throw CryptoError.fromQueue(.failed, "cannot start \(scheme) signing")
-        }
-        let signature: [UInt8] = try data.withUnsafeBytes { input in
-            let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            var length = 0
-            guard EVP_DigestSign(context, nil, &length, base, input.count) == 1 else {
-                throw CryptoError.fromQueue(.failed, "cannot size the \(scheme) signature")
-            }
-            var out = [UInt8](repeating: 0, count: length)
-            guard EVP_DigestSign(context, &out, &length, base, input.count) == 1 else {
-                throw CryptoError.fromQueue(.failed, "\(scheme) signing failed")
-            }
-            return Array(out.prefix(length))
-        }
+        let signature = try sign(digest: scheme.digest.hash(data), algorithm: scheme.digest)
         if case .ecdsa = scheme, rawECDSA, let fieldLength = kind.ecdsaFieldLength {
             return try ECDSASignature.raw(fromDER: signature, fieldLength: fieldLength)
         }

@@ -5,6 +5,7 @@ import COpenSSL
 public final class PublicKey: @unchecked Sendable {
     let handle: OpaquePointer
     public let kind: KeyKind
+    let verificationContexts: PreparedContexts
 
     init(taking handle: OpaquePointer) throws {
         do {
@@ -14,6 +15,7 @@ public final class PublicKey: @unchecked Sendable {
             throw error
         }
         self.handle = handle
+        verificationContexts = PreparedContexts(key: handle, operation: .verify)
     }
 
     deinit { EVP_PKEY_free(handle) }
@@ -48,16 +50,6 @@ public final class PublicKey: @unchecked Sendable {
             guard signature.count == 2 * fieldLength else { return false }
             signature = try ECDSASignature.der(fromRaw: signature)
         }
-        guard let context = EVP_MD_CTX_new() else { throw CryptoError.fromQueue(.failed, "cannot allocate a verification context") }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestVerifyInit(context, nil, scheme.digest.md, nil, handle) == 1 else {
-            throw CryptoError.fromQueue(.failed, "cannot start \(scheme) verification")
-        }
-        let result = data.withUnsafeBytes { input in
-            EVP_DigestVerify(context, signature, signature.count, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count)
-        }
-        // A bad signature leaves errors on the queue; they are the expected answer, not news.
-        OpenSSLErrorQueue.clear()
-        return result == 1
+        return try verify(signature: signature, digest: scheme.digest.hash(data), algorithm: scheme.digest)
     }
 }

@@ -15,10 +15,12 @@ public final class ChainCache: Sendable {
 
     struct Entry {
         let signerCertificate: Certificate
+        let signer: Signer
         let publicKey: PublicKey
         let verification: ChainVerification
+        let chainDescription: String
         let computedAt: Date
-        let expiresAt: Date
+        var expiresAt: Date
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -39,14 +41,15 @@ public final class ChainCache: Sendable {
         }
     }
 
-    func store(_ key: String, certificate: Certificate, publicKey: PublicKey, verification: ChainVerification,
-               trust: TrustStore, at time: Date) {
+    /// Keeps `entry` (computed at `entry.computedAt` with `trust`) until its earliest expiry.
+    func store(_ key: String, entry: Entry, trust: TrustStore) {
+        let time = entry.computedAt
         var expiry = time.addingTimeInterval(lifetime)
         if let crlUpdate = trust.earliestCRLNextUpdate { expiry = min(expiry, crlUpdate) }
-        for certificate in verification.chain { expiry = min(expiry, certificate.notAfter) }
+        for certificate in entry.verification.chain { expiry = min(expiry, certificate.notAfter) }
         guard expiry > time else { return }
-        let entry = Entry(signerCertificate: certificate, publicKey: publicKey, verification: verification,
-                          computedAt: time, expiresAt: expiry)
+        var entry = entry
+        entry.expiresAt = expiry
         entries.withLock { entries in
             if entries.count >= capacity {
                 // Drop what has expired; if the cache is still full, start over rather than grow.
@@ -61,6 +64,8 @@ public final class ChainCache: Sendable {
 
     public func removeAll() { entries.withLock { $0.removeAll() } }
 
+    /// SHA-256 over the trust store's revision and the KeyInfo certificates as sent (base64 text:
+    /// the same text always decodes to the same certificates, so a hit needs no decoding).
     static func key(trust: TrustStore, certificates: [[UInt8]]) -> String {
         let digest = Digest(.sha256)
         digest.update(trust.revision)

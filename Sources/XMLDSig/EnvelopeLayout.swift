@@ -21,29 +21,15 @@ struct EnvelopeLayout {
         // one copy is signed, the other is what a careless reader would read.
         // Counted leniently: an element whose prefix is undeclared keeps the name `edXML:edXMLHeader`,
         // and a lenient reader would still take it for a header.
-        let strayEnvelopes = Self.count(leniently: "edXMLEnvelope", below: root) - 1
+        let strayEnvelopes = root.countDescendants(named: "edXMLEnvelope") - 1
         let headers = envelope.children(named: "edXMLHeader")
-        let strayHeaders = Self.count(leniently: "edXMLHeader", below: root) - headers.count
+        let strayHeaders = root.countDescendants(named: "edXMLHeader") - headers.count
         guard strayEnvelopes == 0, strayHeaders == 0, headers.count == 1, let header = headers.first else {
             throw headers.isEmpty
                 ? SignatureRefusal(.notAnEnvelope, "the envelope has no edXMLHeader")
                 : SignatureRefusal(.wrapping, "the document holds copies of edXMLEnvelope or edXMLHeader outside their place")
         }
         return EnvelopeLayout(root: root, envelope: envelope, header: header)
-    }
-
-    /// Elements below `element` named `name` or `<undeclared prefix>:name`, at most 64 levels down
-    /// (the parser's own depth limit).
-    static func count(leniently name: String, below element: XMLElement, depth: Int = 0) -> Int {
-        guard depth < 64 else { return 0 }
-        let suffix = ":" + name
-        var found = 0
-        for child in element.children {
-            let local = child.localName
-            if local == name || local.hasSuffix(suffix) { found += 1 }
-            found += count(leniently: name, below: child, depth: depth + 1)
-        }
-        return found
     }
 
     /// Every element named Signature in the document, in any namespace.

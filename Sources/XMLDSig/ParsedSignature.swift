@@ -14,8 +14,9 @@ struct ParsedSignature {
     let referencePrefixes: [String]
     let digestValue: [UInt8]
     let signatureValue: [UInt8]
-    /// DER of every X509Certificate in KeyInfo, in document order.
-    let certificates: [[UInt8]]
+    /// The base64 text of every X509Certificate in KeyInfo, in document order: decoded only when
+    /// the chain cache has not seen it (`decodedCertificates`).
+    let certificateTexts: [[UInt8]]
 
     static let exclusiveC14NNamespace = "http://www.w3.org/2001/10/xml-exc-c14n#"
 
@@ -71,8 +72,8 @@ struct ParsedSignature {
             throw SignatureRefusal(.valueMalformed, valueText.isXMLWhitespace ? "the SignatureValue is empty" : "the SignatureValue is not valid base64")
         }
         signatureValue = value
-        certificates = try names.count == 3 ? Self.keyInfoCertificates(parts[2]) : []
-        guard !certificates.isEmpty else {
+        certificateTexts = try names.count == 3 ? Self.keyInfoCertificates(parts[2]) : []
+        guard !certificateTexts.isEmpty else {
             throw SignatureRefusal(.certificateMissing, "KeyInfo carries no X509Data/X509Certificate; the profile identifies the signer only by certificate")
         }
     }
@@ -176,15 +177,22 @@ struct ParsedSignature {
         var certificates: [[UInt8]] = []
         for data in keyInfo.children where data.localName == "X509Data" && data.namespaceURI == DSig.namespace {
             for certificate in data.children where certificate.localName == "X509Certificate" && certificate.namespaceURI == DSig.namespace {
-                guard let der = Base64.decode(certificate.text), !der.isEmpty else {
-                    throw SignatureRefusal(.certificateMalformed, "an X509Certificate in KeyInfo is not base64")
-                }
-                certificates.append(der)
+                certificates.append(certificate.textBytes)
                 if certificates.count > 16 {
                     throw SignatureRefusal(.certificateMalformed, "KeyInfo carries more than 16 certificates")
                 }
             }
         }
         return certificates
+    }
+
+    /// The DER of the KeyInfo certificates.
+    func decodedCertificates() throws -> [[UInt8]] {
+        try certificateTexts.map { text in
+            guard let der = Base64.decode(bytes: text), !der.isEmpty else {
+                throw SignatureRefusal(.certificateMalformed, "an X509Certificate in KeyInfo is not base64")
+            }
+            return der
+        }
     }
 }

@@ -55,8 +55,8 @@ public struct SignatureVerifier: Sendable {
                                            certificate: nil, chain: [], time: run.time)
         try apply(policies.filter { !$0.needsCertificate }, to: candidate, run: &run)
 
-        let trusted = try trustedSigner(signature.certificates, run: &run)
-        run.signer = Signer(trusted.signerCertificate)
+        let trusted = try trustedSigner(signature, run: &run)
+        run.signer = trusted.signer
         candidate = SignatureCandidate(method: candidate.method, digest: candidate.digest, canonicalization: candidate.canonicalization,
                                        certificate: trusted.signerCertificate, chain: trusted.verification.chain, time: run.time)
         try apply(policies.filter(\.needsCertificate), to: candidate, run: &run)
@@ -86,17 +86,17 @@ public struct SignatureVerifier: Sendable {
     }
 
     /// The signer's certificate and its trusted chain, from the cache or built now.
-    private func trustedSigner(_ certificates: [[UInt8]], run: inout VerificationRun) throws -> ChainCache.Entry {
-        let key = ChainCache.key(trust: trust, certificates: certificates)
+    private func trustedSigner(_ signature: ParsedSignature, run: inout VerificationRun) throws -> ChainCache.Entry {
+        let key = ChainCache.key(trust: trust, certificates: signature.certificateTexts)
         if let cache, let entry = cache.lookup(key, at: run.time) {
             run.chainFromCache = true
-            run.passed("chain", "trusted (cached): " + entry.verification.chain.map(\.subject.rfc2253).joined(separator: " ← "))
+            run.passed("chain", "trusted (cached): " + entry.chainDescription)
             entry.verification.warnings.forEach { run.warned("revocation", $0) }
             return entry
         }
         let parsed: [Certificate]
         do {
-            parsed = try certificates.map { try Certificate(der: $0) }
+            parsed = try signature.decodedCertificates().map { try Certificate(der: $0) }
         } catch let error as CryptoError {
             throw SignatureRefusal(.certificateMalformed, "a KeyInfo certificate cannot be read: \(error.message)")
         }
@@ -105,17 +105,19 @@ public struct SignatureVerifier: Sendable {
         let verification = trust.verify(leaf, untrusted: parsed.filter { $0 != leaf }, at: run.time)
         if let failure = verification.failure { throw Self.refusal(for: failure, leaf: leaf) }
         verification.warnings.forEach { run.warned("revocation", $0) }
-        run.passed("chain", "trusted: " + verification.chain.map(\.subject.rfc2253).joined(separator: " ← ")
-            + (trust.crls.isEmpty ? " (no CRLs configured)" : " (CRLs checked for the whole chain)"))
+        let chainDescription = verification.chain.map(\.subject.rfc2253).joined(separator: " ← ")
+            + (trust.crls.isEmpty ? " (no CRLs configured)" : " (CRLs checked for the whole chain)")
+        run.passed("chain", "trusted: " + chainDescription)
         let publicKey: PublicKey
         do {
             publicKey = try leaf.publicKey
         } catch let error as CryptoError {
             throw SignatureRefusal(.certificateMalformed, "the signer's public key cannot be used: \(error.message)")
         }
-        let entry = ChainCache.Entry(signerCertificate: leaf, publicKey: publicKey, verification: verification,
+        let entry = ChainCache.Entry(signerCertificate: leaf, signer: run.signer ?? Signer(leaf), publicKey: publicKey,
+                                     verification: verification, chainDescription: chainDescription,
                                      computedAt: run.time, expiresAt: run.time)
-        cache?.store(key, certificate: leaf, publicKey: publicKey, verification: verification, trust: trust, at: run.time)
+        cache?.store(key, entry: entry, trust: trust)
         return entry
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LibCrypto
+import LibXML
 import XMLDSig
 
 /// `lienthong bench sign`: the signing pipeline on one core beside OpenSSL's raw RSA-2048 signing,
@@ -44,6 +45,30 @@ struct BenchVerifyCommand: AsyncParsableCommand {
         let withCache = try Measure.rate(seconds: options.seconds) {
             guard cached.verify(signed).isValid else { throw CommandFailure.internalError("bench.invalid", "verification failed") }
         }
+        if options.stages {
+            let document = try XMLDocument(parsing: signed)
+            let root = document.root!
+            let signatureElement = root.descendants(named: "Signature")[0]
+            let signedInfo = signatureElement.child(named: "SignedInfo")!
+            let seconds = options.seconds / 4
+            let parse = try Measure.rate(seconds: seconds) { _ = try XMLDocument(parsing: signed) }
+            let c14nInfo = try Measure.rate(seconds: seconds) { _ = try document.canonicalized(subtree: signedInfo, method: .exclusive) }
+            let c14nDoc = try Measure.rate(seconds: seconds) {
+                let digest = Digest(.sha256)
+                try document.canonicalize(excluding: signatureElement, method: .exclusive) { digest.update(raw: $0) }
+                _ = digest.finish()
+            }
+            let certificateText = signatureElement.child(named: "KeyInfo")!.child(named: "X509Data")!.child(named: "X509Certificate")!
+            let texts = try Measure.rate(seconds: seconds) { _ = certificateText.textBytes; _ = signatureElement.child(named: "SignatureValue")!.text }
+            let walk = try Measure.rate(seconds: seconds) { _ = root.countDescendants(named: "edXMLHeader"); _ = root.descendants(named: "Signature") }
+            let costs = [("parse", parse), ("c14n SignedInfo", c14nInfo), ("c14n+SHA-256 document", c14nDoc), ("texts", texts), ("walks", walk)]
+            print("  stages (µs each): " + costs.map { "\($0.0) \(String(format: "%.1f", 1e6 / $0.1))" }.joined(separator: ", "))
+            print("  whole verify (µs): \(String(format: "%.1f", 1e6 / withCache))")
+        }
+        if options.profileCached {
+            print("  lienthong verify, chain cache on:  \(Measure.format(withCache)) /s (profiling run: other figures skipped)")
+            return
+        }
         let uncached = setup.verifier(cache: nil)
         let withoutCache = try Measure.rate(seconds: options.seconds) {
             guard uncached.verify(signed).isValid else { throw CommandFailure.internalError("bench.invalid", "verification failed") }
@@ -71,6 +96,12 @@ struct SignatureBenchOptions: ParsableArguments {
 
     @Option(help: "Times to repeat each large-envelope figure (the best is reported).")
     var largeRuns: Int = 3
+
+    @Flag(help: .hidden)
+    var profileCached = false
+
+    @Flag(help: "Also time the stages of the large envelope (parse, canonicalise + digest).")
+    var stages = false
 }
 
 /// A development PKI and envelopes made in memory for the benchmarks.
@@ -109,6 +140,17 @@ struct SignatureBenchSetup {
             }
         }
         print("  lienthong \(signing ? "sign" : "verify") in process: \(String(format: "%.3f", ours)) s")
+        if options.stages {
+            let parse = try Measure.best(runs: runs) { _ = try XMLDocument(parsing: signed) }
+            let document = try XMLDocument(parsing: signed)
+            let c14n = try Measure.best(runs: runs) {
+                let digest = Digest(.sha256)
+                try document.canonicalize(method: .exclusive) { digest.update(raw: $0) }
+                _ = digest.finish()
+            }
+            let sha = try Measure.best(runs: runs) { _ = SHA256.hash(signed) }
+            print("  stages: parse \(String(format: "%.3f", parse)) s, exc-c14n + SHA-256 \(String(format: "%.3f", c14n)) s, SHA-256 alone \(String(format: "%.3f", sha)) s")
+        }
         guard let xmlsec = XmlsecCommand.find() else {
             print("  xmlsec1 not installed: no reference figure")
             return
