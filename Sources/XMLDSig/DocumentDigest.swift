@@ -5,7 +5,7 @@ import LibXML
 enum DocumentDigest {
     /// The digest of the whole document minus `excluding` (the enveloped-signature transform),
     /// canonicalised with `method`; never holds the canonical document in memory.
-    static func compute(_ document: XMLDocument, excluding: XMLElement, method: C14NMethod, prefixes: [String],
+    static func compute(_ document: XMLDocument, excluding: XMLElement?, method: C14NMethod, prefixes: [String],
                         algorithm: DigestAlgorithm) throws -> [UInt8] {
         let digest = Digest(algorithm)
         do {

@@ -8,6 +8,8 @@ public struct EnvelopeSigner: Sendable {
     public let identity: SigningIdentity
     public let method: SignatureMethod
     public var limits: XMLParseLimits = .default
+    /// The KeyInfo certificates' base64, encoded once.
+    private let certificateTexts: [String]
 
     public init(identity: SigningIdentity, method: SignatureMethod = .signingDefault) throws {
         guard SignatureMethod.signable.contains(method) else {
@@ -18,6 +20,7 @@ public struct EnvelopeSigner: Sendable {
         }
         self.identity = identity
         self.method = method
+        certificateTexts = ([identity.certificate] + identity.chain).map { Base64.encode($0.der, lineLength: 76) }
     }
 
     /// Signs with any verifiable method, RSA-SHA1 included: only for tests that prove the
@@ -25,6 +28,7 @@ public struct EnvelopeSigner: Sendable {
     init(identity: SigningIdentity, legacyMethod method: SignatureMethod) {
         self.identity = identity
         self.method = method
+        certificateTexts = ([identity.certificate] + identity.chain).map { Base64.encode($0.der, lineLength: 76) }
     }
 
     /// Signs the envelope in `bytes` and returns the signed document. An envelope that already
@@ -45,40 +49,32 @@ public struct EnvelopeSigner: Sendable {
             }
             existing.forEach { $0.remove() }
         }
+        // The digest first, over the document as it is: the Signature added below is exactly what
+        // the enveloped-signature transform removes again, and no white space comes with it.
+        let digestMethod = method.referenceDigest
+        let digest = try DocumentDigest.compute(document, excluding: nil, method: .exclusive, prefixes: [],
+                                                algorithm: digestMethod.algorithm)
+        let digestText = Base64.encode(digest)
+        let signedInfoBytes = SignedInfoTemplate(method: method, digestValue: digestText)
+        let value: [UInt8]
+        do {
+            value = try identity.key.sign(signedInfoBytes.canonical, scheme: method.scheme, rawECDSA: true)
+        } catch let error as CryptoError {
+            throw SignatureRefusal(.keyUnusable, error.description)
+        }
+
         let signature: XMLElement
         if let trace = layout.header.child(named: "TraceHeaderList") {
             signature = layout.header.insertChild(localName: "Signature", namespaceURI: DSig.namespace, after: trace)
         } else {
             signature = layout.header.addChild(localName: "Signature", namespaceURI: DSig.namespace)
         }
+        signedInfoBytes.build(in: signature)
         let ns = DSig.namespace
-        let signedInfo = signature.addChild(localName: "SignedInfo", namespaceURI: ns)
-        signedInfo.addChild(localName: "CanonicalizationMethod", namespaceURI: ns).setAttribute("Algorithm", C14NMethod.exclusive.rawValue)
-        signedInfo.addChild(localName: "SignatureMethod", namespaceURI: ns).setAttribute("Algorithm", method.rawValue)
-        let reference = signedInfo.addChild(localName: "Reference", namespaceURI: ns)
-        reference.setAttribute("URI", "")
-        let transforms = reference.addChild(localName: "Transforms", namespaceURI: ns)
-        transforms.addChild(localName: "Transform", namespaceURI: ns).setAttribute("Algorithm", DSig.envelopedSignature)
-        transforms.addChild(localName: "Transform", namespaceURI: ns).setAttribute("Algorithm", C14NMethod.exclusive.rawValue)
-        let digestMethod = method.referenceDigest
-        reference.addChild(localName: "DigestMethod", namespaceURI: ns).setAttribute("Algorithm", digestMethod.rawValue)
-        let digestValue = reference.addChild(localName: "DigestValue", namespaceURI: ns)
-
-        let digest = try DocumentDigest.compute(document, excluding: signature, method: .exclusive, prefixes: [],
-                                                algorithm: digestMethod.algorithm)
-        digestValue.setText(Base64.encode(digest))
-
-        let canonicalSignedInfo = try DocumentDigest.canonical(document, subtree: signedInfo, method: .exclusive, prefixes: [])
-        let value: [UInt8]
-        do {
-            value = try identity.key.sign(canonicalSignedInfo, scheme: method.scheme, rawECDSA: true)
-        } catch let error as CryptoError {
-            throw SignatureRefusal(.keyUnusable, error.description)
-        }
         signature.addChild(localName: "SignatureValue", namespaceURI: ns, text: Base64.encode(value, lineLength: 76))
         let x509Data = signature.addChild(localName: "KeyInfo", namespaceURI: ns).addChild(localName: "X509Data", namespaceURI: ns)
-        for certificate in [identity.certificate] + identity.chain {
-            x509Data.addChild(localName: "X509Certificate", namespaceURI: ns, text: Base64.encode(certificate.der, lineLength: 76))
+        for text in certificateTexts {
+            x509Data.addChild(localName: "X509Certificate", namespaceURI: ns, text: text)
         }
     }
 }

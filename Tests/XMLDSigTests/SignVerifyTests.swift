@@ -38,6 +38,16 @@ struct SignVerifyTests {
             == [DSig.envelopedSignature, C14NMethod.exclusive.rawValue])
     }
 
+    @Test(arguments: SignatureMethod.signable)
+    func theSignersSignedInfoBytesAreLibxml2sCanonicalForm(method: SignatureMethod) throws {
+        let party = method.scheme == .ecdsa(method.scheme.digest) ? pki.ecSigner : pki.rsaSigner
+        let document = try XMLDocument(parsing: try Envelopes.signed(party, method: method))
+        let signedInfo = try #require(document.root?.descendants(named: "SignedInfo").first)
+        let digestValue = try #require(signedInfo.descendants(named: "DigestValue").first?.text)
+        let canonical = try document.canonicalized(subtree: signedInfo, method: .exclusive)
+        #expect(canonical.text == SignedInfoTemplate(method: method, digestValue: digestValue).canonical.text)
+    }
+
     @Test func intermediatesTravelInKeyInfo() throws {
         let identity = try SigningIdentity(key: pki.chainedSigner.key, certificate: pki.chainedSigner.certificate,
                                            chain: [pki.intermediate.certificate])
