@@ -10,6 +10,15 @@ enum InputFiles {
         return Array(data)
     }
 
+    /// A document to sign or verify, mapped rather than copied (envelopes run to hundreds of MB).
+    static func readDocument(_ path: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw CommandFailure(reasonCode: "io.unreadable", message: "cannot read envelope \(path)", exitCode: .usage)
+        }
+    }
+
     static func write(_ bytes: [UInt8], to path: String) throws {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -42,7 +42,7 @@ struct SignCommand: AsyncParsableCommand {
                                            certificatePEM: try InputFiles.read(cert, what: "certificate"),
                                            chainPEM: try chain.map { try InputFiles.read($0, what: "chain") })
         let signer = try EnvelopeSigner(identity: identity, method: method)
-        let signed = try signer.sign(try InputFiles.read(input, what: "envelope"), replacingExisting: replace)
+        let signed = try signer.sign(try InputFiles.readDocument(input), replacingExisting: replace)
         try InputFiles.write(signed, to: output)
     }
 }

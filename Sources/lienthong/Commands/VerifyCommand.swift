@@ -49,7 +49,7 @@ struct VerifyCommand: AsyncParsableCommand {
             throw CommandFailure(reasonCode: "trust.unreadable", message: "the trust configuration cannot be read: \(error.message)", exitCode: .usage)
         }
         let verifier = SignatureVerifier(trust: store, policies: [AlgorithmPolicy(allowSHA1: allowSHA1), KeyUsagePolicy()], cache: nil)
-        var verdict = verifier.verify(try InputFiles.read(file, what: "envelope"))
+        var verdict = verifier.verify(try InputFiles.readDocument(file))
         if bindSender || expectOrg != nil {
             verdict = verdict.bindingSender(with: SenderBinding(), expected: expectOrg)
         }
