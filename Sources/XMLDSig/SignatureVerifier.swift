@@ -23,7 +23,8 @@ public struct SignatureVerifier: Sendable {
         var run = VerificationRun(time: time)
         do {
             let document = try DocumentParsing.parse(bytes, limits: limits)
-            run.passed("parse", "\(bytes.count) bytes, no DOCTYPE")
+            let count = bytes.count
+            run.passed("parse") { "\(count) bytes, no DOCTYPE" }
             return try verify(document, run: &run)
         } catch {
             return run.refused(error)
@@ -44,11 +45,13 @@ public struct SignatureVerifier: Sendable {
         let layout = try EnvelopeLayout.locate(in: document)
         run.claimedSender = layout.senderOrganId
         let element = try layout.theSignature()
-        run.passed("place", "one XML-DSig Signature, in edXMLHeader (line \(element.line))")
+        let line = element.line
+        run.passed("place") { "one XML-DSig Signature, in edXMLHeader (line \(line))" }
         let signature = try ParsedSignature(element)
         run.algorithms = Verdict.Algorithms(signature: signature.method, digest: signature.digestMethod,
                                             canonicalization: signature.canonicalization)
-        run.passed("profile", "one Reference URI=\"\", enveloped-signature + \(signature.referenceCanonicalization.shortName), \(signature.method.name), digest \(signature.digestMethod)")
+        let (referenceC14N, method, digestMethod) = (signature.referenceCanonicalization, signature.method, signature.digestMethod)
+        run.passed("profile") { "one Reference URI=\"\", enveloped-signature + \(referenceC14N.shortName), \(method.name), digest \(digestMethod)" }
 
         var candidate = SignatureCandidate(method: signature.method, digest: signature.digestMethod,
                                            canonicalization: signature.canonicalization,
@@ -62,13 +65,13 @@ public struct SignatureVerifier: Sendable {
         try apply(policies.filter(\.needsCertificate), to: candidate, run: &run)
 
         try checkSignatureValue(signature, in: document, key: trusted.publicKey)
-        run.passed("signature value", "\(signature.method.name) over the canonical SignedInfo")
+        run.passed("signature value") { "\(method.name) over the canonical SignedInfo" }
         let digest = try DocumentDigest.compute(document, excluding: element, method: signature.referenceCanonicalization,
                                                 prefixes: signature.referencePrefixes, algorithm: signature.digestMethod.algorithm)
         guard digest == signature.digestValue else {
             throw SignatureRefusal(.digestMismatch, "the document's \(signature.digestMethod) digest does not match the signed DigestValue: the content changed after signing")
         }
-        run.passed("digest", "\(signature.digestMethod) of the document without its Signature matches")
+        run.passed("digest") { "\(digestMethod) of the document without its Signature matches" }
         return run.valid()
     }
 
@@ -76,7 +79,7 @@ public struct SignatureVerifier: Sendable {
         for policy in policies {
             switch policy.evaluate(candidate) {
             case .meetsPolicy:
-                run.passed(policy.name, "met")
+                run.passed(policy.name) { "met" }
             case .meetsPolicyWithWarning(let warning):
                 run.warned(policy.name, warning)
             case .failsToMeetPolicy(let refusal):
@@ -90,7 +93,8 @@ public struct SignatureVerifier: Sendable {
         let key = ChainCache.key(trust: trust, certificates: signature.certificateTexts)
         if let cache, let entry = cache.lookup(key, at: run.time) {
             run.chainFromCache = true
-            run.passed("chain", "trusted (cached): " + entry.chainDescription)
+            let description = entry.chainDescription
+            run.passed("chain") { "trusted (cached): " + description }
             entry.verification.warnings.forEach { run.warned("revocation", $0) }
             return entry
         }
@@ -107,7 +111,7 @@ public struct SignatureVerifier: Sendable {
         verification.warnings.forEach { run.warned("revocation", $0) }
         let chainDescription = verification.chain.map(\.subject.rfc2253).joined(separator: " ← ")
             + (trust.crls.isEmpty ? " (no CRLs configured)" : " (CRLs checked for the whole chain)")
-        run.passed("chain", "trusted: " + chainDescription)
+        run.passed("chain") { "trusted: " + chainDescription }
         let publicKey: PublicKey
         do {
             publicKey = try leaf.publicKey
@@ -186,7 +190,7 @@ struct VerificationRun {
 
     init(time: Date) { self.time = time }
 
-    mutating func passed(_ check: String, _ detail: String) {
+    mutating func passed(_ check: String, _ detail: @escaping @Sendable () -> String) {
         diagnostics.append(.init(check: check, result: .passed, detail: detail))
     }
 

@@ -30,12 +30,25 @@ public struct Verdict: Sendable {
         public let canonicalization: C14NMethod
     }
 
-    public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// One check and what it found. The sentence is written only when read: a busy verifier
+    /// produces thousands of verdicts whose details nobody looks at.
+    public struct Diagnostic: Sendable, CustomStringConvertible {
         public enum Result: String, Sendable { case passed, warned, failed }
         public let check: String
         public let result: Result
-        public let detail: String
+        private let render: @Sendable () -> String
+        public var detail: String { render() }
         public var description: String { "\(result.rawValue): \(check): \(detail)" }
+
+        public init(check: String, result: Result, detail: @escaping @Sendable () -> String) {
+            self.check = check
+            self.result = result
+            self.render = detail
+        }
+
+        public init(check: String, result: Result, detail: String) {
+            self.init(check: check, result: result, detail: { detail })
+        }
     }
 
     /// This verdict, refused with `sender.*` unless the signer may speak for the envelope's
