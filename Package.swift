@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "lienthong", dependencies: [
-            "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto",
+            "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

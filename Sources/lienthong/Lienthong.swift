@@ -16,6 +16,9 @@ struct Lienthong: AsyncParsableCommand {
             ServeCommand.self,
             DoctorCommand.self,
             QueueCommand.self,
+            SignCommand.self,
+            VerifyCommand.self,
+            PKICommand.self,
         ]
     )
 }

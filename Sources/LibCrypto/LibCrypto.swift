@@ -1,1 +1,0 @@
-// The LibCrypto module: see docs/ARCHITECTURE.md.

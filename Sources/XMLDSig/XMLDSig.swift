@@ -1,1 +1,0 @@
-// The XMLDSig module: see docs/ARCHITECTURE.md.
