@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, with tiny shims for what Swift cannot call.
@@ -34,7 +35,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Relay", dependencies: [
-            "Store", "EdXML", "LibCurl", "LibCrypto",
+            "Store", "EdXML", "LibCurl", "LibCrypto", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lienthong", dependencies: [
@@ -49,7 +50,11 @@ let package = Package(
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
+        .testTarget(name: "RelayTests", dependencies: [
+            "Relay", "LibCurl", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
