@@ -9,6 +9,7 @@ struct Lienthong: AsyncParsableCommand {
         abstract: "The interconnection gateway (trục liên thông) for inter-agency edXML document exchange.",
         version: "0.1.0",
         subcommands: [
+            BenchCommand.self,
         ]
     )
 }
