@@ -40,6 +40,8 @@ let package = Package(
         ]),
         .executableTarget(name: "lienthong", dependencies: [
             "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

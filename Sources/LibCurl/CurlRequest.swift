@@ -61,11 +61,13 @@ public struct CurlRequest: Sendable, Equatable {
     public var totalTimeout: Duration
     /// A reply body larger than this aborts the transfer (`CurlError.Kind.responseTooLarge`).
     public var maxResponseBytes: Int
+    /// false: open a fresh connection and close it afterwards (for measuring what reuse saves).
+    public var reuseConnection: Bool
 
     public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [],
                 body: CurlRequestBody = .none, tls: CurlTLSOptions = .init(),
                 connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(60),
-                maxResponseBytes: Int = 64 << 20) {
+                maxResponseBytes: Int = 64 << 20, reuseConnection: Bool = true) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -74,13 +76,14 @@ public struct CurlRequest: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.reuseConnection = reuseConnection
     }
 
     public static func == (lhs: CurlRequest, rhs: CurlRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body && lhs.tls == rhs.tls
             && lhs.headers.map { [$0.name, $0.value] } == rhs.headers.map { [$0.name, $0.value] }
             && lhs.connectTimeout == rhs.connectTimeout && lhs.totalTimeout == rhs.totalTimeout
-            && lhs.maxResponseBytes == rhs.maxResponseBytes
+            && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.reuseConnection == rhs.reuseConnection
     }
 }
 

@@ -57,6 +57,10 @@ final class CurlTransfer: @unchecked Sendable {
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.milliseconds)
         try easy.set(CURLOPT_TIMEOUT_MS, request.totalTimeout.milliseconds)
         try configureTLS(request.tls)
+        if !request.reuseConnection {
+            try easy.set(CURLOPT_FRESH_CONNECT, true)
+            try easy.set(CURLOPT_FORBID_REUSE, true)
+        }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_WRITEFUNCTION, dataCallback: curlWriteBody)

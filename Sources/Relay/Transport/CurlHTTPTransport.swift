@@ -30,7 +30,7 @@ public final class CurlHTTPTransport: HTTPTransport {
         let curlRequest = CurlRequest(
             method: request.method, url: request.url, headers: headers, body: CurlRequestBody(request.body),
             tls: tls, connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout,
-            maxResponseBytes: configuration.maxResponseBytes)
+            maxResponseBytes: configuration.maxResponseBytes, reuseConnection: configuration.reuseConnections)
         do {
             let response = try await client.perform(curlRequest)
             return HTTPResponse(status: response.status, headers: response.headers.map { HTTPField($0.name, $0.value) },

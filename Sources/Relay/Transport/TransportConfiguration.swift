@@ -34,10 +34,12 @@ public struct TransportConfiguration: Sendable, Equatable {
     public var maxCachedConnections: Int
     public var maxResponseBytes: Int
     public var userAgent: String
+    /// false: a fresh connection (and TLS handshake) per request; only for measuring what reuse saves.
+    public var reuseConnections: Bool
 
     public init(tls: MutualTLS? = nil, connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(60),
                 maxTransfersPerDestination: Int = 4, maxCachedConnections: Int = 16,
-                maxResponseBytes: Int = 64 << 20, userAgent: String = "lienthong/0.1") {
+                maxResponseBytes: Int = 64 << 20, userAgent: String = "lienthong/0.1", reuseConnections: Bool = true) {
         self.tls = tls
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
@@ -45,5 +47,6 @@ public struct TransportConfiguration: Sendable, Equatable {
         self.maxCachedConnections = maxCachedConnections
         self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
+        self.reuseConnections = reuseConnections
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+
+/// A local HTTPS bus for `bench relay`: requires a client certificate from the bench CA, reads
+/// each body and answers VDXP's `{"status":"OK",…}`.
+struct BenchRelayServer {
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    static func start(pki: BenchRelayPKI) async throws -> BenchRelayServer {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverCertificate.path).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverKey.path, format: .pem)))
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(pki.ca.path))
+        tls.certificateVerification = .noHostnameVerification
+        let reply = ByteBuffer(string: #"{"status":"OK","ErrorCode":"0","ErrorDesc":"","DocId":"bench"}"#)
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            var request = request
+            _ = try await request.collectBody(upTo: 64 << 20)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: reply))
+        }
+        let (ports, sink) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "bench-bus")
+        logger.logLevel = .critical
+        let app = Application(responder: responder, server: try .tls(.http1(), tlsConfiguration: tls),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { sink.yield($0.localAddress?.port ?? 0); sink.finish() },
+                              logger: logger)
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw CommandFailure.internalError("bench.server_failed", "the local bench bus did not start")
+        }
+        return BenchRelayServer(port: port, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
