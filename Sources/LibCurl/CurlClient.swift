@@ -166,7 +166,7 @@ final class CurlEngine: @unchecked Sendable {
             _ = curl_multi_poll(multi, nil, 0, 1000, nil)
         }
         for transfer in running.values {
-            curl_multi_remove_handle(multi, transfer.easy.handle)
+            detach(transfer)
             transfer.finish(.failure(.shutDown))
         }
         running.removeAll()
@@ -185,6 +185,7 @@ final class CurlEngine: @unchecked Sendable {
                 _ = lt_curl_setopt_pointer(transfer.easy.handle, CURLOPT_SHARE, share)
                 let code = curl_multi_add_handle(multi, transfer.easy.handle)
                 guard code == CURLM_OK else {
+                    _ = lt_curl_setopt_pointer(transfer.easy.handle, CURLOPT_SHARE, nil)
                     unaccount(transfer, wasRunning: false)
                     transfer.finish(.failure(CurlError(code: Int(code.rawValue), kind: .other,
                                                        message: String(cString: curl_multi_strerror(code)))))
@@ -206,7 +207,7 @@ final class CurlEngine: @unchecked Sendable {
             guard lt_curl_msg_is_done(message) != 0, let handle = message.pointee.easy_handle,
                   let transfer = running.removeValue(forKey: handle) else { continue }
             let result = lt_curl_msg_result(message)
-            curl_multi_remove_handle(multi, handle)
+            detach(transfer)
             runningCount[transfer.destination, default: 1] -= 1
             unaccount(transfer, wasRunning: true)
             transfer.finish(result)
@@ -215,7 +216,7 @@ final class CurlEngine: @unchecked Sendable {
 
     private func abort(_ id: UInt64) {
         if let (handle, transfer) = running.first(where: { $0.value.id == id }) {
-            curl_multi_remove_handle(multi, handle)
+            detach(transfer)
             running[handle] = nil
             runningCount[transfer.destination, default: 1] -= 1
             unaccount(transfer, wasRunning: true)
@@ -233,6 +234,13 @@ final class CurlEngine: @unchecked Sendable {
         }
         // Not found: the transfer already finished, or its submission is still in the mailbox,
         // where the engine will see its cancellation flag.
+    }
+
+    /// Takes a handle out of the multi and off the share here, on the engine thread: the share has
+    /// no lock callbacks, so it must never be touched by the thread that later frees the handle.
+    private func detach(_ transfer: CurlTransfer) {
+        curl_multi_remove_handle(multi, transfer.easy.handle)
+        _ = lt_curl_setopt_pointer(transfer.easy.handle, CURLOPT_SHARE, nil)
     }
 
     private func unaccount(_ transfer: CurlTransfer, wasRunning: Bool) {

@@ -67,7 +67,7 @@ import TestSupport
 
     @Test func slowServerTimesOut() async throws {
         let pki = try sharedPKI()
-        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .seconds(3)) }) { bus in
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(1500)) }) { bus in
             let error = await #expect(throws: RelayFailure.self) {
                 try await makeTransport(pki, totalTimeout: .milliseconds(400)).send(get("\(bus.baseURL)/slow"))
             }
@@ -120,7 +120,7 @@ import TestSupport
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         let pki = try sharedPKI()
-        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .seconds(3)) }) { bus in
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(1500)) }) { bus in
             let transport = try makeTransport(pki)
             let task = Task { try await transport.send(self.get("\(bus.baseURL)/slow")) }
             for _ in 0..<200 where await bus.recorder.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }

@@ -128,7 +128,7 @@ import Testing
 
     @Test func deliverReportsTransportFailures() async throws {
         let pki = try sharedPKI()
-        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .seconds(3)) }) { bus in
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(1500)) }) { bus in
             let outcome = try await client(pki, bus, totalTimeout: .milliseconds(400))
                 .deliver(sampleEdxml, from: "000.00.00.G22", to: ["000.00.00.H41"])
             #expect(outcome.reasonCode == "relay.timeout")

@@ -2,12 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import ServiceLifecycle
 
 /// A local HTTPS bus for `bench relay`: requires a client certificate from the bench CA, reads
 /// each body and answers VDXP's `{"status":"OK",…}`.
 struct BenchRelayServer {
     let port: Int
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
     static func start(pki: BenchRelayPKI) async throws -> BenchRelayServer {
         var tls = TLSConfiguration.makeServerConfiguration(
@@ -28,17 +30,20 @@ struct BenchRelayServer {
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { sink.yield($0.localAddress?.port ?? 0); sink.finish() },
                               logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        // Stopped by graceful shutdown, never by cancelling the server task: NIO traps when a
+        // connection is accepted while its server channel is torn down by cancellation.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             throw CommandFailure.internalError("bench.server_failed", "the local bench bus did not start")
         }
-        return BenchRelayServer(port: port, task: task)
+        return BenchRelayServer(port: port, task: task, group: group)
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import ServiceLifecycle
 import NIOCore
 import NIOSSL
 
@@ -74,10 +75,12 @@ final class TestBus: Sendable {
     let port: Int
     let recorder: BusRecorder
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
     var baseURL: String { "https://127.0.0.1:\(port)/vdxp" }
 
-    private init(port: Int, recorder: BusRecorder, task: Task<Void, any Error>) {
+    private init(port: Int, recorder: BusRecorder, task: Task<Void, any Error>, group: ServiceGroup) {
+        self.group = group
         self.port = port
         self.recorder = recorder
         self.task = task
@@ -123,17 +126,20 @@ final class TestBus: Sendable {
                 portSink.finish()
             },
             logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        // Stopped by graceful shutdown, never by cancelling the server task: NIO traps when a
+        // connection is accepted while its server channel is torn down by cancellation.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             throw OpenSSLFailed(description: "the test bus did not start")
         }
-        return TestBus(port: port, recorder: recorder, task: task)
+        return TestBus(port: port, recorder: recorder, task: task, group: group)
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
