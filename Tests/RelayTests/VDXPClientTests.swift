@@ -97,9 +97,12 @@ import Testing
             (.json(#"{"status":"FAIL","ErrorCode":"-1","ErrorDesc":"Không tìm thấy đơn vị nhận"}"#), "relay.refused", false, nil),
             (.json("<html>proxy error</html>"), "relay.bad_reply", true, nil),
         ]
-        for (reply, reason, retryable, retryAfter) in cases {
-            try await withTestBus(pki: pki, behaviour: { _ in reply }) { bus in
-                let outcome = try await client(pki, bus).deliver(sampleEdxml, from: "000.00.00.G22", to: ["000.00.00.H41"])
+        let script = ReplyScript()
+        try await withTestBus(pki: pki, behaviour: { _ in await script.current }) { bus in
+            let client = try client(pki, bus)
+            for (reply, reason, retryable, retryAfter) in cases {
+                await script.set(reply)
+                let outcome = await client.deliver(sampleEdxml, from: "000.00.00.G22", to: ["000.00.00.H41"])
                 #expect(outcome.reasonCode == reason)
                 switch outcome {
                 case .delivered(let busDocId): #expect(busDocId == "bus-0001")
@@ -181,4 +184,10 @@ import Testing
             #expect(error?.reasonCode == "relay.bad_reply")
         }
     }
+}
+
+/// The reply the test bus gives, changed between calls.
+actor ReplyScript {
+    private(set) var current = okReply
+    func set(_ reply: BusReply) { current = reply }
 }
