@@ -16,10 +16,11 @@ enum Digest {
     static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        let result = key.withUnsafeBytes { k in
+        // HMAC() reads a NULL key as "no key"; an empty key needs a valid pointer and length 0.
+        let keyStorage = key.isEmpty ? [0] : key
+        let result = keyStorage.withUnsafeBytes { k in
             message.withUnsafeBytes { m in
-                // HMAC() with a NULL key pointer means "empty key" only when the length is 0.
-                HMAC(EVP_sha256(), k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(k.count),
+                HMAC(EVP_sha256(), k.baseAddress, Int32(key.count),
                      m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count, &out, &length)
             }
         }
