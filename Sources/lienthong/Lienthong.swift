@@ -10,6 +10,9 @@ struct Lienthong: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             BenchCommand.self,
+            InspectCommand.self,
+            ValidateCommand.self,
+            BuildCommand.self,
         ]
     )
 }

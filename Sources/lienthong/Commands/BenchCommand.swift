@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure lienthong's speed beside a reference measured in the same run.",
-        subcommands: [BenchRelayCommand.self]
+        subcommands: [BenchEdXMLCommand.self, BenchRelayCommand.self]
     )
 }

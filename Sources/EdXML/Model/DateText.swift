@@ -1,0 +1,127 @@
+import Foundation
+
+/// A calendar date with an optional time of day, in Vietnam local time (no zone in edXML).
+public struct LocalDateTime: Hashable, Sendable, Codable, Comparable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    /// Hours, minutes and seconds, when the text carried a time.
+    public var time: TimeOfDay?
+
+    public struct TimeOfDay: Hashable, Sendable, Codable {
+        public var hour: Int
+        public var minute: Int
+        public var second: Int
+        public init(hour: Int, minute: Int, second: Int) {
+            self.hour = hour; self.minute = minute; self.second = second
+        }
+    }
+
+    public init(year: Int, month: Int, day: Int, time: TimeOfDay? = nil) {
+        self.year = year; self.month = month; self.day = day; self.time = time
+    }
+
+    /// Vietnam has kept UTC+7 without daylight saving since 1975.
+    public static let vietnamTimeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+
+    /// The local date and time of `date` in Vietnam.
+    public init(_ date: Date, withTime: Bool) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.vietnamTimeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        self.init(year: c.year!, month: c.month!, day: c.day!,
+                  time: withTime ? TimeOfDay(hour: c.hour!, minute: c.minute!, second: c.second!) : nil)
+    }
+
+    /// Whether the day exists in the calendar (2014/02/30 does not) and the time is on the clock.
+    public var isPossible: Bool {
+        guard (1...9999).contains(year), (1...12).contains(month) else { return false }
+        guard (1...Self.daysIn(month: month, year: year)).contains(day) else { return false }
+        if let time {
+            return (0...23).contains(time.hour) && (0...59).contains(time.minute) && (0...60).contains(time.second)
+        }
+        return true
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// `yyyy/MM/dd` or `yyyy/MM/dd HH:mm:ss`, the forms edXML writes.
+    public var edXMLText: String {
+        let date = "\(pad(year, 4))/\(pad(month, 2))/\(pad(day, 2))"
+        guard let time else { return date }
+        return "\(date) \(pad(time.hour, 2)):\(pad(time.minute, 2)):\(pad(time.second, 2))"
+    }
+
+    /// The instant this local time names in Vietnam, or nil when the date is impossible.
+    public var date: Date? {
+        guard isPossible else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.vietnamTimeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day,
+                                                  hour: time?.hour ?? 0, minute: time?.minute ?? 0, second: time?.second ?? 0))
+    }
+
+    public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool {
+        let ka = [a.year, a.month, a.day, a.time?.hour ?? 0, a.time?.minute ?? 0, a.time?.second ?? 0]
+        let kb = [b.year, b.month, b.day, b.time?.hour ?? 0, b.time?.minute ?? 0, b.time?.second ?? 0]
+        return ka.lexicographicallyPrecedes(kb)
+    }
+
+    /// Reads `yyyy/MM/dd` and `yyyy/MM/dd HH:mm:ss` (also with `-` between the date parts, which
+    /// some senders use). Returns the fields even when the day is impossible: see `isPossible`.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingWhitespace
+        let halves = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+        guard halves.count == 1 || halves.count == 2 else { return nil }
+        let dateParts = halves[0].split(separator: halves[0].contains("-") ? "-" : "/", omittingEmptySubsequences: false)
+        guard dateParts.count == 3, dateParts[0].count == 4, (1...2).contains(dateParts[1].count), (1...2).contains(dateParts[2].count),
+              let y = Int(dateParts[0]), let m = Int(dateParts[1]), let d = Int(dateParts[2]) else { return nil }
+        var time: TimeOfDay?
+        if halves.count == 2 {
+            let t = halves[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard t.count == 3, t.allSatisfy({ $0.count == 2 }),
+                  let h = Int(t[0]), let mi = Int(t[1]), let s = Int(t[2]) else { return nil }
+            time = TimeOfDay(hour: h, minute: mi, second: s)
+        }
+        self.init(year: y, month: m, day: d, time: time)
+    }
+}
+
+private func pad(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// A date as a document carries it: the original text, kept for writing back unchanged, beside
+/// the value read from it. `2014/02/30` keeps its text, has a value that is not possible, and
+/// survives a round trip.
+public struct DateText: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let text: String
+    public let value: LocalDateTime?
+
+    public init(_ text: String) {
+        self.text = text
+        self.value = LocalDateTime(parsing: text)
+    }
+
+    public init(_ value: LocalDateTime) {
+        self.text = value.edXMLText
+        self.value = value
+    }
+
+    public var description: String { text }
+
+    /// Why this text is not a usable date, or nil when it is one.
+    public var problem: String? {
+        if text.trimmingWhitespace.isEmpty { return "the date is empty" }
+        guard let value else { return "'\(text)' is not a date of the form yyyy/MM/dd or yyyy/MM/dd HH:mm:ss" }
+        if !value.isPossible { return "'\(text)' is not a day of the calendar" }
+        return nil
+    }
+}
