@@ -68,8 +68,10 @@ final class CurlTransfer: @unchecked Sendable {
         try easy.set(CURLOPT_HEADERFUNCTION, dataCallback: curlWriteHeader)
         try easy.set(CURLOPT_HEADERDATA, pointer: context)
 
-        // An empty `Expect:` stops libcurl waiting for `100 Continue` before large bodies.
-        let list = CurlStringList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
+        // `Name:` with nothing after it tells libcurl to drop a header, so an empty value is
+        // written `Name;`. The empty `Expect:` stops libcurl waiting for `100 Continue`.
+        let lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
+        let list = CurlStringList(lines + ["Expect:"])
         try easy.set(CURLOPT_HTTPHEADER, list: list)
         headerList = list
 

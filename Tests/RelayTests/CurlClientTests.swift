@@ -15,7 +15,7 @@ import Testing
         try await withTestBus(pki: pki, behaviour: { _ in BusReply(status: 201, headers: [("X-Reply", "a: b")], body: [9, 0, 9]) }) { bus in
             let client = try CurlClient()
             let response = try await client.perform(CurlRequest(
-                method: "PUT", url: "\(bus.baseURL)/thing", headers: [("X-One", "1"), ("X-One", "2")],
+                method: "PUT", url: "\(bus.baseURL)/thing", headers: [("X-One", "1"), ("X-One", "2"), ("X-Empty", "")],
                 body: .bytes(body), tls: try tls(pki)))
             #expect(response.status == 201)
             #expect(response.header("x-reply") == "a: b")
@@ -26,6 +26,7 @@ import Testing
             #expect(request.method == "PUT")
             #expect(request.body == body)
             #expect(request.headers("X-One") == ["1", "2"])
+            #expect(request.headers("X-Empty") == [""], "an empty value is sent, not dropped")
             #expect(request.header("Expect") == nil, "no 100-continue round trip")
             #expect(request.remotePort == response.localPort)
         }

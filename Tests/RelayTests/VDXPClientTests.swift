@@ -96,6 +96,7 @@ import Testing
             (.json("{}", status: 401), "relay.unauthorized", false, nil),
             (.json(#"{"status":"FAIL","ErrorCode":"-1","ErrorDesc":"Không tìm thấy đơn vị nhận"}"#), "relay.refused", false, nil),
             (.json("<html>proxy error</html>"), "relay.bad_reply", true, nil),
+            (.json(#"{"DocId":"x"}"#), "relay.bad_reply", true, nil),
         ]
         let script = ReplyScript()
         try await withTestBus(pki: pki, behaviour: { _ in await script.current }) { bus in

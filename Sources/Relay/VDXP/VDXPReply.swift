@@ -27,6 +27,10 @@ struct VDXPReply {
     /// Throws the bus's refusal when `status` is not OK.
     func requireOK(call: String, retryableErrorCodes: Set<String>) throws {
         guard !isOK else { return }
+        guard value("status") != nil else {
+            throw RelayFailure(RelayReason.badReply, "the bus's reply to \(call) has no `status`",
+                               disposition: .retryable(after: nil))
+        }
         let code = string("ErrorCode") ?? ""
         let description = string("ErrorDesc") ?? ""
         let said = "\(code.isEmpty ? "" : "\(code) ")\(description)".trimmingCharacters(in: .whitespaces)
