@@ -13,6 +13,8 @@ struct Lienthong: AsyncParsableCommand {
             InspectCommand.self,
             ValidateCommand.self,
             BuildCommand.self,
+            ServeCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LibCrypto
 
 /// A client of the national bus's VDXP call shape: parameters as headers, JSON replies,
 /// optional HMAC headers. Every call throws `RelayFailure` (with its retry disposition) or
@@ -20,7 +21,7 @@ public struct VDXPClient: Sendable {
             HTTPField("to", JSONText.array(recipients)),
             HTTPField("servicetype", "eDoc"),
             HTTPField("messagetype", messageType.rawValue),
-            HTTPField("hash-file", Digest.hex(Digest.sha256(edxml))),
+            HTTPField("hash-file", SHA256Hasher.hexDigest(edxml)),
         ]
         let body = HTTPRequestBody.multipart([FormPart(name: "file_doc", data: edxml, fileName: fileName,
                                                        contentType: "application/xml")])

@@ -13,7 +13,7 @@ struct VDXPSigner: Sendable {
         let signed = [HTTPField("systemid", credentials.systemId), HTTPField("timestamp", Self.timestamp(date))] + callHeaders
         let copies = signed.map { HTTPField("XroadVnpt-\($0.name)", $0.value) }
         let json = JSONText.object(copies.map { ($0.name, $0.value) })
-        let hash = Digest.hex(Digest.hmacSHA256(key: credentials.secret, message: Array(json.utf8)))
+        let hash = HMACSHA256.hex(key: credentials.secret, message: Array(json.utf8))
         return signed + copies + [
             HTTPField("XroadVnpt-sign-header-key", signed.map(\.name).joined(separator: ";")),
             HTTPField("XroadVnpt-sign-header", json),

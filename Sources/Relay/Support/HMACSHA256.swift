@@ -1,19 +1,9 @@
 import COpenSSL
 
-/// SHA-256 and HMAC-SHA256 for the VDXP headers (`hash-file`, `XroadVnpt-hash-header`).
-/// A private helper on OpenSSL's one-shot EVP calls until LibCrypto offers the same.
-enum Digest {
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &out, &length, EVP_sha256(), nil)
-        }
-        precondition(ok == 1, "EVP_Digest(SHA-256) failed")
-        return Array(out.prefix(Int(length)))
-    }
-
-    static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+/// HMAC-SHA256 for `XroadVnpt-hash-header`, through OpenSSL's one-shot `HMAC()`: a small private
+/// helper until LibCrypto offers a MAC.
+enum HMACSHA256 {
+    static func hex(key: [UInt8], message: [UInt8]) -> String {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         // HMAC() reads a NULL key as "no key"; an empty key needs a valid pointer and length 0.
@@ -25,14 +15,10 @@ enum Digest {
             }
         }
         precondition(result != nil, "HMAC-SHA256 failed")
-        return Array(out.prefix(Int(length)))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
+        text.reserveCapacity(Int(length) * 2)
+        for byte in out.prefix(Int(length)) {
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0x0f)])
         }

@@ -1,0 +1,33 @@
+import Hummingbird
+
+/// The routers of the two listeners. Every response that is an error is problem+json: the
+/// `ProblemMiddleware` sits outermost, so it also covers unknown paths.
+public enum GatewayRouters {
+    /// The unit API listener: `/healthz`, `/readyz` and `/v1`.
+    public static func unitAPI(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
+        let router = baseRouter(probes: services.readinessProbes)
+        if services.outbound != nil || services.inbox != nil {
+            UnitAPIRoutes(outbound: services.outbound, inbox: services.inbox,
+                          authenticator: UnitAuthenticator(units: configuration.units),
+                          bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
+        }
+        return router
+    }
+
+    /// The bus listener: `/healthz`, `/readyz` and `POST /bus/v1/edoc`.
+    public static func busEndpoint(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
+        let router = baseRouter(probes: services.readinessProbes)
+        if let inbound = services.busInbound {
+            BusEndpointRoutes(inbound: inbound, bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
+        }
+        return router
+    }
+
+    private static func baseRouter(probes: [any ReadinessProbe]) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes(probes: probes).register(on: router)
+        return router
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Gateway
+
+/// `lienthong doctor --config FILE`: checks the configuration and what it points at, one line per
+/// finding (`ok`, `warn`, `fail` and what to fix). Exits 0 when nothing failed, 65 otherwise.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check a gateway configuration and everything it names, line by line.")
+
+    @Option(name: .long, help: "The TOML configuration file to check.")
+    var config: String
+
+    @Option(name: .long, help: "Seconds a network check may wait.")
+    var timeout: Int = 3
+
+    @Flag(name: .long, help: "Print the findings as a JSON array.")
+    var json = false
+
+    func validate() throws {
+        guard (1...120).contains(timeout) else { throw ValidationError("--timeout must be from 1 to 120 seconds") }
+    }
+
+    func run() async throws {
+        let configuration = try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: config))
+        let findings = await Doctor().run(DoctorContext(configuration: configuration, networkTimeout: .seconds(timeout)))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(findings), as: UTF8.self))
+        } else {
+            for finding in findings { print(finding.line) }
+            let failures = findings.filter { $0.status == .fail }.count
+            let warnings = findings.filter { $0.status == .warn }.count
+            print("\(failures) failed, \(warnings) warnings, \(findings.count - failures - warnings) ok")
+        }
+        if findings.contains(where: { $0.status == .fail }) { throw ExitCode.inputRefused }
+    }
+}

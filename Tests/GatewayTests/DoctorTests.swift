@@ -1,0 +1,119 @@
+import Foundation
+import Gateway
+import Testing
+import TestSupport
+
+@Suite("lienthong doctor")
+struct DoctorTests {
+    /// A configuration whose every file exists (made by openssl), whose secrets come from the
+    /// environment and a file, and whose bus is a real listening socket.
+    func healthySetup(in directory: TemporaryDirectory, busPort: Int) throws -> (URL, [String: String]) {
+        let pki = try TestPKI.make(in: directory.url)
+        try Data("bus-secret\n".utf8).write(to: directory.file("bus.secret"))
+        chmod(directory.file("bus.secret").path, 0o600)
+        chmod(pki.serverKey.path, 0o600)
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        text.signing = "key_file = \"server.key\"\ncertificate_file = \"server.crt\"\nchain_files = [\"ca.crt\"]\nkey_passphrase_env = \"DOCTOR_TEST_PASSPHRASE\""
+        text.busURL = "https://127.0.0.1:\(busPort)/vdxp"
+        text.busExtra = """
+        ca_file = "ca.crt"
+        client_certificate_file = "client.crt"
+        client_key_file = "client.key"
+        systemid = "sys-1"
+        secret_file = "bus.secret"
+        """
+        chmod(pki.clientKey.path, 0o600)
+        text.signaturePolicy = "require"
+        text.extra = "[trust]\nanchors = [\"ca.crt\"]\n"
+        text.units = [("office", UnitAuthenticator.tokenHashHex("t"), ["000.00.00.G22"])]
+        let file = directory.file("gateway.toml")
+        try text.write(to: file)
+        try FileManager.default.createDirectory(at: directory.file("store"), withIntermediateDirectories: true)
+        return (file, ["DOCTOR_TEST_PASSPHRASE": "pass"])
+    }
+
+    @Test("a healthy configuration: every line ok, exit 0")
+    func healthy() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let bus = try ListeningSocket()
+        let (file, environment) = try healthySetup(in: directory, busPort: bus.port)
+        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("ok   signing.key_file: ") })
+        #expect(lines.contains { $0.hasPrefix("ok   trust.anchors[0]: ") })
+        #expect(lines.contains { $0.hasPrefix("ok   signing.key_passphrase_env: resolved from the environment variable DOCTOR_TEST_PASSPHRASE") })
+        #expect(lines.contains { $0.hasPrefix("ok   bus.secret_file: ") })
+        #expect(lines.contains { $0 == "ok   bus.reachable: a TCP connection to 127.0.0.1:\(bus.port) succeeded" })
+        #expect(lines.contains { $0.hasPrefix("ok   listeners.unit_api: ") })
+        #expect(!lines.contains { $0.hasPrefix("fail") || $0.hasPrefix("warn") }, "\(result.stdout)")
+        #expect(lines.last?.hasPrefix("0 failed, ") == true)
+    }
+
+    @Test("missing file, unset secret, unreachable bus: one fail line each with a fix, exit 65")
+    func broken() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let closedPort = freeLoopbackPort()
+        let (file, _) = try healthySetup(in: directory, busPort: closedPort)
+        try FileManager.default.removeItem(at: directory.file("ca.crt"))
+        try Data("not a key".utf8).write(to: directory.file("client.key"))
+        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path, "--timeout", "2"], timeout: 60)
+        #expect(result.status == 65)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let failures = lines.filter { $0.hasPrefix("fail ") }
+        #expect(failures.contains { $0.hasPrefix("fail trust.anchors[0]: ") && $0.contains("does not exist; fix: ") })
+        #expect(failures.contains { $0.hasPrefix("fail bus.client_key_file: ") && $0.contains("no PEM PRIVATE KEY") })
+        #expect(failures.contains { $0.hasPrefix("fail signing.key_passphrase_env: ") && $0.contains("DOCTOR_TEST_PASSPHRASE") })
+        #expect(failures.contains { $0.hasPrefix("fail bus.reachable: cannot open a TCP connection to 127.0.0.1:\(closedPort)") })
+        #expect(failures.allSatisfy { $0.contains("; fix: ") })
+        #expect(lines.last?.hasPrefix("\(failures.count) failed, ") == true)
+    }
+
+    @Test("warnings do not fail: plain-HTTP bus, policy record, SHA-1 allowed, world-readable key")
+    func warningsOnly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let bus = try ListeningSocket()
+        let (file, environment) = try healthySetup(in: directory, busPort: bus.port)
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "https://", with: "http://")
+            .replacingOccurrences(of: "policy = \"require\"", with: "policy = \"record\"\nallow_sha1 = true")
+        try Data(text.utf8).write(to: file)
+        chmod(directory.file("server.key").path, 0o644)
+
+        let configuration = try GatewayConfiguration.load(contentsOf: file)
+        let findings = await Doctor().run(DoctorContext(configuration: configuration, environment: environment))
+        let warned = Set(findings.filter { $0.status == .warn }.map(\.subject))
+        #expect(warned.isSuperset(of: ["bus.url", "signature.policy", "signature.allow_sha1", "signing.key_file"]), "\(findings.map(\.line))")
+        #expect(!findings.contains { $0.status == .fail }, "\(findings.map(\.line))")
+    }
+
+    @Test("a check added by another layer runs after the standard ones")
+    func addedCheck() async throws {
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        let configuration = try GatewayConfiguration.parse(text.text, file: URL(fileURLWithPath: "/tmp/gateway.toml"))
+        var doctor = Doctor(checks: [])
+        doctor.checks.append(DoctorCheck("certificate.expiry") { context in
+            [.warn("signing.certificate_file", "expires in 12 days", fix: "renew \(context.configuration.signing!.certificateFile.lastPathComponent)")]
+        })
+        let findings = await doctor.run(DoctorContext(configuration: configuration))
+        #expect(findings.map(\.line) == ["warn signing.certificate_file: expires in 12 days; fix: renew gateway.crt"])
+    }
+
+    @Test("an invalid configuration is refused before any check: exit 65 with config.invalid")
+    func invalidConfiguration() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var text = ConfigurationText()
+        text.unitPort = 0
+        try text.write(to: directory.file("gateway.toml"))
+        let result = try runCommand(Paths.binary, ["doctor", "--config", directory.file("gateway.toml").path], timeout: 30)
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("error: config.invalid: "))
+        #expect(result.stderr.contains("listeners.unit_api.port"))
+    }
+}
