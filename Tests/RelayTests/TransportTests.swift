@@ -55,6 +55,20 @@ import TestSupport
         }
     }
 
+    @Test func probeSaysWhetherTheBusAnswersOverTLS() async throws {
+        let pki = try sharedPKI()
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(status: 404) }) { bus in
+            let answered = try await makeTransport(pki).probe(bus.baseURL)
+            let anonymous = try await makeTransport(pki, clientCertificate: false).probe(bus.baseURL)
+            #expect(answered == .success(404))
+            #expect(anonymous.failureReason == "relay.tls_client_rejected")
+        }
+        try await withTestBus(pki: pki, identity: .rogue, behaviour: { _ in okReply }) { bus in
+            let impostor = try await makeTransport(pki).probe(bus.baseURL)
+            #expect(impostor.failureReason == "relay.tls_untrusted")
+        }
+    }
+
     @Test func connectionRefusedIsRetryable() async throws {
         let pki = try sharedPKI()
         let port = freeLoopbackPort()
@@ -151,5 +165,11 @@ import TestSupport
         let error = await #expect(throws: RelayFailure.self) { try await makeTransport(pki).send(request) }
         #expect(error?.reasonCode == "relay.invalid_request")
         #expect(error?.disposition == .permanent)
+    }
+}
+
+extension Result where Failure == RelayFailure {
+    var failureReason: String? {
+        if case .failure(let failure) = self { failure.reasonCode } else { nil }
     }
 }

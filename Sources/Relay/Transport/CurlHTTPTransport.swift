@@ -41,6 +41,18 @@ public final class CurlHTTPTransport: HTTPTransport {
         }
     }
 
+    /// Whether the bus answers over this transport's TLS setup: the HTTP status of a GET on `url`
+    /// (any status means connect, handshake and trust all worked), or why not. For `doctor`.
+    public func probe(_ url: String) async -> Result<Int, RelayFailure> {
+        do {
+            return .success(try await send(HTTPRequest(method: "GET", url: url)).status)
+        } catch let failure as RelayFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(RelayFailure(RelayReason.cancelled, "the probe was cancelled", disposition: .retryable(after: nil)))
+        }
+    }
+
     /// Transfers running and waiting per destination, for metrics.
     public func load() -> [String: (running: Int, waiting: Int)] { client.load() }
 
@@ -60,7 +72,7 @@ public final class CurlHTTPTransport: HTTPTransport {
 
 extension CurlTLSOptions {
     init(_ tls: MutualTLS) {
-        self.init(trustedCAs: CurlPEM(tls.trustedCA), clientCertificate: tls.clientCertificate.map(CurlPEM),
+        self.init(trustedCAs: tls.trustedCA.map(CurlPEM), clientCertificate: tls.clientCertificate.map(CurlPEM),
                   clientKey: tls.clientKey.map(CurlPEM), clientKeyPassword: tls.clientKeyPassword,
                   pinnedPublicKey: tls.pinnedPublicKey)
     }

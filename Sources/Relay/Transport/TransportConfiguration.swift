@@ -4,17 +4,18 @@ public enum PEMInput: Sendable, Equatable {
     case pem([UInt8])
 }
 
-/// Mutual TLS towards the bus. The bus CA is the only trust anchor (the system store is ignored);
-/// peer and host-name verification cannot be turned off.
+/// Mutual TLS towards the bus. When `trustedCA` is set it is the only trust anchor (the system
+/// store is not consulted); nil falls back to the system store (a bus with a public certificate).
+/// Peer and host-name verification cannot be turned off.
 public struct MutualTLS: Sendable, Equatable {
-    public var trustedCA: PEMInput
+    public var trustedCA: PEMInput?
     public var clientCertificate: PEMInput?
     public var clientKey: PEMInput?
     public var clientKeyPassword: String?
     /// Extra pin on the server's public key: `sha256//<base64 of the SPKI digest>`, several joined by `;`.
     public var pinnedPublicKey: String?
 
-    public init(trustedCA: PEMInput, clientCertificate: PEMInput? = nil, clientKey: PEMInput? = nil,
+    public init(trustedCA: PEMInput?, clientCertificate: PEMInput? = nil, clientKey: PEMInput? = nil,
                 clientKeyPassword: String? = nil, pinnedPublicKey: String? = nil) {
         self.trustedCA = trustedCA
         self.clientCertificate = clientCertificate
