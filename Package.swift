@@ -41,7 +41,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Relay", dependencies: [
-            "Store", "EdXML", "LibCurl", "LibCrypto",
+            "Store", "EdXML", "LibCurl", "LibCrypto", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
@@ -60,6 +60,9 @@ let package = Package(
         ]),
         .executableTarget(name: "lienthong", dependencies: [
             "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -74,7 +77,16 @@ let package = Package(
         ]),
         // The child process the store's SIGKILL test starts and kills.
         .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "LibCurl", "TestSupport"]),
+        .testTarget(name: "RelayTests", dependencies: [
+            "Relay", "LibCurl", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "EdXML", "TestSupport",

@@ -23,4 +23,21 @@ static inline CURLMcode lt_curl_multi_setopt_long(CURLM *m, CURLMoption o, long 
 
 static inline long lt_CURL_GLOBAL_DEFAULT(void) { return CURL_GLOBAL_DEFAULT; }
 
+/* Progress callback (CURLOPT_XFERINFOFUNCTION): a non-zero return aborts the transfer. */
+typedef int (*lt_curl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+                                         curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode lt_curl_setopt_xferinfo_callback(CURL *h, CURLoption o, lt_curl_xferinfo_callback v) { return curl_easy_setopt(h, o, v); }
+
+/* PEM material handed over in memory (CURLOPT_SSLCERT_BLOB, _SSLKEY_BLOB, _CAINFO_BLOB): libcurl copies it. */
+static inline CURLcode lt_curl_setopt_blob_copy(CURL *h, CURLoption o, const void *data, size_t len) {
+    struct curl_blob blob = { (void *)data, len, CURL_BLOB_COPY };
+    return curl_easy_setopt(h, o, &blob);
+}
+
+static inline CURLSHcode lt_curl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+
+/* CURLMsg's result sits in a union Swift reads awkwardly. */
+static inline CURLcode lt_curl_msg_result(const CURLMsg *m) { return m->data.result; }
+static inline int lt_curl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+
 #endif

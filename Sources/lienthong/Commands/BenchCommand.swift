@@ -6,6 +6,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure lienthong's speed beside a reference measured in the same run.",
-        subcommands: [BenchEdXMLCommand.self, BenchQueue.self, BenchSignCommand.self, BenchVerifyCommand.self]
+        subcommands: [
+            BenchEdXMLCommand.self, BenchQueue.self, BenchSignCommand.self, BenchVerifyCommand.self,
+            BenchRelayCommand.self,
+        ]
     )
 }

@@ -1,0 +1,252 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// How a `CurlClient` shares its connections.
+public struct CurlClientOptions: Sendable, Equatable {
+    /// At most this many transfers run at once to one `scheme://host:port`; the rest wait their
+    /// turn in arrival order (the wait does not count against their timeouts).
+    public var maxTransfersPerDestination: Int
+    /// Idle connections kept open for reuse, over all destinations.
+    public var maxCachedConnections: Int
+
+    public init(maxTransfersPerDestination: Int = 4, maxCachedConnections: Int = 16) {
+        self.maxTransfersPerDestination = max(1, maxTransfersPerDestination)
+        self.maxCachedConnections = max(1, maxCachedConnections)
+    }
+}
+
+/// An HTTP client over libcurl's multi interface. All transfers run on one dedicated thread, never
+/// on Swift's cooperative pool (which has one thread per core: a blocking `curl_easy_perform`
+/// there would stall every task in the process). Connections, DNS answers and TLS sessions are
+/// kept by the multi handle and reused across transfers to the same destination.
+public final class CurlClient: Sendable {
+    private let engine: CurlEngine
+
+    public init(options: CurlClientOptions = .init()) throws(CurlError) {
+        engine = try CurlEngine(options: options)
+        let engine = self.engine
+        let thread = Thread { engine.run() }
+        thread.name = "lienthong.curl"
+        thread.start()
+    }
+
+    deinit { engine.stop() }
+
+    public var options: CurlClientOptions { engine.options }
+
+    /// Runs one transfer. Throws `CurlError` for anything short of an HTTP response (any status),
+    /// and `CancellationError` when the calling task is cancelled (the transfer is aborted).
+    public func perform(_ request: CurlRequest) async throws -> CurlResponse {
+        try Task.checkCancellation()
+        let transfer = try CurlTransfer(id: engine.nextID(), request: request)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.attach(continuation)
+                engine.submit(transfer)
+            }
+        } onCancel: {
+            engine.cancel(transfer)
+        }
+    }
+
+    /// Transfers running or waiting right now, by destination (for metrics and tests).
+    public func load() -> [String: (running: Int, waiting: Int)] {
+        engine.snapshot()
+    }
+
+    /// Stops the engine thread: transfers still running or waiting fail with `.cancelled`.
+    public func shutdown() { engine.stop() }
+}
+
+/// The state the engine thread owns. Other threads only touch `mailbox` (under its mutex) and
+/// call `curl_multi_wakeup`, which libcurl documents as safe from any thread.
+final class CurlEngine: @unchecked Sendable {
+    private struct Mailbox {
+        var submitted: [CurlTransfer] = []
+        var cancelled: [UInt64] = []
+        var stopping = false
+        var stopped = false
+        var lastID: UInt64 = 0
+        var load: [String: (running: Int, waiting: Int)] = [:]
+    }
+
+    let options: CurlClientOptions
+    private let multi: UnsafeMutableRawPointer
+    private let share: UnsafeMutableRawPointer
+    private let mailbox = Mutex(Mailbox())
+
+    // Engine thread only.
+    private var waiting: [String: [CurlTransfer]] = [:]
+    private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var runningCount: [String: Int] = [:]
+
+    init(options: CurlClientOptions) throws(CurlError) {
+        CurlGlobal.ensureInitialized()
+        guard let multi = curl_multi_init() else {
+            throw CurlError(code: 0, kind: .other, message: "curl_multi_init failed")
+        }
+        guard let share = curl_share_init() else {
+            curl_multi_cleanup(multi)
+            throw CurlError(code: 0, kind: .other, message: "curl_share_init failed")
+        }
+        self.options = options
+        self.multi = multi
+        self.share = share
+        // Only the engine thread uses these handles, so the share needs no lock callbacks.
+        _ = lt_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
+        _ = lt_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_DNS.rawValue))
+        _ = lt_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxTransfersPerDestination)
+        _ = lt_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxCachedConnections)
+    }
+
+    deinit {
+        curl_multi_cleanup(multi)
+        curl_share_cleanup(share)
+    }
+
+    func nextID() -> UInt64 {
+        mailbox.withLock { $0.lastID += 1; return $0.lastID }
+    }
+
+    func submit(_ transfer: CurlTransfer) {
+        let accepted = mailbox.withLock { box -> Bool in
+            guard !box.stopping else { return false }
+            box.submitted.append(transfer)
+            box.load[transfer.destination, default: (0, 0)].waiting += 1
+            return true
+        }
+        if accepted { curl_multi_wakeup(multi) } else { transfer.finish(.failure(.shutDown)) }
+    }
+
+    /// Flags the transfer first, then posts its id: whichever of the two the engine sees first
+    /// (the flag when it takes the submission, the id once the transfer is queued or running) aborts it.
+    func cancel(_ transfer: CurlTransfer) {
+        transfer.cancelRequested.store(true, ordering: .sequentiallyConsistent)
+        mailbox.withLock { $0.cancelled.append(transfer.id) }
+        curl_multi_wakeup(multi)
+    }
+
+    func stop() {
+        let wasRunning = mailbox.withLock { box -> Bool in
+            defer { box.stopping = true }
+            return !box.stopping
+        }
+        if wasRunning { curl_multi_wakeup(multi) }
+    }
+
+    func snapshot() -> [String: (running: Int, waiting: Int)] {
+        mailbox.withLock { $0.load.filter { $0.value.running + $0.value.waiting > 0 } }
+    }
+
+    // MARK: - The engine thread
+
+    func run() {
+        while true {
+            let (submitted, cancelled, stopping) = mailbox.withLock { box in
+                defer { box.submitted.removeAll(); box.cancelled.removeAll() }
+                return (box.submitted, box.cancelled, box.stopping)
+            }
+            for transfer in submitted {
+                if transfer.cancelRequested.load(ordering: .sequentiallyConsistent) {
+                    unaccount(transfer, wasRunning: false)
+                    transfer.finish(.failure(.cancelled))
+                } else {
+                    waiting[transfer.destination, default: []].append(transfer)
+                }
+            }
+            for id in cancelled { abort(id) }
+            if stopping { break }
+            startWaitingTransfers()
+            var stillRunning: Int32 = 0
+            _ = curl_multi_perform(multi, &stillRunning)
+            collectFinishedTransfers()
+            startWaitingTransfers()
+            // Sleeps until a socket is ready, curl's own timer fires, a wakeup arrives, or 1 s passes.
+            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for transfer in running.values {
+            detach(transfer)
+            transfer.finish(.failure(.shutDown))
+        }
+        running.removeAll()
+        for transfer in waiting.values.joined() { transfer.finish(.failure(.shutDown)) }
+        waiting.removeAll()
+        mailbox.withLock { $0.load.removeAll(); $0.stopped = true }
+    }
+
+    private func startWaitingTransfers() {
+        for destination in Array(waiting.keys) {
+            while runningCount[destination, default: 0] < options.maxTransfersPerDestination,
+                  var queue = waiting[destination], !queue.isEmpty {
+                let transfer = queue.removeFirst()
+                waiting[destination] = queue.isEmpty ? nil : queue
+                // The DNS and TLS-session share is attached here, on the thread that owns it.
+                _ = lt_curl_setopt_pointer(transfer.easy.handle, CURLOPT_SHARE, share)
+                let code = curl_multi_add_handle(multi, transfer.easy.handle)
+                guard code == CURLM_OK else {
+                    _ = lt_curl_setopt_pointer(transfer.easy.handle, CURLOPT_SHARE, nil)
+                    unaccount(transfer, wasRunning: false)
+                    transfer.finish(.failure(CurlError(code: Int(code.rawValue), kind: .other,
+                                                       message: String(cString: curl_multi_strerror(code)))))
+                    continue
+                }
+                running[transfer.easy.handle] = transfer
+                runningCount[destination, default: 0] += 1
+                mailbox.withLock {
+                    $0.load[destination, default: (0, 0)].waiting -= 1
+                    $0.load[destination, default: (0, 0)].running += 1
+                }
+            }
+        }
+    }
+
+    private func collectFinishedTransfers() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard lt_curl_msg_is_done(message) != 0, let handle = message.pointee.easy_handle,
+                  let transfer = running.removeValue(forKey: handle) else { continue }
+            let result = lt_curl_msg_result(message)
+            detach(transfer)
+            runningCount[transfer.destination, default: 1] -= 1
+            unaccount(transfer, wasRunning: true)
+            transfer.finish(result)
+        }
+    }
+
+    private func abort(_ id: UInt64) {
+        if let (handle, transfer) = running.first(where: { $0.value.id == id }) {
+            detach(transfer)
+            running[handle] = nil
+            runningCount[transfer.destination, default: 1] -= 1
+            unaccount(transfer, wasRunning: true)
+            transfer.finish(.failure(.cancelled))
+            return
+        }
+        for (destination, queue) in waiting {
+            if let index = queue.firstIndex(where: { $0.id == id }) {
+                let transfer = waiting[destination]!.remove(at: index)
+                if waiting[destination]!.isEmpty { waiting[destination] = nil }
+                unaccount(transfer, wasRunning: false)
+                transfer.finish(.failure(.cancelled))
+                return
+            }
+        }
+        // Not found: the transfer already finished, or its submission is still in the mailbox,
+        // where the engine will see its cancellation flag.
+    }
+
+    /// Takes a handle out of the multi and off the share here, on the engine thread: the share has
+    /// no lock callbacks, so it must never be touched by the thread that later frees the handle.
+    private func detach(_ transfer: CurlTransfer) {
+        curl_multi_remove_handle(multi, transfer.easy.handle)
+        _ = lt_curl_setopt_pointer(transfer.easy.handle, CURLOPT_SHARE, nil)
+    }
+
+    private func unaccount(_ transfer: CurlTransfer, wasRunning: Bool) {
+        mailbox.withLock {
+            if wasRunning { $0.load[transfer.destination, default: (0, 0)].running -= 1 }
+            else { $0.load[transfer.destination, default: (0, 0)].waiting -= 1 }
+        }
+    }
+}

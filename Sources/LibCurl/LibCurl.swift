@@ -1,1 +1,0 @@
-// The LibCurl module: see docs/ARCHITECTURE.md.

@@ -1,1 +1,0 @@
-// The Relay module: see docs/ARCHITECTURE.md.

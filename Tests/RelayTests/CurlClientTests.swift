@@ -1,0 +1,77 @@
+import Foundation
+import LibCurl
+import Testing
+
+/// The LibCurl wrapper on its own: bodies, methods, headers, limits, against the real test bus.
+@Suite struct CurlClientTests {
+    private func tls(_ pki: TestPKI) throws -> CurlTLSOptions {
+        CurlTLSOptions(trustedCAs: .pem(Array(try Data(contentsOf: pki.caCertificate))),
+                       clientCertificate: .file(pki.clientCertificate.path), clientKey: .file(pki.clientKey.path))
+    }
+
+    @Test func bytesBodyMethodAndHeadersArriveExactly() async throws {
+        let pki = try sharedPKI()
+        let body: [UInt8] = [0, 1, 2, 255, 13, 10, 0]
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(status: 201, headers: [("X-Reply", "a: b")], body: [9, 0, 9]) }) { bus in
+            let client = try CurlClient()
+            let response = try await client.perform(CurlRequest(
+                method: "PUT", url: "\(bus.baseURL)/thing", headers: [("X-One", "1"), ("X-One", "2"), ("X-Empty", "")],
+                body: .bytes(body), tls: try tls(pki)))
+            #expect(response.status == 201)
+            #expect(response.header("x-reply") == "a: b")
+            #expect(response.body == [9, 0, 9])
+            #expect(response.newConnections == 1)
+            #expect(response.localPort > 0)
+            let request = try #require(await bus.recorder.requests.first)
+            #expect(request.method == "PUT")
+            #expect(request.body == body)
+            #expect(request.headers("X-One") == ["1", "2"])
+            #expect(request.headers("X-Empty") == [""], "an empty value is sent, not dropped")
+            #expect(request.header("Expect") == nil, "no 100-continue round trip")
+            #expect(request.remotePort == response.localPort)
+        }
+    }
+
+    @Test func emptyPostSendsNoBody() async throws {
+        let pki = try sharedPKI()
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply() }) { bus in
+            let response = try await CurlClient().perform(CurlRequest(method: "POST", url: "\(bus.baseURL)/x", tls: try tls(pki)))
+            #expect(response.status == 200)
+            #expect(await bus.recorder.requests.first?.body == [])
+            #expect(await bus.recorder.requests.first?.header("Content-Length") == "0")
+        }
+    }
+
+    @Test func oversizedReplyIsCutOff() async throws {
+        let pki = try sharedPKI()
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(body: Array(repeating: 65, count: 100_000)) }) { bus in
+            let error = await #expect(throws: CurlError.self) {
+                try await CurlClient().perform(CurlRequest(url: "\(bus.baseURL)/big", tls: try tls(pki), maxResponseBytes: 10_000))
+            }
+            #expect(error?.kind == .responseTooLarge)
+        }
+    }
+
+    @Test func onlyHTTPAndHTTPSAreAccepted() async throws {
+        for url in ["file:///etc/passwd", "ftp://127.0.0.1/x", "no scheme", "https://"] {
+            let error = await #expect(throws: CurlError.self) { try await CurlClient().perform(CurlRequest(url: url)) }
+            #expect(error?.kind == .invalidRequest, "\(url)")
+        }
+    }
+
+    @Test func shutdownFailsWaitingTransfers() async throws {
+        let pki = try sharedPKI()
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(1500)) }) { bus in
+            let client = try CurlClient(options: CurlClientOptions(maxTransfersPerDestination: 1))
+            let request = CurlRequest(url: "\(bus.baseURL)/slow", tls: try tls(pki))
+            let first = Task { try await client.perform(request) }
+            let second = Task { try await client.perform(request) }
+            for _ in 0..<300 where client.load().first?.value.waiting != 1 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(client.load().first?.value.running == 1)
+            client.shutdown()
+            for task in [first, second] {
+                await #expect(throws: CurlError.self) { _ = try await task.value }
+            }
+        }
+    }
+}
