@@ -90,7 +90,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: [
-            "Gateway", "Store", "LibCrypto", "TestSupport",
+            "Gateway", "Store", "EdXML", "LibCrypto", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -10,6 +10,9 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         }
     }
 
+    /// The label keys, for the test that both languages cover the same ones.
+    public var labelKeys: Set<String> { Set(labels.keys) }
+
     static let vietnamese: [String: String] = [
         "app": "Bảng điều khiển Liên thông", "signin": "Đăng nhập", "signout": "Đăng xuất",
         "username": "Tên đăng nhập", "password": "Mật khẩu", "overview": "Tổng quan", "queue": "Hàng đợi",

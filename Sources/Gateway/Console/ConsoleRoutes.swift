@@ -11,7 +11,7 @@ import Store
 /// the unit API listener (loopback by default; put it behind TLS when it is not).
 public struct OperatorSurface: Sendable {
     let store: SQLiteStore
-    let metrics: GatewayMetrics
+    public let metrics: GatewayMetrics
     let certificates: (any CertificateExpirySource)?
     let sessions: ConsoleSessions
     let throttle: SignInThrottle

@@ -112,7 +112,7 @@ enum ConsoleTemplates {
     </section>
     <section aria-labelledby="h-errors"><h2 id="h-errors">{{l.lastErrors}}</h2>
     {{^errors}}<p>{{l.none}}</p>{{/errors}}
-    {{#errors}}<p><a href="/console/queue?q=&amp;state=retry_wait"><code>{{reasonCode}}</code></a> × {{count}} — {{lastReason}} ({{l.lastSeen}} {{lastAt}})</p>{{/errors}}
+    {{#errors}}<p><code>{{reasonCode}}</code> × {{count}} — {{lastReason}} ({{l.lastSeen}} {{lastAt}})</p>{{/errors}}
     </section>
     </div>
     """
