@@ -150,6 +150,11 @@ struct ConsoleTests {
             #expect(try await documents("sender=000.00.00.X99") == 0)
             #expect(try await documents("q=" + Browser.encode("liên thông")) == 1)
             #expect(try await documents("q=" + Browser.encode("103/UBND-VX")) == 1)
+            // A browser's GET form writes a space as `+`.
+            #expect(try await documents("q=B%C3%A1o+c%C3%A1o") == 1)
+            let page = try await browser.get("/console/queue?state=dead")
+            #expect(!page.html.contains("rel=\"next\""))
+            #expect(!page.html.contains("rel=\"prev\""))
             let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate, .withDashSeparatorInDate])
             #expect(try await documents("from=\(today)&to=\(today)") == 3)
             #expect(try await documents("to=2020-01-01") == 0)

@@ -62,8 +62,9 @@ extension OperatorSurface {
 
     func queuePage(_ request: Request, _ session: ConsoleSession) async throws -> Response {
         let labels = Self.language(request).labels
-        let parameters = request.uri.queryParameters
-        let value = { (name: String) in parameters[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? "" }
+        // Parsed as a form (a browser's GET form writes spaces as `+`).
+        let parameters = Self.formFields(request.uri.query ?? "")
+        let value = { (name: String) in parameters[name]?.trimmingCharacters(in: .whitespaces) ?? "" }
         var query = ConsoleQuery()
         query.direction = ConsoleQuery.Direction(rawValue: value("direction")) ?? .outbound
         query.state = MessageState(rawValue: value("state"))
@@ -97,8 +98,9 @@ extension OperatorSurface {
             "query": ["destination": value("destination"), "sender": value("sender"), "from": value("from"),
                       "to": value("to"), "q": value("q")],
             "rows": rows, "total": result.total, "pageNumber": pageNumber,
-            "previousLink": pageNumber > 1 ? link(pageNumber - 1) : "",
-            "nextLink": query.offset + result.rows.count < result.total ? link(pageNumber + 1) : "",
+            // `false`, not "", when absent: Mustache treats any string as a true section.
+            "previousLink": pageNumber > 1 ? link(pageNumber - 1) : false,
+            "nextLink": query.offset + result.rows.count < result.total ? link(pageNumber + 1) : false,
         ])
     }
 
@@ -112,7 +114,7 @@ extension OperatorSurface {
     func messagePage(_ request: Request, _ session: ConsoleSession, id: String, direction: ConsoleQuery.Direction) async throws -> Response {
         let labels = Self.language(request).labels
         var values: [String: Any] = ["csrf": session.csrfToken, "readOnly": session.role != .operator,
-                                     "flash": request.uri.queryParameters["flash"].map { String($0).removingPercentEncoding ?? "" } ?? ""]
+                                     "flash": Self.formFields(request.uri.query ?? "")["flash"] ?? false]
         let envelope: Data
         let documentID: String
         switch direction {

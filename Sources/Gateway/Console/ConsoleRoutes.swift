@@ -229,8 +229,13 @@ public struct OperatorSurface: Sendable {
     static func form(_ request: Request) async throws -> [String: String] {
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
+        return formFields(String(buffer: buffer))
+    }
+
+    /// `application/x-www-form-urlencoded` fields: `+` is a space, then percent-decoding.
+    static func formFields(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
             result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
