@@ -73,7 +73,7 @@ struct BrowserTests {
         try browser.screenshot(to: shots.appendingPathComponent("4-message.png"))
 
         try browser.evaluate("document.querySelector('button[value=retry]').click()")
-        try browser.waitFor("location.search.includes('flash=')")
+        try browser.waitFor("location.search.includes('done=retry')")
         #expect(try browser.evaluate("document.body.innerText.includes('console:an')") as? Bool == true)
         try browser.screenshot(to: shots.appendingPathComponent("5-after-retry.png"))
 

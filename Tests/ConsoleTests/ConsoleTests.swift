@@ -22,6 +22,8 @@ struct ConsoleTests {
             #expect(overview.html.contains("href=\"/console/queue?state=retry_wait\">retry_wait</a></td><td>1</td>"))
             #expect(overview.html.contains("href=\"/console/queue?state=dead\">dead</a></td><td>1</td>"))
             #expect(overview.html.contains("<code>bus.unknown_recipient</code> × 1"))
+            let waiting = try #require(fixture.ids["waiting"])
+            #expect(overview.html.contains("<a href=\"/console/messages/\(waiting)\">000.00.00.H41,2026/11/20,101/UBND-VX</a>"))
             #expect(overview.html.contains("<code>delivery.http_503</code> × 1"))
             #expect(overview.html.contains("signing: Số ngày còn lại <strong>39</strong>") || overview.html.contains("<strong>40</strong>"))
             let english = try await browser.get("/console/lang?to=en&back=/console/overview")
@@ -133,6 +135,10 @@ struct ConsoleTests {
             let page = try await browser.get("/console/messages/\(queued)")
             #expect(page.html.contains("Gửi nhầm nơi nhận"))
             #expect(page.html.contains("console:an"))
+            // A second cancel is refused by the store, and the page says why.
+            let again = try await act(queued, "cancel", reason: "lần nữa")
+            #expect(again.location?.contains("skipped=queue.") == true)
+            #expect(try await browser.get(try #require(again.location)).html.contains("Không thực hiện được: queue."))
         }
     }
 
@@ -194,6 +200,7 @@ struct ConsoleTests {
             let signIn = try await browser.get("/console/signin")
             #expect(signIn.html.contains("<label for=\"username\">"))
             #expect(signIn.html.contains("<label for=\"password\">"))
+            #expect(!signIn.html.contains("role=\"alert\""))
             _ = try await browser.signIn("an")
             let queue = try await browser.get("/console/queue")
             #expect(!queue.html.contains("<script>"))

@@ -44,7 +44,7 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         "organization": "Tên cơ quan", "documentNumber": "Số, ký hiệu", "promulgation": "Nơi, ngày ban hành",
         "downloadEnvelope": "Tải tệp edXML", "results": "kết quả", "size": "Kích thước", "mainContent": "Nội dung chính",
         "closed": "Đóng (bình thường)", "open": "Mở (tạm dừng gửi)", "half_open": "Nửa mở (đang thử)",
-        "failures": "Lỗi liên tiếp", "retryAt": "Thử lại lúc", "error": "Lỗi",
+        "failures": "Lỗi liên tiếp", "done": "đã thực hiện", "notApplied": "Không thực hiện được", "retryAt": "Thử lại lúc", "error": "Lỗi",
     ]
 
     static let english: [String: String] = [
@@ -78,6 +78,6 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         "organization": "Organization", "documentNumber": "Number and notation", "promulgation": "Place and date",
         "downloadEnvelope": "Download the edXML file", "results": "results", "size": "Size", "mainContent": "Main content",
         "closed": "Closed (normal)", "open": "Open (paused)", "half_open": "Half-open (probing)",
-        "failures": "Consecutive failures", "retryAt": "Retry at", "error": "Error",
+        "failures": "Consecutive failures", "done": "done", "notApplied": "Not applied", "retryAt": "Retry at", "error": "Error",
     ]
 }

@@ -31,16 +31,10 @@ extension OperatorSurface {
         }
         let byUnit = try await store.undeliveredBySender().sorted { $0.key < $1.key }
             .map { ["sender": $0.key, "count": $0.value] as [String: Any] }
-        var oldest: [String: Any]?
-        if let at = stats.oldestUndeliveredAt {
-            var query = ConsoleQuery()
-            query.createdFrom = at
-            query.createdBefore = at.addingTimeInterval(0.001)
-            if let row = try await store.search(query).rows.first(where: { MessageState.undelivered.map(\.rawValue).contains($0.state) }) {
-                oldest = ["id": row.id, "documentID": row.documentID, "destination": row.to,
-                          "age": Self.age(moment.timeIntervalSince(at)), "created": Self.timestamp(at)]
-            }
-        }
+        let oldest: Any = try await store.oldestUndelivered().map { message -> [String: Any] in
+            ["id": message.id, "documentID": message.documentID, "destination": message.destination,
+             "age": Self.age(moment.timeIntervalSince(message.createdAt)), "created": Self.timestamp(message.createdAt)]
+        } ?? false
         let tally = try await store.attemptTally(since: moment.addingTimeInterval(-3600))
         let errors = try await store.failureReasons(since: moment.addingTimeInterval(-86400)).map {
             ["reasonCode": $0.reasonCode, "count": $0.count, "lastReason": $0.lastReason, "lastAt": Self.timestamp($0.lastAt)] as [String: Any]
@@ -55,7 +49,7 @@ extension OperatorSurface {
         }
         return page(request, session: session, template: "overview", title: labels["overview"] ?? "", values: [
             "byState": byState, "states": MessageState.allCases.map(\.rawValue), "byDestination": byDestination,
-            "byUnit": byUnit, "oldest": oldest as Any, "tally": ["delivered": tally.delivered, "failed": tally.failed],
+            "byUnit": byUnit, "oldest": oldest, "tally": ["delivered": tally.delivered, "failed": tally.failed],
             "errors": errors, "breakers": breakers, "hasBreakers": !breakers.isEmpty, "certificates": certificates,
         ])
     }
@@ -104,6 +98,17 @@ extension OperatorSurface {
         ])
     }
 
+    /// The notice after an action: the action's label and "done", or the store's reason for not doing it.
+    static func outcomeNotice(_ fields: [String: String], labels: [String: String]) -> String? {
+        if let action = fields["done"], ["retry", "hold", "release", "cancel"].contains(action) {
+            return "\(labels[action] ?? action): \(labels["done"] ?? "done")"
+        }
+        if let code = fields["skipped"], code.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) {
+            return "\(labels["notApplied"] ?? "not applied"): \(code)"
+        }
+        return nil
+    }
+
     static func day(_ text: String) -> Date? {
         guard !text.isEmpty else { return nil }
         let formatter = ISO8601DateFormatter()
@@ -114,7 +119,7 @@ extension OperatorSurface {
     func messagePage(_ request: Request, _ session: ConsoleSession, id: String, direction: ConsoleQuery.Direction) async throws -> Response {
         let labels = Self.language(request).labels
         var values: [String: Any] = ["csrf": session.csrfToken, "readOnly": session.role != .operator,
-                                     "flash": Self.formFields(request.uri.query ?? "")["flash"] ?? false]
+                                     "flash": Self.outcomeNotice(Self.formFields(request.uri.query ?? ""), labels: labels) ?? false]
         let envelope: Data
         let documentID: String
         switch direction {

@@ -100,7 +100,7 @@ public struct OperatorSurface: Sendable {
         let token = PasswordHash.randomToken(bytes: 16)
         let language = Self.language(request)
         var response = page(request, session: nil, template: "signin", title: language.labels["signin"] ?? "",
-                            values: ["csrf": token, "problem": problem as Any, "username": username], status: status)
+                            values: ["csrf": token, "problem": problem.map { $0 as Any } ?? false, "username": username], status: status)
         response.setCookie(Cookie(name: "lt_signin", value: token, maxAge: 3600, path: "/console", httpOnly: true, sameSite: .strict))
         return response
     }
@@ -177,10 +177,10 @@ public struct OperatorSurface: Sendable {
             return notice(request, session, heading: labels["error"] ?? "", text: "unknown action",
                           back: "/console/messages/\(id)", status: .badRequest)
         }
-        let flash = outcome.skipped.first.map { "\($0.reasonCode): \($0.reason)" } ?? "\(form["action"] ?? ""): ok"
-        let encoded = flash.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        // Post/redirect/get, so a reload does not repeat the action.
-        return Self.redirect("/console/messages/\(id)?flash=\(encoded)")
+        // Post/redirect/get, so a reload does not repeat the action. The page shows the outcome
+        // from these two codes only, so a crafted link cannot put arbitrary text on it.
+        let outcomeQuery = outcome.skipped.first.map { "skipped=\($0.reasonCode)" } ?? "done=\(form["action"] ?? "")"
+        return Self.redirect("/console/messages/\(id)?\(outcomeQuery.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")")
     }
 
     private func csrfRefusal(_ request: Request) -> Response {

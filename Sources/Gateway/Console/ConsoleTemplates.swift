@@ -32,6 +32,7 @@ enum ConsoleTemplates {
     table{border-collapse:collapse;margin:.4rem 0 1.2rem;font-size:.95rem}
     th,td{border:1px solid #b8c2cc;padding:.3rem .55rem;text-align:left;vertical-align:top}
     th{background:#e8eef4}
+    .wide{grid-column:1/-1;overflow-x:auto}
     .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(330px,1fr));gap:0 1.6rem}
     form.filters{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:flex-end;margin-bottom:1rem}
     form.filters label,form.action label{display:flex;flex-direction:column;font-size:.9rem}
@@ -92,7 +93,7 @@ enum ConsoleTemplates {
     <h2>{{l.lastHour}}</h2>
     <table><tbody><tr><th scope="row">{{l.delivered}}</th><td>{{tally.delivered}}</td></tr><tr><th scope="row">{{l.failed}}</th><td>{{tally.failed}}</td></tr></tbody></table>
     </section>
-    <section aria-labelledby="h-dest"><h2 id="h-dest">{{l.byDestination}}</h2>
+    <section class="wide" aria-labelledby="h-dest"><h2 id="h-dest">{{l.byDestination}}</h2>
     <table><thead><tr><th scope="col">{{l.destination}}</th>{{#states}}<th scope="col">{{.}}</th>{{/states}}</tr></thead><tbody>
     {{#byDestination}}<tr><th scope="row"><a href="/console/queue?destination={{destination}}">{{destination}}</a></th>{{#counts}}<td>{{.}}</td>{{/counts}}</tr>{{/byDestination}}
     </tbody></table></section>

@@ -143,6 +143,16 @@ extension SQLiteStore {
         }
     }
 
+    /// The undelivered message queued longest ago (one index seek per state).
+    public func oldestUndelivered() async throws -> OutboundMessage? {
+        try await pool.read { db in
+            try MessageState.undelivered.compactMap { state in
+                try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE state = ? ORDER BY created_at LIMIT 1",
+                                 arguments: [state.rawValue]).map(OutboundMessage.init(row:))
+            }.min { $0.createdAt < $1.createdAt }
+        }
+    }
+
     public func attemptTally(since: Date) async throws -> AttemptTally {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: """
