@@ -91,6 +91,7 @@ final class Chromium {
         }
     }
 
+    @discardableResult
     func evaluate(_ expression: String) throws -> Any? {
         let result = try call("Runtime.evaluate", ["expression": expression, "returnByValue": true])
         return (result["result"] as? [String: Any])?["value"]

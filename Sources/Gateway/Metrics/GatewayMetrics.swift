@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Prometheus
 import Store
+import Synchronization
 
 /// The daemon's metrics, in a Prometheus registry of its own (not the global `MetricsSystem`, so
 /// tests and several daemons in one process do not share series). Events are recorded through
@@ -10,6 +11,8 @@ import Store
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
+    /// Destinations seen at earlier scrapes: one purged from the store reads 0, not its last count.
+    private let knownDestinations = Mutex<Set<String>>([])
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -43,10 +46,14 @@ public final class GatewayMetrics: Sendable {
     public func scrape(store: SQLiteStore?, certificates: (any CertificateExpirySource)?, now: Date = Date()) async throws -> String {
         if let store {
             let stats = try await store.stats()
-            for (destination, counts) in stats.byDestination {
+            let destinations = knownDestinations.withLock { known in
+                known.formUnion(stats.byDestination.keys)
+                return known
+            }
+            for destination in destinations {
                 for state in MessageState.allCases {
                     gauge("lienthong_messages", [("state", state.rawValue), ("destination", destination)])
-                        .record(counts[state] ?? 0)
+                        .record(stats.byDestination[destination]?[state] ?? 0)
                 }
             }
             let age = stats.oldestUndeliveredAt.map { max(0, now.timeIntervalSince($0)) } ?? 0
