@@ -15,6 +15,7 @@ struct Lienthong: AsyncParsableCommand {
             BuildCommand.self,
             ServeCommand.self,
             DoctorCommand.self,
+            OperatorCommand.self,
             QueueCommand.self,
             SignCommand.self,
             VerifyCommand.self,

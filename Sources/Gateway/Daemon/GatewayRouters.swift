@@ -11,6 +11,7 @@ public enum GatewayRouters {
                           authenticator: UnitAuthenticator(units: configuration.units),
                           bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
         }
+        services.operatorSurface?.register(on: router)
         return router
     }
 

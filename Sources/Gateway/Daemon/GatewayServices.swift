@@ -14,6 +14,8 @@ public struct GatewayServices: Sendable {
     /// Long-running work (delivery workers, poller, store), run alongside the listeners. On
     /// shutdown they stop after the listeners, in reverse order of this list: list the store first.
     public var workers: [any Service]
+    /// `/console` and `/metrics` on the unit API listener.
+    public var operatorSurface: OperatorSurface?
 
     public init(outbound: (any OutboundService)? = nil, inbox: (any InboxService)? = nil,
                 busInbound: (any BusInboundService)? = nil, readinessProbes: [any ReadinessProbe] = [],

@@ -7,10 +7,11 @@ enum SQLiteSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-messages", migrate: createMessages)
         migrator.registerMigration("v2-breakers-and-counts", migrate: addBreakersAndCounts)
+        migrator.registerMigration("v3-operator-accounts", migrate: SQLiteStore.addOperatorAccounts)
         return migrator
     }
 
-    static let latestVersion = "v2-breakers-and-counts"
+    static let latestVersion = "v3-operator-accounts"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

@@ -20,7 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
         let level = configuration.log.level
         LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: level) }
         let logger = Logger(label: "lienthong")
-        let daemon = GatewayDaemon(configuration: configuration, services: GatewayServices(), logger: logger)
+        var services = GatewayServices()
+        try OperatorSurfaceWiring.add(to: &services, configuration: configuration)
+        let daemon = GatewayDaemon(configuration: configuration, services: services, logger: logger)
         do {
             try await daemon.run()
         } catch let error as any ReasonCoded {
