@@ -6,7 +6,7 @@ DEB_PACKAGES := libxml2-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev pkg-c
 VENV         := .build/pyvenv
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps pydeps build release test run bench clean
+.PHONY: all deps pydeps build release test test-browser run bench clean
 
 all: build
 
@@ -34,6 +34,13 @@ release: deps
 test: deps pydeps
 	$(SWIFT) build --build-tests
 	LIENTHONG_PYTHON=$(CURDIR)/$(VENV)/bin/python $(SWIFT) test --skip-build --disable-xctest
+	$(MAKE) test-browser
+
+# The console driven in headless Chromium (issue 7); installs Debian's chromium when missing.
+test-browser: deps
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	$(SWIFT) build --build-tests
+	LIENTHONG_BROWSER_TESTS=1 $(SWIFT) test --skip-build --disable-xctest --filter BrowserTests
 
 run: build
 	$(SWIFT) run lienthong build --json docs/examples/first-document.json \
@@ -42,7 +49,8 @@ run: build
 
 bench: deps
 	$(SWIFT) build -c release
-	.build/release/lienthong bench
+	.build/release/lienthong bench --help
+	@echo "run one of the benchmarks above, e.g. .build/release/lienthong bench verify (see docs/PERFORMANCE.md)"
 
 clean:
 	rm -rf .build
