@@ -6,7 +6,7 @@ DEB_PACKAGES := libxml2-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev pkg-c
 VENV         := .build/pyvenv
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps pydeps build release test test-browser run bench clean
+.PHONY: all deps pydeps build release test test-browser screenshots run bench clean
 
 all: build
 
@@ -41,6 +41,10 @@ test-browser: deps
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 	$(SWIFT) build --build-tests
 	LIENTHONG_BROWSER_TESTS=1 $(SWIFT) test --skip-build --disable-xctest --filter BrowserTests
+
+# Refresh the console screenshots that docs/ shows.
+screenshots:
+	LIENTHONG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(MAKE) test-browser
 
 run: build
 	$(SWIFT) run lienthong build --json docs/examples/first-document.json \

@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// A person's path through the console, in headless Chromium against a real `lienthong serve`:
-/// sign in, the overview, a search, a message, a retry. Saves screenshots to docs/screenshots.
+/// sign in, the overview, a search, a message, a retry. Saves screenshots to .build/screenshots, or
+/// to `$LIENTHONG_SCREENSHOTS` (`make screenshots` refreshes the ones in docs/screenshots).
 /// Runs when `LIENTHONG_BROWSER_TESTS=1` (`make test-browser`) and Chromium is installed.
 @Suite("Console in a browser", .enabled(if: ProcessInfo.processInfo.environment["LIENTHONG_BROWSER_TESTS"] == "1"
                                         && Chromium.executable != nil))
@@ -47,7 +48,8 @@ struct BrowserTests {
         try await Self.waitUntilAnswering(URL(string: base + "/healthz")!)
 
         let browser = try Chromium(executable: try #require(Chromium.executable), profile: directory.file("profile"))
-        let shots = Paths.packageRoot.appendingPathComponent("docs/screenshots")
+        let shots = ProcessInfo.processInfo.environment["LIENTHONG_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
+            ?? Paths.packageRoot.appendingPathComponent(".build/screenshots")
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
 
         try browser.navigate(base + "/console/signin")
