@@ -27,21 +27,26 @@ struct ChangeReport {
     }
 }
 
-struct QueueHold: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hold",
-        abstract: "Stop queued or waiting messages from being sent until they are released.")
-    @OptionGroup var store: StoreLocationOptions
-    @OptionGroup var operatorOptions: OperatorOptions
+/// The arguments `hold` and `release` share: which messages, why, and the output form.
+struct MessageChangeArguments: ParsableArguments {
     @Argument(help: "Message ids.") var ids: [String]
     @Option(help: "Why, for the operator-action log.") var reason: String?
     @Flag(help: "Print JSON for scripts.") var json = false
 
     func validate() throws { if ids.isEmpty { throw ValidationError("name at least one message id") } }
+}
+
+struct QueueHold: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "hold",
+        abstract: "Stop queued or waiting messages from being sent until they are released.")
+    @OptionGroup var store: StoreLocationOptions
+    @OptionGroup var operatorOptions: OperatorOptions
+    @OptionGroup var change: MessageChangeArguments
 
     func run() async throws {
         let store = try self.store.open()
-        let outcome = try await storeCall { try await store.hold(ids, actor: operatorOptions.name, reason: reason) }
-        try ChangeReport(verb: "held", outcome: outcome).emit(json: json)
+        let outcome = try await storeCall { try await store.hold(change.ids, actor: operatorOptions.name, reason: change.reason) }
+        try ChangeReport(verb: "held", outcome: outcome).emit(json: change.json)
     }
 }
 
@@ -50,16 +55,12 @@ struct QueueRelease: AsyncParsableCommand {
         abstract: "Put held messages back in the queue, due now.")
     @OptionGroup var store: StoreLocationOptions
     @OptionGroup var operatorOptions: OperatorOptions
-    @Argument(help: "Message ids.") var ids: [String]
-    @Option(help: "Why, for the operator-action log.") var reason: String?
-    @Flag(help: "Print JSON for scripts.") var json = false
-
-    func validate() throws { if ids.isEmpty { throw ValidationError("name at least one message id") } }
+    @OptionGroup var change: MessageChangeArguments
 
     func run() async throws {
         let store = try self.store.open()
-        let outcome = try await storeCall { try await store.release(ids, actor: operatorOptions.name, reason: reason) }
-        try ChangeReport(verb: "released", outcome: outcome).emit(json: json)
+        let outcome = try await storeCall { try await store.release(change.ids, actor: operatorOptions.name, reason: change.reason) }
+        try ChangeReport(verb: "released", outcome: outcome).emit(json: change.json)
     }
 }
 
