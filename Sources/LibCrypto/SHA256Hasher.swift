@@ -1,47 +1,20 @@
-import COpenSSL
 import Foundation
 
-/// SHA-256 through OpenSSL's EVP interface, fed in pieces so large files never sit in memory whole.
+/// SHA-256 fed in pieces, so large files never sit in memory whole: the `Digest` of this module,
+/// named for the one algorithm blobs, attachments and tokens use.
 public final class SHA256Hasher: @unchecked Sendable {
-    private let context: OpaquePointer
+    private let digest = Digest(.sha256)
 
-    public init() {
-        guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest context") }
-        self.context = context
-        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { fatalError("OpenSSL refused SHA-256") }
-    }
+    public init() {}
 
-    deinit { EVP_MD_CTX_free(context) }
-
-    public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) {
-        bytes.withUnsafeBytes { raw in
-            _ = EVP_DigestUpdate(context, raw.baseAddress, raw.count)
-        }
-    }
+    public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) { digest.update(bytes) }
 
     /// The 32-byte digest. The hasher is spent afterwards.
-    public func finish() -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &digest, &length)
-        return Array(digest.prefix(Int(length)))
-    }
+    public func finish() -> [UInt8] { digest.finish() }
 
-    public func finishHex() -> String { Self.hex(finish()) }
+    public func finishHex() -> String { Hex.encode(finish()) }
 
-    public static func digest<Bytes: ContiguousBytes>(_ bytes: Bytes) -> [UInt8] {
-        let hasher = SHA256Hasher()
-        hasher.update(bytes)
-        return hasher.finish()
-    }
+    public static func digest<Bytes: ContiguousBytes>(_ bytes: Bytes) -> [UInt8] { SHA256.hash(bytes) }
 
-    public static func hexDigest<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String { hex(digest(bytes)) }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0f)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hexDigest<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String { SHA256.hex(bytes) }
 }
