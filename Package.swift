@@ -44,7 +44,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Relay", dependencies: [
-            "Store", "EdXML", "LibCurl", "LibCrypto", "COpenSSL",
+            "Store", "EdXML", "LibCurl", "LibCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.

@@ -1,4 +1,5 @@
 import Foundation
+import LibCrypto
 
 /// The VDXP authentication headers, as the bus's reference SDK builds them: the call's headers
 /// plus `systemid` and `timestamp`, each repeated as `XroadVnpt-<name>`; the names joined by `;`

@@ -1,9 +1,8 @@
 import COpenSSL
 
-/// HMAC-SHA256 for `XroadVnpt-hash-header`, through OpenSSL's one-shot `HMAC()`: a small private
-/// helper until LibCrypto offers a MAC.
-enum HMACSHA256 {
-    static func hex(key: [UInt8], message: [UInt8]) -> String {
+/// HMAC-SHA256 through OpenSSL's one-shot `HMAC()` (the VDXP bus's `XroadVnpt-hash-header`).
+public enum HMACSHA256 {
+    public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         // HMAC() reads a NULL key as "no key"; an empty key needs a valid pointer and length 0.
@@ -15,13 +14,8 @@ enum HMACSHA256 {
             }
         }
         precondition(result != nil, "HMAC-SHA256 failed")
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(Int(length) * 2)
-        for byte in out.prefix(Int(length)) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return Array(out.prefix(Int(length)))
     }
+
+    public static func hex(key: [UInt8], message: [UInt8]) -> String { Hex.encode(mac(key: key, message: message)) }
 }
