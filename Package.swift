@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
         .target(name: "Gateway", dependencies: [
-            "Store", "Relay", "EdXML", "LibXML", "LibCrypto",
+            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -53,6 +53,15 @@ public enum SignatureMethod: String, Sendable, CaseIterable, CustomStringConvert
 
     /// What a signer uses by default, and what it may use (never SHA-1).
     public static let signingDefault = SignatureMethod.rsaSHA256
+    /// The signing default for a key: RSA-SHA256, or ECDSA with the curve's own digest.
+    public static func signingDefault(for kind: KeyKind) -> SignatureMethod {
+        switch kind {
+        case .rsa: .rsaSHA256
+        case .ecP256: .ecdsaSHA256
+        case .ecP384: .ecdsaSHA384
+        }
+    }
+
     public static let signable: [SignatureMethod] = [.rsaSHA256, .rsaSHA384, .rsaSHA512, .ecdsaSHA256, .ecdsaSHA384]
 
     /// The digest a signer pairs with this method.

@@ -3,6 +3,7 @@ import EdXML
 import Foundation
 import Gateway
 import Logging
+import Store
 
 /// `lienthong serve --config FILE`: the gateway daemon. Runs until SIGTERM or SIGINT, then stops
 /// gracefully and exits 0.
@@ -20,8 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
         let level = configuration.log.level
         LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: level) }
         let logger = Logger(label: "lienthong")
-        var services = GatewayServices()
-        try OperatorSurfaceWiring.add(to: &services, configuration: configuration)
+        let services: GatewayServices
+        do {
+            services = try GatewayAssembly.services(for: try GatewayParts.load(configuration), logger: logger)
+        } catch let error as StoreError {
+            throw CommandFailure.unavailable(error.reasonCode, error.explanation)
+        }
         let daemon = GatewayDaemon(configuration: configuration, services: services, logger: logger)
         do {
             try await daemon.run()

@@ -9,7 +9,8 @@ struct ConfigurationText {
     var busEndpoint: String? = nil
     var busURL = "http://127.0.0.1:9/vdxp"
     var busExtra = ""
-    var signing = "key_file = \"pki/gateway.key\"\ncertificate_file = \"pki/gateway.crt\""
+    static let defaultSigning = "key_file = \"pki/gateway.key\"\ncertificate_file = \"pki/gateway.crt\""
+    var signing = defaultSigning
     var units: [(name: String, tokenHash: String, organIds: [String])] = []
     var signaturePolicy = "off"
     var maxBody: String? = nil
@@ -54,7 +55,14 @@ struct ConfigurationText {
         return text + "\n" + extra
     }
 
+    /// Writes the file, and beside it the signing identity the default `[signing]` names when
+    /// there is none yet: serve loads its key at start and refuses to run without it.
     func write(to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        if signing == Self.defaultSigning,
+           !FileManager.default.fileExists(atPath: directory.appendingPathComponent("pki/gateway.key").path) {
+            try TestPKI.makeSigningIdentity(under: directory)
+        }
         try Data(text.utf8).write(to: url)
     }
 }

@@ -25,6 +25,15 @@ struct TestPKI {
         return pki
     }
 
+    /// A self-signed signing identity at `pki/gateway.key` and `pki/gateway.crt` under
+    /// `directory`, where `ConfigurationText`'s default `[signing]` looks for it.
+    static func makeSigningIdentity(under directory: URL) throws {
+        let pki = TestPKI(directory: directory.appendingPathComponent("pki"))
+        try FileManager.default.createDirectory(at: pki.directory, withIntermediateDirectories: true)
+        try pki.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                         "-keyout", "gateway.key", "-out", "gateway.crt", "-days", "2", "-subj", "/CN=test gateway"])
+    }
+
     private func issue(name: String, subject: String, extensions: String) throws {
         try Data(extensions.utf8).write(to: directory.appendingPathComponent("\(name).ext"))
         try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",

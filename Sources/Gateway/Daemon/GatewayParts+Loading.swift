@@ -1,0 +1,79 @@
+import Foundation
+import LibCrypto
+import Relay
+import Store
+import XMLDSig
+
+extension GatewayParts {
+    /// Opens the store and loads keys, certificates, trust anchors and CRLs named by the
+    /// configuration. Any unreadable file or unusable key stops here, before a listener opens.
+    public static func load(_ configuration: GatewayConfiguration,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayParts {
+        let secrets = try configuration.resolveSecrets(environment: environment)
+        try? FileManager.default.createDirectory(at: configuration.store.directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        let store = try SQLiteStore(directory: configuration.store.directory,
+                                    options: StoreOptions(policy: configuration.queuePolicy))
+        var signer: EnvelopeSigner?
+        var signingCertificate: Certificate?
+        if let signing = configuration.signing {
+            let identity = try SigningIdentity(
+                keyPEM: try read(signing.keyFile), passphrase: signing.keyPassphrase.flatMap { secrets[$0.keyPath] }.map { Array($0.utf8) },
+                certificatePEM: try read(signing.certificateFile),
+                chainPEM: signing.chainFiles.isEmpty ? nil : try signing.chainFiles.flatMap(read))
+            signer = try EnvelopeSigner(identity: identity, method: .signingDefault(for: identity.key.kind))
+            signingCertificate = identity.certificate
+        }
+        let verifier = try configuration.signature.mode == .off ? nil : makeVerifier(configuration)
+        var busClient: VDXPClient?
+        var busTransport: CurlHTTPTransport?
+        if let bus = configuration.bus {
+            let transport = try CurlHTTPTransport(configuration: bus.transportConfiguration(
+                keyPassword: bus.clientKeyPassphrase.flatMap { secrets[$0.keyPath] }))
+            let credentials = bus.systemId.flatMap { systemId in
+                bus.secret.flatMap { secrets[$0.keyPath] }.map { VDXPCredentials(systemId: systemId, secret: $0) }
+            }
+            busClient = VDXPClient(transport: transport,
+                                   configuration: VDXPConfiguration(baseURL: bus.url.absoluteString, credentials: credentials))
+            busTransport = transport
+        }
+        return GatewayParts(configuration: configuration, secrets: secrets, store: store, signer: signer,
+                            signingCertificate: signingCertificate, verifier: verifier, senderBinding: SenderBinding(),
+                            busClient: busClient, busTransport: busTransport, metrics: GatewayMetrics())
+    }
+
+    private static func makeVerifier(_ configuration: GatewayConfiguration) throws -> SignatureVerifier? {
+        let anchors = try configuration.trust.anchorFiles.flatMap { try Certificate.all(pem: read($0)) }
+        guard !anchors.isEmpty else { return nil }
+        let crls = try configuration.trust.crlFiles.flatMap { try CertificateRevocationList.all(pemOrDER: read($0)) }
+        let trust = try TrustStore(anchors: anchors, crls: crls)
+        return SignatureVerifier(trust: trust, policies: [AlgorithmPolicy(allowSHA1: configuration.signature.allowSHA1),
+                                                         KeyUsagePolicy()])
+    }
+
+    static func read(_ url: URL) throws -> [UInt8] {
+        do { return Array(try Data(contentsOf: url)) } catch {
+            throw ConfigurationError(reasonCode: "config.unreadable", file: url.path, line: nil, keyPath: nil,
+                                     message: "cannot be read: \(error.localizedDescription)")
+        }
+    }
+}
+
+extension GatewayConfiguration {
+    /// The store's queue rules from `[retry]`.
+    public var queuePolicy: QueuePolicy {
+        QueuePolicy(defaultRetry: Store.RetryPolicy(base: retry.base, cap: retry.cap, maxAttempts: retry.maxAttempts,
+                                                    maxAge: retry.maxAge))
+    }
+}
+
+extension GatewayConfiguration.Bus {
+    /// libcurl's settings: the bus CA pinned as the only anchor, the client certificate for mutual TLS.
+    public func transportConfiguration(keyPassword: String?) -> TransportConfiguration {
+        guard url.scheme?.lowercased() == "https" else { return TransportConfiguration() }
+        return TransportConfiguration(tls: MutualTLS(trustedCA: caFile.map { .file($0.path) },
+                                                     clientCertificate: clientCertificateFile.map { .file($0.path) },
+                                                     clientKey: clientKeyFile.map { .file($0.path) },
+                                                     clientKeyPassword: keyPassword))
+    }
+}
