@@ -23,7 +23,7 @@ struct GracefulShutdownTests {
         let events: Events
         let started: AsyncStream<Void>.Continuation
 
-        func submit(_ submission: OutboundSubmission, by unit: AuthenticatedUnit, logger: Logger) async throws -> OutboundReceipt {
+        func submit(_ submission: UnitSubmission, by unit: AuthenticatedUnit, logger: Logger) async throws -> OutboundReceipt {
             events.record("request started")
             started.yield()
             try await Task.sleep(for: .milliseconds(400))

@@ -22,11 +22,18 @@ public struct GatewayParts: Sendable {
     public let busClient: VDXPClient?
     public let busTransport: CurlHTTPTransport?
     public let metrics: GatewayMetrics
+    /// Nudged after every enqueue so the delivery workers send at once.
+    public let deliverySignal: DeliverySignal
+
+    /// Builds, signs and queues status messages.
+    public var statusSender: StatusSender {
+        StatusSender(store: store, signer: signer, signal: deliverySignal)
+    }
 
     public init(configuration: GatewayConfiguration, secrets: [String: String], store: SQLiteStore,
                 signer: EnvelopeSigner?, signingCertificate: Certificate?, verifier: SignatureVerifier?,
                 senderBinding: SenderBinding, busClient: VDXPClient?, busTransport: CurlHTTPTransport?,
-                metrics: GatewayMetrics) {
+                metrics: GatewayMetrics, deliverySignal: DeliverySignal = DeliverySignal()) {
         self.configuration = configuration
         self.secrets = secrets
         self.store = store
@@ -37,5 +44,6 @@ public struct GatewayParts: Sendable {
         self.busClient = busClient
         self.busTransport = busTransport
         self.metrics = metrics
+        self.deliverySignal = deliverySignal
     }
 }

@@ -8,7 +8,7 @@ import Logging
 public protocol OutboundService: Sendable {
     /// Validates, completes, signs and commits a new outbound document; returns only once the
     /// message is durable. The same `idempotencyKey` from the same unit returns the first receipt.
-    func submit(_ submission: OutboundSubmission, by unit: AuthenticatedUnit, logger: Logger) async throws -> OutboundReceipt
+    func submit(_ submission: UnitSubmission, by unit: AuthenticatedUnit, logger: Logger) async throws -> OutboundReceipt
     /// The document and its delivery history, or nil when this unit has no such document.
     func document(id: String, for unit: AuthenticatedUnit) async throws -> OutboundDocument?
     /// The unit's documents, newest first, optionally in one queue state.
@@ -18,7 +18,7 @@ public protocol OutboundService: Sendable {
 }
 
 /// A new document as the unit sent it: the body in one of the accepted forms.
-public struct OutboundSubmission: Sendable {
+public struct UnitSubmission: Sendable {
     public enum Format: Sendable, Equatable {
         /// The JSON of `lienthong build`, attachments as base64 inside it.
         case json

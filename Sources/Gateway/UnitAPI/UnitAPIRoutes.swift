@@ -108,13 +108,13 @@ struct UnitAPIRoutes {
         if let key, key.isEmpty || key.count > 255 {
             throw Problem.invalidRequest("Idempotency-Key must be 1 to 255 characters")
         }
-        let submission = OutboundSubmission(format: format, body: Array(buffer: body), idempotencyKey: key)
+        let submission = UnitSubmission(format: format, body: Array(buffer: body), idempotencyKey: key)
         let receipt = try await outbound.submit(submission, by: try context.authenticatedUnit(), logger: context.logger)
         context.logger.info("outbound document accepted", metadata: ["message_id": "\(receipt.id)", "document_id": "\(receipt.documentId)"])
         return try Self.json(receipt, status: .accepted, context: context)
     }
 
-    static func submissionFormat(_ contentType: String?) throws -> OutboundSubmission.Format {
+    static func submissionFormat(_ contentType: String?) throws -> UnitSubmission.Format {
         let parts = (contentType ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         switch parts.first?.lowercased() ?? "" {
         case "application/json":

@@ -6,7 +6,7 @@ import Synchronization
 /// Fakes of the unit API seams for the route tests: they record what the routes hand them and
 /// answer from a fixed document set, so a test sees exactly what crossed the seam.
 final class RecordingOutbound: OutboundService {
-    let submissions = Mutex<[(OutboundSubmission, AuthenticatedUnit)]>([])
+    let submissions = Mutex<[(UnitSubmission, AuthenticatedUnit)]>([])
     static let known = OutboundDocument(
         id: "m-1", documentId: "000.00.00.G22,2026/11/25,1/VPCP", state: "delivered", from: "000.00.00.G22",
         to: ["000.00.00.H41"], subject: "Test", createdAt: Date(timeIntervalSince1970: 1_790_000_000),
@@ -14,7 +14,7 @@ final class RecordingOutbound: OutboundService {
         attempts: [DeliveryAttempt(at: Date(timeIntervalSince1970: 1_790_000_030), durationMs: 120, httpStatus: 200, outcome: "delivered", reason: nil)],
         statuses: [StatusEntry(code: "01", from: "000.00.00.H41", at: Date(timeIntervalSince1970: 1_790_000_060), description: nil)])
 
-    func submit(_ submission: OutboundSubmission, by unit: AuthenticatedUnit, logger: Logger) async throws -> OutboundReceipt {
+    func submit(_ submission: UnitSubmission, by unit: AuthenticatedUnit, logger: Logger) async throws -> OutboundReceipt {
         submissions.withLock { $0.append((submission, unit)) }
         return OutboundReceipt(id: "m-\(submissions.withLock { $0.count } + 1)", documentId: "doc-for-\(unit.name)")
     }
