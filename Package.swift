@@ -96,7 +96,7 @@ let package = Package(
         ]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "EdXML", "Store", "TestSupport",
+            "Gateway", "EdXML", "Store", "LibCrypto", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
