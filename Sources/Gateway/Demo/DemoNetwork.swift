@@ -85,7 +85,8 @@ public struct DemoNetwork: Sendable {
         try await ServiceGroup(configuration: group).run()
     }
 
-    func readiness(secrets: DemoSecrets) -> Ready {
+    /// The URLs and tokens of the network, as the `ready` line gives them.
+    public func readiness(secrets: DemoSecrets) -> Ready {
         Ready(bus: layout.busURL, console: "http://127.0.0.1:\(layout.busConsolePort)/console",
               gateways: layout.agencies.map {
                   Ready.Gateway(organId: $0.organId, api: layout.unitAPI(of: $0), token: secrets.tokens[$0.node] ?? "")

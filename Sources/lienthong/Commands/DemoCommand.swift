@@ -21,6 +21,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The first of the loopback ports the demo uses (it needs about 16 from there).")
     var portBase: Int = 18_000
 
+    @Flag(name: .long, help: "Only write the PKI, tokens and configurations, print the ready line and exit: run each node yourself with `lienthong serve --config DIR/<node>.toml`.")
+    var prepareOnly = false
+
     @Option(name: .long, help: "Log level of the nodes (logs go to standard error).")
     var logLevel: String = "notice"
 
@@ -34,6 +37,11 @@ struct DemoCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: level) }
         let network = DemoNetwork(directory: URL(fileURLWithPath: data), portBase: portBase, logger: Logger(label: "lienthong.demo"))
         do {
+            if prepareOnly {
+                let secrets = try network.prepare()
+                print(DemoGuide.readyLine(network.readiness(secrets: secrets)))
+                return
+            }
             try await network.run { ready in
                 // Unbuffered: a script reading the pipe sees the ready line at once.
                 let text = DemoGuide.readyLine(ready) + "\n" + DemoGuide.text(ready, dataDirectory: network.layout.directory.path) + "\n"
