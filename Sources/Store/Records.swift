@@ -64,6 +64,8 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
 public struct Attempt: Sendable, Equatable, Encodable {
     public enum Outcome: String, Sendable, Codable {
         case inFlight = "in_flight", delivered, retry, dead, leaseExpired = "lease_expired"
+        /// The worker gave the message back unfinished (shutdown); it counts against no budget.
+        case released
     }
     public var number: Int
     public var worker: String
