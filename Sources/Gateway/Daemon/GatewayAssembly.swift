@@ -8,6 +8,7 @@ public enum GatewayAssembly {
         var services = GatewayServices()
         try addOperatorSurface(parts, to: &services, logger: logger)
         addOutbound(parts, to: &services, logger: logger)
+        addInbound(parts, to: &services, logger: logger)
         return services
     }
 }
