@@ -95,7 +95,7 @@ let package = Package(
         ]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "EdXML", "TestSupport",
+            "Gateway", "EdXML", "TestSupport", "Store", "XMLDSig", "LibCrypto",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
