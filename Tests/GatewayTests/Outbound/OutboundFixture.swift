@@ -77,11 +77,12 @@ struct OutboundFixture {
     }
 
     /// A ready, unsigned envelope as a unit's own software would write it.
-    static func edxml(from: String = office.organId, to: [String] = recipients, documentId: String? = nil) throws -> Data {
+    static func edxml(from: String = office.organId, to: [String] = recipients, documentId: String? = nil,
+                      withSendersHop: Bool = false) throws -> Data {
         var spec = try DocumentBuilder.decode(json: documentJSON(from: from, to: to, attachments: []))
         spec.documentId = documentId
         var document = try DocumentBuilder().build(spec)
-        document.traceList = TraceHeaderList()
+        if !withSendersHop { document.traceList = TraceHeaderList() }
         if documentId == nil { document.header.documentId = nil }
         return try EdXMLWriter().data(for: .document(document))
     }

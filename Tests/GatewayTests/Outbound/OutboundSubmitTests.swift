@@ -84,10 +84,11 @@ struct OutboundSubmitTests {
         }
     }
 
-    @Test("a ready .edxml is completed (DocumentId, TraceHeader) and signed")
-    func readyEnvelope() async throws {
+    @Test("a ready .edxml is completed (DocumentId, TraceHeader) and signed; a sender's hop already there is not doubled",
+          arguments: [false, true])
+    func readyEnvelope(withSendersHop: Bool) async throws {
         let fixture = try OutboundFixture()
-        let envelope = try F.edxml()
+        let envelope = try F.edxml(withSendersHop: withSendersHop)
         try await fixture.withAPI { client in
             let response = try await client.execute(uri: "/v1/documents", method: .post,
                                                     headers: F.headers(F.office.token, contentType: "application/xml"),
