@@ -25,7 +25,7 @@ public struct BusPollingWorker: Service {
         }
     }
 
-    var handler: BusPoller.Handler {
+    public var handler: BusPoller.Handler {
         { [pipeline, logger] fetched in
             do {
                 switch try await pipeline.process(fetched.content, source: .poll(busDocId: fetched.summary.docId)) {

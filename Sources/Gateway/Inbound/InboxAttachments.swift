@@ -58,7 +58,9 @@ struct InboxAttachments {
         if attachment.payload.isZipped, let entry = ZippedPayload.unzip(bytes, limit: limit) {
             // The zipping library labels the attachment application/zip; the manifest keeps the file's own type.
             let type = Self.nonEmpty(listed?.contentType).flatMap { $0.lowercased().contains("zip") ? nil : $0 }
-            return File(name: entry.name.isEmpty ? Self.withoutZipSuffix(name) : entry.name,
+            // The name the sender gave is the one its people chose; the entry's is often a generated one.
+            let given = Self.nonEmpty(listed?.attachmentName) ?? Self.nonEmpty(attachment.attachmentName)
+            return File(name: given.map(Self.withoutZipSuffix) ?? (entry.name.isEmpty ? name : entry.name),
                         contentType: type ?? "application/octet-stream", bytes: entry.bytes)
         }
         let type = Self.nonEmpty(attachment.contentType) ?? Self.nonEmpty(listed?.contentType) ?? "application/octet-stream"
