@@ -8,10 +8,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v1-messages", migrate: createMessages)
         migrator.registerMigration("v2-breakers-and-counts", migrate: addBreakersAndCounts)
         migrator.registerMigration("v3-operator-accounts", migrate: SQLiteStore.addOperatorAccounts)
+        migrator.registerMigration("v4-busrole-agencies", migrate: SQLiteStore.addBusRole)
         return migrator
     }
 
-    static let latestVersion = "v3-operator-accounts"
+    static let latestVersion = "v4-busrole-agencies"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """
