@@ -67,10 +67,12 @@ private struct ConfigurationDecoder {
         try store.finish()
         let listeners = try decodeListeners(pushDelivery: bus?.delivery == .push)
 
-        return GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             file: file, role: role, organIds: organIds, signing: signing, trust: trust, bus: bus, units: units,
             store: storeSettings, retry: try decodeRetry(), limits: try decodeLimits(), signature: signature,
             listeners: listeners, log: try decodeLog())
+        configuration.busRole = try GatewayConfiguration.BusRole.decode(root, role: role, organIds: organIds)
+        return configuration
     }
 
     private func required(_ key: String) throws(ConfigurationError) -> TableReader {
@@ -237,6 +239,12 @@ private struct ConfigurationDecoder {
                         keyFile: try tlsTable.requiredPath("key_file"),
                         keyPassphrase: try tlsTable.secret("key_passphrase"),
                         clientCAFile: try tlsTable.path("client_ca_file"))
+            switch try tlsTable.string("client_certificates") ?? "require" {
+            case "require": break
+            case "optional" where tls?.clientCAFile != nil: tls?.clientCertificatesOptional = true
+            case "optional": throw tlsTable.error("client_certificates", "\"optional\" needs client_ca_file")
+            case let other: throw tlsTable.error("client_certificates", "must be one of \"require\", \"optional\", found \"\(other)\"")
+            }
             try tlsTable.finish()
         }
         try table.finish()

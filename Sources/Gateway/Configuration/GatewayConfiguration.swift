@@ -26,6 +26,8 @@ public struct GatewayConfiguration: Sendable {
     public var signature: SignaturePolicy
     public var listeners: Listeners
     public var log: LogSettings
+    /// `[bus_role]` and `[[agencies]]`; present exactly in the `bus` role.
+    public var busRole: BusRole? = nil
 
     /// The gateway's own signing key and certificate.
     public struct Signing: Sendable {
@@ -144,6 +146,10 @@ public struct GatewayConfiguration: Sendable {
         public var keyPassphrase: SecretReference?
         /// When given, clients must present a certificate chaining to this CA (mutual TLS).
         public var clientCAFile: URL?
+        /// `client_certificates = "optional"`: a client may connect without a certificate (the bus
+        /// API, where agencies may authenticate with HMAC headers instead); one it presents must
+        /// still chain to `clientCAFile`.
+        public var clientCertificatesOptional: Bool = false
     }
 
     public struct Listeners: Sendable {
@@ -161,7 +167,7 @@ public struct GatewayConfiguration: Sendable {
         var secrets: [SecretReference?] = [signing?.keyPassphrase, bus?.clientKeyPassphrase, bus?.secret,
                                            listeners.unitAPI.tls?.keyPassphrase]
         secrets.append(listeners.busEndpoint?.tls?.keyPassphrase)
-        return secrets.compactMap { $0 }
+        return secrets.compactMap { $0 } + (busRole?.secretReferences ?? [])
     }
 
     /// Resolves every secret now, so a missing one stops the daemon at start rather than at first use.

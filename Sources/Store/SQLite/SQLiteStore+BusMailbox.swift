@@ -137,3 +137,18 @@ extension BusMailboxEntry {
         updatedAt = Date(storeMillis: row["updated_at"])
     }
 }
+
+extension SQLiteStore {
+    /// The submission an idempotency key was first used for, with its messages; nil when unseen.
+    public func submission(idempotencyKey key: String) async throws -> EnqueueReceipt? {
+        try await pool.read { db in
+            guard let submissionID = try String.fetchOne(db, sql: "SELECT submission_id FROM idempotency_keys WHERE key = ?",
+                                                         arguments: [key]) else { return nil }
+            let rows = try Row.fetchAll(db, sql: "SELECT id, destination FROM messages WHERE submission_id = ? ORDER BY id",
+                                        arguments: [submissionID])
+            return EnqueueReceipt(submissionID: submissionID,
+                                  messages: rows.map { .init(messageID: $0["id"], destination: $0["destination"]) },
+                                  replayed: true)
+        }
+    }
+}
