@@ -7,6 +7,7 @@ public enum GatewayAssembly {
     public static func services(for parts: GatewayParts, logger: Logger) throws -> GatewayServices {
         var services = GatewayServices()
         try addOperatorSurface(parts, to: &services)
+        try addBusRole(parts, to: &services, logger: logger)
         return services
     }
 }

@@ -12,6 +12,7 @@ public enum GatewayRouters {
                           bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
         }
         services.operatorSurface?.register(on: router)
+        services.busAPI?.register(on: router)
         return router
     }
 

@@ -9,32 +9,48 @@ extension SQLiteStore {
     /// A certificate fingerprint or systemid already registered to another agency is refused.
     @discardableResult
     public func saveAgency(_ agency: Agency, actor: String, replacing: Bool, reason: String? = nil) async throws -> AgencyChange {
+        let now = nowMillis()
+        return try await pool.write { db in
+            try Self.save(agency, actor: actor, replacing: replacing, reason: reason, at: now, db: db)
+        }
+    }
+
+    /// The agencies of the configuration, added or updated in one transaction before the bus
+    /// starts listening (synchronous: it runs while the daemon is assembled). Unchanged ones
+    /// leave no trace in the operator log.
+    @discardableResult
+    public func registerConfiguredAgencies(_ agencies: [Agency], actor: String) throws -> [AgencyChange] {
+        let now = nowMillis()
+        return try pool.write { db in
+            try agencies.map { try Self.save($0, actor: actor, replacing: true, reason: "configuration", at: now, db: db) }
+        }
+    }
+
+    private static func save(_ agency: Agency, actor: String, replacing: Bool, reason: String?, at now: Int64,
+                             db: Database) throws -> AgencyChange {
         guard !agency.organId.isEmpty, !agency.name.isEmpty else {
             throw StoreError("agency.invalid", "an agency needs an OrganId and a name")
         }
-        let now = nowMillis()
-        return try await pool.write { db in
-            let existing = try Row.fetchOne(db, sql: "SELECT * FROM agencies WHERE organ_id = ?", arguments: [agency.organId])
-                .map(Agency.init(row:))
-            if existing != nil && !replacing {
-                throw StoreError("agency.exists", "an agency with the OrganId \(agency.organId) is already registered")
-            }
-            try Self.refuseSharedCredentials(agency, db: db)
-            if let existing, existing.sameSettings(as: agency) { return .unchanged }
-            try db.execute(sql: """
-                INSERT INTO agencies (organ_id, name, parent, certificate_sha256, system_id, hmac_secret, push_endpoint,
-                    state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (organ_id) DO UPDATE SET name = excluded.name, parent = excluded.parent,
-                    certificate_sha256 = excluded.certificate_sha256, system_id = excluded.system_id,
-                    hmac_secret = excluded.hmac_secret, push_endpoint = excluded.push_endpoint, state = excluded.state,
-                    updated_at = excluded.updated_at
-                """, arguments: [agency.organId, agency.name, agency.parent, agency.certificateSHA256, agency.systemId,
-                                 agency.hmacSecret, agency.pushEndpoint, agency.state.rawValue, now, now])
-            let change: AgencyChange = existing == nil ? .added : .updated
-            try Self.log(db, at: now, actor: actor, action: change == .added ? "agency.add" : "agency.update", messageID: nil,
-                         reason: reason, result: "\(change.rawValue) \(agency.organId) (\(agency.summary))")
-            return change
+        let existing = try Row.fetchOne(db, sql: "SELECT * FROM agencies WHERE organ_id = ?", arguments: [agency.organId])
+            .map(Agency.init(row:))
+        if existing != nil && !replacing {
+            throw StoreError("agency.exists", "an agency with the OrganId \(agency.organId) is already registered")
         }
+        try refuseSharedCredentials(agency, db: db)
+        if let existing, existing.sameSettings(as: agency) { return .unchanged }
+        try db.execute(sql: """
+            INSERT INTO agencies (organ_id, name, parent, certificate_sha256, system_id, hmac_secret, push_endpoint,
+                state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (organ_id) DO UPDATE SET name = excluded.name, parent = excluded.parent,
+                certificate_sha256 = excluded.certificate_sha256, system_id = excluded.system_id,
+                hmac_secret = excluded.hmac_secret, push_endpoint = excluded.push_endpoint, state = excluded.state,
+                updated_at = excluded.updated_at
+            """, arguments: [agency.organId, agency.name, agency.parent, agency.certificateSHA256, agency.systemId,
+                             agency.hmacSecret, agency.pushEndpoint, agency.state.rawValue, now, now])
+        let change: AgencyChange = existing == nil ? .added : .updated
+        try log(db, at: now, actor: actor, action: change == .added ? "agency.add" : "agency.update", messageID: nil,
+                reason: reason, result: "\(change.rawValue) \(agency.organId) (\(agency.summary))")
+        return change
     }
 
     public func agencies() async throws -> [Agency] {
