@@ -101,6 +101,12 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // A bus and two gateways as separate `lienthong serve` processes.
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .testTarget(name: "ConsoleTests", dependencies: [
             "Gateway", "Store", "EdXML", "LibCrypto", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
