@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// The bus role's VDXP API, as the daemon registers it on the unit API listener.
+/// The bus role's VDXP API, as the daemon registers it on the `bus_api` listener.
 public struct BusAPI: Sendable {
     let routes: BusAPIRoutes
     /// Hands routed messages to push endpoints and polling mailboxes (for the delivery workers).

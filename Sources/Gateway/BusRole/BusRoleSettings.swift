@@ -1,11 +1,13 @@
 import Foundation
 
 extension GatewayConfiguration {
-    /// `[bus_role]` and `[[agencies]]`: what the `bus` role needs beyond the shared keys.
+    /// `[bus_api]`, `[push]` and `[[agencies]]`: what the `bus` role needs beyond the shared keys
+    /// (its listener is `[listeners.bus_api]`).
     public struct BusRole: Sendable {
         /// The bus's own OrganId (`gateway.organ_ids[0]`): its TraceHeader and the statuses it sends.
         public var organId: String
         /// The VDXP calls are `<listener>/<base_path>/sendEdoc`, …; "" puts them at the root.
+        /// Default `vdxp`.
         public var basePath: String
         /// How far a caller's HMAC `timestamp` may be from the bus's clock.
         public var hmacWindow: Duration
@@ -34,7 +36,7 @@ extension GatewayConfiguration {
         public var certificateFile: URL?
         public var systemId: String?
         public var secret: SecretReference?
-        /// nil: the agency polls.
+        /// `push_endpoint`: documents are POSTed to `<endpoint>/bus/v1/edoc`; nil: the agency polls.
         public var pushURL: URL?
         public var suspended: Bool
     }
@@ -45,37 +47,40 @@ extension GatewayConfiguration.BusRole {
         [push.clientKeyPassphrase].compactMap { $0 } + agencies.compactMap(\.secret)
     }
 
-    /// Reads `[bus_role]` and `[[agencies]]`; both are refused outside the bus role.
+    /// Reads `[bus_api]`, `[push]` and `[[agencies]]`; all are refused outside the bus role.
     static func decode(_ root: TableReader, role: GatewayConfiguration.Role,
                        organIds: [String]) throws(ConfigurationError) -> GatewayConfiguration.BusRole? {
-        let table = try root.table("bus_role")
+        let table = try root.table("bus_api")
+        let pushTable = try root.table("push")
         let agencyTables = try root.tableArray("agencies")
         guard role == .bus else {
-            if table != nil { throw root.error("bus_role", "applies only to gateway.role = \"bus\"") }
-            if !agencyTables.isEmpty { throw root.error("agencies", "applies only to gateway.role = \"bus\"") }
+            for (key, present) in [("bus_api", table != nil), ("push", pushTable != nil), ("agencies", !agencyTables.isEmpty)] where present {
+                throw root.error(key, "applies only to gateway.role = \"bus\"")
+            }
             return nil
         }
         guard let organId = organIds.first else {
             throw root.error("gateway.organ_ids", "the bus role needs its own OrganId here, e.g. [\"000.00.00.BUS\"]")
         }
-        var basePath = try table?.string("base_path") ?? ""
+        var basePath = try table?.string("base_path") ?? "vdxp"
         while basePath.hasPrefix("/") { basePath.removeFirst() }
         while basePath.hasSuffix("/") { basePath.removeLast() }
         let window = try table?.duration("hmac_window") ?? .seconds(300)
-        if window < .seconds(1) || window > .seconds(3600) {
-            throw table!.error("hmac_window", "must be between 1s and 1h")
+        if let table, window < .seconds(1) || window > .seconds(3600) {
+            throw table.error("hmac_window", "must be between 1s and 1h")
         }
-        let certificate = try table?.path("push_client_certificate_file")
-        let key = try table?.path("push_client_key_file")
-        if (certificate == nil) != (key == nil) {
-            throw table!.error(certificate == nil ? "push_client_certificate_file" : "push_client_key_file",
-                               "push_client_certificate_file and push_client_key_file go together")
-        }
-        let push = GatewayConfiguration.PushClient(caFile: try table?.path("push_ca_file"), clientCertificateFile: certificate,
-                                                   clientKeyFile: key,
-                                                   clientKeyPassphrase: try table?.secret("push_client_key_passphrase"))
         let listLimit = try table?.integer("list_limit", in: 1...10_000) ?? 500
         try table?.finish()
+        let certificate = try pushTable?.path("client_certificate_file")
+        let key = try pushTable?.path("client_key_file")
+        if let pushTable, (certificate == nil) != (key == nil) {
+            throw pushTable.error(certificate == nil ? "client_certificate_file" : "client_key_file",
+                                  "client_certificate_file and client_key_file go together")
+        }
+        let push = GatewayConfiguration.PushClient(caFile: try pushTable?.path("ca_file"), clientCertificateFile: certificate,
+                                                   clientKeyFile: key,
+                                                   clientKeyPassphrase: try pushTable?.secret("client_key_passphrase"))
+        try pushTable?.finish()
         var agencies: [GatewayConfiguration.AgencySettings] = []
         for agency in agencyTables {
             let settings = try decodeAgency(agency)
@@ -106,19 +111,7 @@ extension GatewayConfiguration.BusRole {
         if fingerprint == nil && certificateFile == nil && systemId == nil {
             throw table.error("organ_id", "the agency needs a credential: certificate_sha256, certificate_file, or systemid with a secret")
         }
-        let pushURL: URL?
-        switch try table.string("delivery") ?? "poll" {
-        case "push":
-            guard let url = try table.httpURL("push_url") else {
-                throw table.error("push_url", "delivery = \"push\" needs the agency's endpoint (https://host:port)")
-            }
-            pushURL = url
-        case "poll":
-            if table.contains("push_url") { throw table.error("push_url", "applies only to delivery = \"push\"") }
-            pushURL = nil
-        case let other:
-            throw table.error("delivery", "must be one of \"push\", \"poll\", found \"\(other)\"")
-        }
+        let pushURL = try table.httpURL("push_endpoint")
         let state = try table.string("state") ?? "active"
         guard state == "active" || state == "suspended" else {
             throw table.error("state", "must be one of \"active\", \"suspended\", found \"\(state)\"")

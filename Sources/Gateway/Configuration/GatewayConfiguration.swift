@@ -26,7 +26,7 @@ public struct GatewayConfiguration: Sendable {
     public var signature: SignaturePolicy
     public var listeners: Listeners
     public var log: LogSettings
-    /// `[bus_role]` and `[[agencies]]`; present exactly in the `bus` role.
+    /// `[bus_api]`, `[push]` and `[[agencies]]`; present exactly in the `bus` role.
     public var busRole: BusRole? = nil
 
     /// The gateway's own signing key and certificate.
@@ -156,6 +156,8 @@ public struct GatewayConfiguration: Sendable {
         public var unitAPI: Listener
         /// Where the bus pushes documents; needed when `bus.delivery = "push"`.
         public var busEndpoint: Listener?
+        /// The bus role's VDXP API (`listeners.bus_api`); required in that role, refused otherwise.
+        public var busAPI: Listener? = nil
     }
 
     public struct LogSettings: Sendable {
@@ -167,6 +169,7 @@ public struct GatewayConfiguration: Sendable {
         var secrets: [SecretReference?] = [signing?.keyPassphrase, bus?.clientKeyPassphrase, bus?.secret,
                                            listeners.unitAPI.tls?.keyPassphrase]
         secrets.append(listeners.busEndpoint?.tls?.keyPassphrase)
+        secrets.append(listeners.busAPI?.tls?.keyPassphrase)
         return secrets.compactMap { $0 } + (busRole?.secretReferences ?? [])
     }
 

@@ -6,7 +6,7 @@ import Store
 
 extension GatewayAssembly {
     /// In the `bus` role: the configured agencies written to the registry (before any listener
-    /// opens), the VDXP API on the unit API listener, and the deliverer for the bus's queue.
+    /// opens), the VDXP API for the `bus_api` listener, and the deliverer for the bus's queue.
     static func addBusRole(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
         guard parts.configuration.role == .bus, let settings = parts.configuration.busRole else { return }
         let agencies = try settings.agencies.map { try registryEntry($0, secrets: parts.secrets, configuration: parts.configuration) }

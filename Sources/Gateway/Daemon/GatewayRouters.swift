@@ -12,7 +12,6 @@ public enum GatewayRouters {
                           bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
         }
         services.operatorSurface?.register(on: router)
-        services.busAPI?.register(on: router)
         return router
     }
 
@@ -22,6 +21,13 @@ public enum GatewayRouters {
         if let inbound = services.busInbound {
             BusEndpointRoutes(inbound: inbound, bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
         }
+        return router
+    }
+
+    /// The bus role's listener: `/healthz`, `/readyz` and the VDXP calls.
+    public static func busAPI(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
+        let router = baseRouter(probes: services.readinessProbes)
+        services.busAPI?.register(on: router)
         return router
     }
 
