@@ -75,7 +75,7 @@ extension SQLiteStore {
                     m.last_reason, m.created_at, MAX(m.state_changed_at, COALESCE(b.updated_at, 0)) AS updated_at,
                     b.state AS mailbox_state
                 FROM messages m LEFT JOIN bus_mailbox b ON b.message_id = m.id
-                WHERE m.sender = ? ORDER BY m.id DESC LIMIT ?
+                WHERE m.sender = ? ORDER BY m.created_at DESC, m.id DESC LIMIT ?
                 """, arguments: [sender, max(0, limit)]).map { row in
                 BusSentRecord(docId: row["id"], submissionID: row["submission_id"], documentID: row["document_id"],
                               recipient: row["destination"], kind: row["kind"],
@@ -120,7 +120,6 @@ extension SQLiteStore {
                 updated_at INTEGER NOT NULL
             );
             CREATE INDEX bus_mailbox_by_recipient ON bus_mailbox(recipient, state, created_at);
-            CREATE INDEX messages_by_sender ON messages(sender, id);
             """)
     }
 }
