@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "Relay", dependencies: [
             "Store", "EdXML", "LibCurl", "LibCrypto",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
         .target(name: "Gateway", dependencies: [
@@ -84,7 +85,7 @@ let package = Package(
         // The child process the store's SIGKILL test starts and kills.
         .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),
         .testTarget(name: "RelayTests", dependencies: [
-            "Relay", "LibCurl", "TestSupport",
+            "Relay", "Store", "LibCurl", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

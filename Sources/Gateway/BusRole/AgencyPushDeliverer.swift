@@ -33,7 +33,7 @@ struct AgencyPushDeliverer: Sendable {
 /// how it is reached. Push agencies get the envelope POSTed; polling agencies find it in their
 /// mailbox, so their delivery is the deposit. A suspended agency's messages wait (retryable: the
 /// operator may reactivate it; the retry policy's limits still end them); a removed one's die.
-public struct BusDeliverer: Deliverer {
+public struct AgencyDeliverer: Deliverer {
     let store: SQLiteStore
     let push: AgencyPushDeliverer
 

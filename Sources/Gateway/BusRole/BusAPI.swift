@@ -4,7 +4,7 @@ import Hummingbird
 public struct BusAPI: Sendable {
     let routes: BusAPIRoutes
     /// Hands routed messages to push endpoints and polling mailboxes (for the delivery workers).
-    public let deliverer: BusDeliverer
+    public let deliverer: AgencyDeliverer
 
     func register(on router: Router<GatewayRequestContext>) {
         routes.register(on: router)

@@ -6,7 +6,8 @@ import Store
 
 extension GatewayAssembly {
     /// In the `bus` role: the configured agencies written to the registry (before any listener
-    /// opens), the VDXP API for the `bus_api` listener, and the deliverer for the bus's queue.
+    /// opens), the VDXP API for the `bus_api` listener, and a delivery worker that pushes to
+    /// agencies or deposits in their mailbox.
     static func addBusRole(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
         guard parts.configuration.role == .bus, let settings = parts.configuration.busRole else { return }
         let agencies = try settings.agencies.map { try registryEntry($0, secrets: parts.secrets, configuration: parts.configuration) }
@@ -25,7 +26,12 @@ extension GatewayAssembly {
                                   authenticator: BusAuthenticator(store: parts.store, hmac: VDXPRequestVerifier(window: settings.hmacWindow)),
                                   intake: intake, store: parts.store, bodyLimit: parts.configuration.limits.maxBodyBytes,
                                   listLimit: settings.listLimit)
-        services.busAPI = BusAPI(routes: routes, deliverer: BusDeliverer(store: parts.store, pushTransport: pushTransport))
+        let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport)
+        services.busAPI = BusAPI(routes: routes, deliverer: deliverer)
+        services.workers.append(DeliveryWorker(store: parts.store, deliverer: deliverer, signal: parts.deliverySignal,
+                                               configuration: DeliveryWorkerConfiguration(name: "bus-delivery",
+                                                                                          pollInterval: .seconds(1)),
+                                               logger: logger))
     }
 
     private static func registryEntry(_ settings: GatewayConfiguration.AgencySettings, secrets: [String: String],

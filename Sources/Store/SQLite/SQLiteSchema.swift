@@ -8,6 +8,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v1-messages", migrate: createMessages)
         migrator.registerMigration("v2-breakers-and-counts", migrate: addBreakersAndCounts)
         migrator.registerMigration("v3-operator-accounts", migrate: SQLiteStore.addOperatorAccounts)
+        migrator.registerMigration("v4-outbound-submissions", migrate: SQLiteStore.addSubmissions)
         migrator.registerMigration("v4-busrole-agencies", migrate: SQLiteStore.addBusRole)
         return migrator
     }
