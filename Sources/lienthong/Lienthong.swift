@@ -18,6 +18,7 @@ struct Lienthong: AsyncParsableCommand {
             DoctorCommand.self,
             OperatorCommand.self,
             QueueCommand.self,
+            AgencyCommand.self,
             SignCommand.self,
             VerifyCommand.self,
             PKICommand.self,
