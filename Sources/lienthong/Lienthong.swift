@@ -17,6 +17,7 @@ struct Lienthong: AsyncParsableCommand {
             DoctorCommand.self,
             OperatorCommand.self,
             QueueCommand.self,
+            InboxCommand.self,
             SignCommand.self,
             VerifyCommand.self,
             PKICommand.self,
