@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "Relay", dependencies: [
             "Store", "EdXML", "LibCurl", "LibCrypto",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
         .target(name: "Gateway", dependencies: [
@@ -86,7 +87,7 @@ let package = Package(
         // The child process the store's SIGKILL test starts and kills.
         .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),
         .testTarget(name: "RelayTests", dependencies: [
-            "Relay", "LibCurl", "TestSupport",
+            "Relay", "Store", "LibCurl", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -103,6 +104,12 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),
+        ]),
+        // A bus and two gateways as separate `lienthong serve` processes.
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: [
             "Gateway", "Store", "EdXML", "LibCrypto", "TestSupport",

@@ -12,9 +12,16 @@ public struct OutboundSubmission: Sendable {
     /// The unit's `Idempotency-Key`: a second submission with the same key returns the first's
     /// messages instead of queuing again.
     public var idempotencyKey: String?
+    /// What a replay of `idempotencyKey` is compared with. nil: the envelope and destinations,
+    /// which suits a caller that sends the same bytes again; a caller that signs afresh each time
+    /// (new timestamps, a new signature) names the request it answered instead.
+    public var requestFingerprint: String?
+    /// The unit server this document came from, recorded with its messages in the same commit.
+    public var submitter: Submitter?
 
     public init(documentID: String, from: String, to: [String], subject: String = "", kind: String = "edoc",
-                envelope: Data, idempotencyKey: String? = nil) {
+                envelope: Data, idempotencyKey: String? = nil, requestFingerprint: String? = nil,
+                submitter: Submitter? = nil) {
         self.documentID = documentID
         self.from = from
         self.to = to
@@ -22,6 +29,8 @@ public struct OutboundSubmission: Sendable {
         self.kind = kind
         self.envelope = envelope
         self.idempotencyKey = idempotencyKey
+        self.requestFingerprint = requestFingerprint
+        self.submitter = submitter
     }
 }
 
@@ -64,6 +73,8 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
 public struct Attempt: Sendable, Equatable, Encodable {
     public enum Outcome: String, Sendable, Codable {
         case inFlight = "in_flight", delivered, retry, dead, leaseExpired = "lease_expired"
+        /// The worker gave the message back unfinished (shutdown); it counts against no budget.
+        case released
     }
     public var number: Int
     public var worker: String

@@ -152,8 +152,8 @@ extension TraceHeaderList {
 }
 
 /// Content types by file extension, for files attached without one.
-enum ContentTypes {
-    static func guess(forName name: String) -> String {
+public enum ContentTypes {
+    public static func guess(forName name: String) -> String {
         switch (name as NSString).pathExtension.lowercased() {
         case "pdf": "application/pdf"
         case "doc": "application/msword"

@@ -86,10 +86,15 @@ public struct OutboundDocument: Codable, Sendable, Equatable {
     public let nextAttemptAt: Date?
     public let attempts: [DeliveryAttempt]
     public let statuses: [StatusEntry]
+    /// One per recipient: where the document stands with each.
+    public let deliveries: [RecipientDelivery]
+    /// Present once the unit recalled the document.
+    public let recall: RecallSummary?
 
     public init(id: String, documentId: String, state: String, from: String, to: [String], subject: String?,
                 createdAt: Date, updatedAt: Date, reason: String?, nextAttemptAt: Date?,
-                attempts: [DeliveryAttempt], statuses: [StatusEntry]) {
+                attempts: [DeliveryAttempt], statuses: [StatusEntry], deliveries: [RecipientDelivery] = [],
+                recall: RecallSummary? = nil) {
         self.id = id
         self.documentId = documentId
         self.state = state
@@ -102,6 +107,63 @@ public struct OutboundDocument: Codable, Sendable, Equatable {
         self.nextAttemptAt = nextAttemptAt
         self.attempts = attempts
         self.statuses = statuses
+        self.deliveries = deliveries
+        self.recall = recall
+    }
+}
+
+/// The document's delivery to one recipient (one outbound message).
+public struct RecipientDelivery: Codable, Sendable, Equatable {
+    public let to: String
+    public let messageId: String
+    public let state: String
+    public let attempts: Int
+    public let updatedAt: Date
+    public let nextAttemptAt: Date?
+    /// The reason code of the last failure (or of the cancellation).
+    public let reason: String?
+    public let detail: String?
+
+    public init(to: String, messageId: String, state: String, attempts: Int, updatedAt: Date, nextAttemptAt: Date?,
+                reason: String?, detail: String?) {
+        self.to = to
+        self.messageId = messageId
+        self.state = state
+        self.attempts = attempts
+        self.updatedAt = updatedAt
+        self.nextAttemptAt = nextAttemptAt
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// What a recall did: per recipient, the undelivered message cancelled or a status 13 queued.
+public struct RecallSummary: Codable, Sendable, Equatable {
+    public struct Recipient: Codable, Sendable, Equatable {
+        public let to: String
+        /// `cancelled` or `status_queued`.
+        public let action: String
+        /// The status-13 message's outbound id, for `status_queued`.
+        public let statusMessageId: String?
+        /// That message's queue state.
+        public let statusState: String?
+
+        public init(to: String, action: String, statusMessageId: String?, statusState: String?) {
+            self.to = to
+            self.action = action
+            self.statusMessageId = statusMessageId
+            self.statusState = statusState
+        }
+    }
+
+    public let at: Date
+    public let reason: String
+    public let recipients: [Recipient]
+
+    public init(at: Date, reason: String, recipients: [Recipient]) {
+        self.at = at
+        self.reason = reason
+        self.recipients = recipients
     }
 }
 
@@ -110,15 +172,24 @@ public struct DeliveryAttempt: Codable, Sendable, Equatable {
     public let at: Date
     public let durationMs: Int
     public let httpStatus: Int?
+    /// `delivered`, `retry`, `dead`, `lease_expired` or `in_flight`.
     public let outcome: String
+    /// The failure's reason code.
     public let reason: String?
+    /// The recipient this attempt was for.
+    public let to: String?
+    /// The failure in a sentence.
+    public let detail: String?
 
-    public init(at: Date, durationMs: Int, httpStatus: Int?, outcome: String, reason: String?) {
+    public init(at: Date, durationMs: Int, httpStatus: Int?, outcome: String, reason: String?, to: String? = nil,
+                detail: String? = nil) {
         self.at = at
         self.durationMs = durationMs
         self.httpStatus = httpStatus
         self.outcome = outcome
         self.reason = reason
+        self.to = to
+        self.detail = detail
     }
 }
 

@@ -18,6 +18,7 @@ struct OutboundSubmissionSummary: Sendable {
     var subject: String
     var kind: String
     var idempotencyKey: String?
+    var submitter: Submitter?
 }
 
 /// File work that blocks (fsync) runs off Swift's cooperative threads, on `BlockingIOPool`.
@@ -31,10 +32,12 @@ extension SQLiteStore {
         let blobs = self.blobs
         let envelope = submission.envelope
         let sha = try await offloaded { try blobs.write(envelope) }
-        let fingerprint = SHA256Hasher.hexDigest(Data(([sha, submission.from] + submission.to).joined(separator: "\n").utf8))
+        let fingerprint = submission.requestFingerprint
+            ?? SHA256Hasher.hexDigest(Data(([sha, submission.from] + submission.to).joined(separator: "\n").utf8))
         let summary = OutboundSubmissionSummary(documentID: submission.documentID, from: submission.from,
                                                 to: submission.to, subject: submission.subject,
-                                                kind: submission.kind, idempotencyKey: submission.idempotencyKey)
+                                                kind: submission.kind, idempotencyKey: submission.idempotencyKey,
+                                                submitter: submission.submitter)
         return try await enqueuer.submit(PreparedSubmission(submission: summary, blobSHA256: sha,
                                                             blobSize: envelope.count, fingerprint: fingerprint))
     }
@@ -105,6 +108,9 @@ extension SQLiteStore {
                 VALUES (?, ?, NULL, 'queued', 'queue.enqueued', 'store')
                 """).execute(arguments: [id, now])
             deliveries.append(.init(messageID: id, destination: destination))
+        }
+        if let submitter = submission.submitter {
+            try insertSubmitter(submitter, submissionID: submissionID, submission: submission, now: now, db: db)
         }
         if let key = submission.idempotencyKey {
             try db.execute(sql: "INSERT INTO idempotency_keys (key, fingerprint, submission_id, created_at) VALUES (?, ?, ?, ?)",

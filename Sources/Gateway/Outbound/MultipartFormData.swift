@@ -1,0 +1,129 @@
+import Foundation
+
+/// One part of a `multipart/form-data` body (RFC 7578).
+struct FormPart: Sendable, Equatable {
+    var name: String
+    var fileName: String?
+    var contentType: String?
+    var body: ArraySlice<UInt8>
+}
+
+/// A bounded parser of `multipart/form-data` over a body already held in memory (the route
+/// collected it under `limits.max_body`). Bounds: the number of parts and the size of each
+/// part's header block; anything that does not follow the grammar is refused, never guessed.
+enum MultipartFormData {
+    static let maxParts = 256
+    static let maxHeaderBytes = 8 * 1024
+
+    private static let crlf: [UInt8] = [0x0D, 0x0A]
+
+    static func parse(_ body: [UInt8], boundary: String) throws -> [FormPart] {
+        guard (1...70).contains(boundary.utf8.count) else {
+            throw malformed("the boundary must be 1 to 70 characters")
+        }
+        let delimiter = Array("--\(boundary)".utf8)
+        let separator = crlf + delimiter
+        // The first delimiter starts the body or follows a preamble's line end.
+        var position: Int
+        if body.starts(with: delimiter) {
+            position = delimiter.count
+        } else if let found = find(separator, in: body, from: 0) {
+            position = found + separator.count
+        } else {
+            throw malformed("the body holds no part delimited by the boundary")
+        }
+        var parts: [FormPart] = []
+        while true {
+            if body[position...].starts(with: [0x2D, 0x2D]) { return parts }   // "--": the close delimiter
+            while position < body.count, body[position] == 0x20 || body[position] == 0x09 { position += 1 }
+            guard body[position...].starts(with: crlf) else { throw malformed("a delimiter is not followed by a line end") }
+            position += 2
+            guard parts.count < maxParts else { throw malformed("more than \(maxParts) parts") }
+            guard !body[position...].starts(with: crlf) else { throw malformed("a part has no headers") }
+            guard let headerEnd = find(crlf + crlf, in: body, from: position, within: maxHeaderBytes + 4) else {
+                throw malformed("a part's headers do not end within \(maxHeaderBytes) bytes")
+            }
+            let headers = try parseHeaders(body[position..<headerEnd])
+            let contentStart = headerEnd + 4
+            guard let contentEnd = find(separator, in: body, from: contentStart) else {
+                throw malformed("the body ends before the closing boundary")
+            }
+            parts.append(try part(headers: headers, body: body[contentStart..<contentEnd]))
+            position = contentEnd + separator.count
+        }
+    }
+
+    private static func part(headers: [String: String], body: ArraySlice<UInt8>) throws -> FormPart {
+        guard let disposition = headers["content-disposition"] else { throw malformed("a part has no Content-Disposition") }
+        let fields = parameters(disposition)
+        guard fields.kind.lowercased() == "form-data", let name = fields.values["name"] else {
+            throw malformed("a part's Content-Disposition is not form-data with a name")
+        }
+        let fileName = fields.values["filename*"].flatMap(decodeExtendedValue) ?? fields.values["filename"]
+        return FormPart(name: name, fileName: fileName.map { ($0 as NSString).lastPathComponent },
+                        contentType: headers["content-type"], body: body)
+    }
+
+    private static func parseHeaders(_ bytes: ArraySlice<UInt8>) throws -> [String: String] {
+        guard let text = String(bytes: bytes, encoding: .utf8) else { throw malformed("a part's headers are not UTF-8") }
+        var headers: [String: String] = [:]
+        for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { throw malformed("a part's header line has no colon") }
+            headers[line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()] =
+                line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return headers
+    }
+
+    /// `form-data; name="document"; filename="a b.pdf"` → ("form-data", [name: document, filename: a b.pdf]).
+    static func parameters(_ header: String) -> (kind: String, values: [String: String]) {
+        var pieces: [String] = []
+        var current = ""
+        var quoted = false
+        var escaped = false
+        for character in header {
+            if escaped { current.append(character); escaped = false; continue }
+            switch character {
+            case "\\" where quoted: escaped = true
+            case "\"": quoted.toggle()
+            case ";" where !quoted: pieces.append(current); current = ""
+            default: current.append(character)
+            }
+        }
+        pieces.append(current)
+        var values: [String: String] = [:]
+        for piece in pieces.dropFirst() {
+            guard let equals = piece.firstIndex(of: "=") else { continue }
+            values[piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] =
+                piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        }
+        return (pieces[0].trimmingCharacters(in: .whitespaces), values)
+    }
+
+    /// RFC 8187: `UTF-8''na%C3%AFve.pdf`.
+    private static func decodeExtendedValue(_ value: String) -> String? {
+        let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+        guard pieces.count == 3, pieces[0].lowercased() == "utf-8" else { return nil }
+        return String(pieces[2]).removingPercentEncoding
+    }
+
+    /// The index where `needle` starts in `haystack` at or after `start` (and, if given, starting
+    /// before `start + within`), or nil.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, within: Int? = nil) -> Int? {
+        guard let first = needle.first, start >= 0 else { return nil }
+        let lastStart = haystack.count - needle.count
+        let limit = within.map { min(lastStart, start + $0 - needle.count) } ?? lastStart
+        guard start <= limit else { return nil }
+        var index = start
+        while index <= limit {
+            guard let candidate = haystack[index...limit].firstIndex(of: first) else { return nil }
+            if haystack[candidate..<candidate + needle.count].elementsEqual(needle) { return candidate }
+            index = candidate + 1
+        }
+        return nil
+    }
+
+    private static func malformed(_ detail: String) -> Problem {
+        Problem(.badRequest, "request.multipart_malformed", "the multipart/form-data body is malformed: \(detail)")
+    }
+}

@@ -1,0 +1,92 @@
+import EdXML
+import Foundation
+
+/// A file a unit sends with a document: its bytes and how the recipient is to see it.
+struct IncomingAttachment: Sendable {
+    var name: String
+    var contentType: String
+    var description: String?
+    var bytes: Data
+}
+
+/// The document JSON of the unit API: `lienthong build`'s shape (docs/edxml.md), except that an
+/// attachment carries its bytes, as base64 in `content` or as a multipart part named by `file`.
+/// A path on the gateway is never read: a unit must not make the gateway send its own files.
+enum UnitDocumentJSON {
+    static let attachmentKeys: Set<String> = ["file", "name", "contentType", "description", "content"]
+
+    /// The document description and its attachments. `files` are the multipart parts other than
+    /// `document` (nil for a plain JSON body): an attachment entry may name one by its field name
+    /// or file name to describe it; parts no entry names are attached after the entries, in order.
+    static func decode(_ json: Data, files: [FormPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
+        guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+            throw Refusal("build.invalid_json", "the document description is not a JSON object")
+        }
+        let entries = object.removeValue(forKey: "attachments")
+        let rest = try JSONSerialization.data(withJSONObject: object)
+        let spec = try DocumentBuilder.decode(json: rest)
+
+        var remaining = files ?? []
+        var attachments: [IncomingAttachment] = []
+        guard entries == nil || entries is NSNull || entries is [Any] else {
+            throw Refusal("build.invalid_json", "'attachments' must be an array")
+        }
+        for (index, entry) in ((entries as? [Any]) ?? []).enumerated() {
+            attachments.append(try attachment(entry, at: "attachments[\(index)]", files: &remaining, multipart: files != nil))
+        }
+        for part in remaining {
+            let name = part.fileName ?? part.name
+            attachments.append(IncomingAttachment(name: name, contentType: contentType(declared: part.contentType, name: name),
+                                                  description: nil, bytes: Data(part.body)))
+        }
+        return (spec, attachments)
+    }
+
+    private static func attachment(_ entry: Any, at path: String, files: inout [FormPart],
+                                   multipart: Bool) throws -> IncomingAttachment {
+        guard let fields = entry as? [String: Any] else { throw Refusal("build.invalid_json", "'\(path)' must be an object") }
+        if let unknown = fields.keys.sorted().first(where: { !attachmentKeys.contains($0) }) {
+            throw Refusal("build.invalid_json", "'\(path).\(unknown)' is not part of an attachment (file, name, contentType, description, content)")
+        }
+        func text(_ key: String) throws -> String? {
+            guard let value = fields[key], !(value is NSNull) else { return nil }
+            guard let string = value as? String else { throw Refusal("build.invalid_json", "'\(path).\(key)' must be a string") }
+            return string
+        }
+        let name = try text("name")
+        let declaredType = try text("contentType")
+        let description = try text("description")
+        if let content = try text("content") {
+            guard let name, !name.isEmpty else {
+                throw Refusal("build.invalid_json", "'\(path).name' is required with 'content'")
+            }
+            let compact = content.filter { !" \t\r\n".contains($0) }
+            guard let bytes = Data(base64Encoded: compact) else {
+                throw Refusal("build.attachment_not_base64", "'\(path).content' is not base64")
+            }
+            return IncomingAttachment(name: name, contentType: contentType(declared: declaredType, name: name),
+                                      description: description, bytes: bytes)
+        }
+        guard let file = try text("file") else {
+            throw Refusal("build.invalid_json", "'\(path)' needs 'content' (the file, base64) or, in a multipart request, 'file' naming a part")
+        }
+        guard multipart else {
+            throw Refusal("build.attachment_path_refused",
+                          "'\(path).file' names a path; the gateway reads no files for a unit: send the bytes base64 in 'content', or send multipart/form-data with a part named '\(file)'")
+        }
+        guard let index = files.firstIndex(where: { $0.name == file }) ?? files.firstIndex(where: { $0.fileName == file }) else {
+            throw Refusal("build.attachment_part_missing", "'\(path).file' names '\(file)', which no part of the request is")
+        }
+        let part = files.remove(at: index)
+        let shownName = name ?? part.fileName ?? part.name
+        return IncomingAttachment(name: shownName, contentType: contentType(declared: declaredType ?? part.contentType, name: shownName),
+                                  description: description, bytes: Data(part.body))
+    }
+
+    /// What the sender said, unless it said nothing useful (`application/octet-stream` is what
+    /// clients send when they do not know): then a guess from the name.
+    private static func contentType(declared: String?, name: String) -> String {
+        if let declared, !declared.isEmpty, declared.lowercased() != "application/octet-stream" { return declared }
+        return ContentTypes.guess(forName: name)
+    }
+}
