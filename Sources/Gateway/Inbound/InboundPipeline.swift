@@ -169,7 +169,12 @@ public struct InboundPipeline: Sendable {
             let receipt = try await parts.store.receive(InboundSubmission(
                 messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
                 documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
-                kind: "edoc", envelope: Data(envelope), verdict: examined.verdict, recall: recall))
+                kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
+                // The 01 joins the document's timeline with the row; it is queued just after (and
+                // again, once, on a redelivery if the process died in between).
+                status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
+                                                           organID: recipient, at: Date()),
+                recall: recall))
             if case .stored = receipt { anyNew = true }
             stored.append((recipient, receipt.id))
         }
