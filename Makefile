@@ -46,10 +46,9 @@ test-browser: deps
 screenshots:
 	LIENTHONG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(MAKE) test-browser
 
+# The demo network: a bus and two agencies' gateways on loopback (data kept in demo-data/).
 run: build
-	$(SWIFT) run lienthong build --json docs/examples/first-document.json \
-	  --attach docs/examples/first-document.txt -o .build/first-document.edxml
-	$(SWIFT) run lienthong inspect .build/first-document.edxml
+	"$$($(SWIFT) build --show-bin-path)/lienthong" demo --data demo-data
 
 bench: deps
 	$(SWIFT) build -c release

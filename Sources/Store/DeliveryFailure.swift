@@ -9,6 +9,9 @@ public enum DeliveryFailure: Sendable, Equatable {
     case http(status: Int, retryAfter: Duration?, detail: String)
     /// The far side understood the message and refused it for good (e.g. a signature it rejects).
     case refused(reasonCode: String, explanation: String)
+    /// A failure the deliverer already classified (the relay's `TransferOutcome`): its own reason
+    /// code, the HTTP status when the far side answered, whether retrying may help and when.
+    case classified(reasonCode: String, detail: String, httpStatus: Int?, retryable: Bool, retryAfter: Duration?)
 
     public enum Class: Sendable, Equatable {
         /// Worth trying again; not before `notBefore` when the far side said so (Retry-After).
@@ -29,6 +32,8 @@ public enum DeliveryFailure: Sendable, Equatable {
             return .permanent
         case .refused:
             return .permanent
+        case .classified(_, _, _, let retryable, let retryAfter):
+            return retryable ? .retryable(notBefore: retryAfter) : .permanent
         }
     }
 
@@ -44,26 +49,30 @@ public enum DeliveryFailure: Sendable, Equatable {
         case .transport(let code, _): "delivery.transport.\(code)"
         case .timeout: "delivery.timeout"
         case .http(let status, _, _): "delivery.http_\(status)"
-        case .refused(let code, _): code
+        case .refused(let code, _), .classified(let code, _, _, _, _): code
         }
     }
 
     public var detail: String {
         switch self {
         case .transport(_, let detail), .timeout(let detail), .http(_, _, let detail): detail
-        case .refused(_, let explanation): explanation
+        case .refused(_, let explanation), .classified(_, let explanation, _, _, _): explanation
         }
     }
 
     var httpStatus: Int? {
-        if case .http(let status, _, _) = self { return status }
-        return nil
+        switch self {
+        case .http(let status, _, _), .classified(_, _, let status?, _, _): status
+        default: nil
+        }
     }
 
     var transportError: String? {
         switch self {
         case .transport(let code, let detail): "\(code): \(detail)"
         case .timeout(let detail): "timeout: \(detail)"
+        // No HTTP status: the failure happened below HTTP (or the far side's reply was unusable).
+        case .classified(let code, let detail, nil, _, _): "\(code): \(detail)"
         default: nil
         }
     }

@@ -15,6 +15,9 @@ public protocol MessageStore: Sendable {
     /// Records the attempt and moves the message on (delivered, retry_wait or dead).
     @discardableResult
     func complete(_ lease: Lease, result: AttemptResult, duration: Duration) async throws -> MessageState
+    /// Gives a leased message back to the queue unfinished (the worker is stopping): it is due at
+    /// once and the attempt is not counted against its policy (`queue.lease_lost` if not held).
+    func release(_ lease: Lease, reason: String) async throws
     func envelope(ofMessage id: String) async throws -> Data
 
     // MARK: Operators

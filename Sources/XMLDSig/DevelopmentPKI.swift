@@ -18,6 +18,9 @@ public struct DevelopmentPKI: Sendable {
     public let organizations: [Party]
     public let tlsServer: Party
     public let tlsClient: Party
+    /// One TLS client certificate per organisation, in `organizations` order: each gateway's own
+    /// identity towards the bus (which registers its fingerprint).
+    public let organizationTLSClients: [Party]
     /// A signing certificate for `revokedOrganId`, listed on the CRL.
     public let revoked: Party
     public let crl: CertificateRevocationList
@@ -43,9 +46,9 @@ public struct DevelopmentPKI: Sendable {
             builder.subjectAlternativeNames = ["URI:\(CarriedOrganId.uriPrefix)\(organId)"]
             return Party(name: name, key: key, certificate: try builder.issue(for: try key.publicKey, issuer: rootCertificate, issuerKey: rootKey))
         }
-        func tls(_ name: String, usage: String) throws -> Party {
+        func tls(_ name: String, usage: String, commonName: String = "localhost") throws -> Party {
             let key = try PrivateKey.generateEC(.ecP256)
-            var builder = CertificateBuilder(subject: [("C", "VN"), ("O", "lienthong development"), ("CN", "localhost")], validFor: validFor)
+            var builder = CertificateBuilder(subject: [("C", "VN"), ("O", "lienthong development"), ("CN", commonName)], validFor: validFor)
             builder.keyUsage = ["digitalSignature", "keyAgreement"]
             builder.extendedKeyUsage = [usage]
             builder.subjectAlternativeNames = ["DNS:localhost", "IP:127.0.0.1"]
@@ -61,10 +64,13 @@ public struct DevelopmentPKI: Sendable {
         return DevelopmentPKI(root: root, bus: bus, organizations: organizations,
                               tlsServer: try tls("tls-server", usage: "serverAuth"),
                               tlsClient: try tls("tls-client", usage: "clientAuth"),
+                              organizationTLSClients: try organIds.map {
+                                  try tls("tls-client-\($0)", usage: "clientAuth", commonName: "lienthong dev gateway \($0)")
+                              },
                               revoked: revoked, crl: crl)
     }
 
-    public var parties: [Party] { [root, bus] + organizations + [tlsServer, tlsClient, revoked] }
+    public var parties: [Party] { [root, bus] + organizations + [tlsServer, tlsClient] + organizationTLSClients + [revoked] }
 
     /// Writes `<name>.pem` (certificate) and `<name>.key` (PKCS#8, mode 0600) for every party,
     /// `crl.pem`, and `trust.pem` (the root, what `verify --trust` takes). Returns the file names.

@@ -27,9 +27,12 @@ enum DocumentDigest {
 
 /// Parsing with XML errors turned into reason-coded refusals.
 enum DocumentParsing {
+    /// Parses what follows any junk before the XML declaration, as the envelope reader does.
     static func parse(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws -> XMLDocument {
         do {
-            return try XMLDocument(parsing: bytes, limits: limits)
+            let start = XMLStart.locate(in: bytes).offset
+            if start == 0 { return try XMLDocument(parsing: bytes, limits: limits) }
+            return try XMLDocument(parsing: bytes.dropFirst(start), limits: limits)
         } catch {
             throw refusal(for: error)
         }

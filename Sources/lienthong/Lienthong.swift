@@ -14,6 +14,7 @@ struct Lienthong: AsyncParsableCommand {
             ValidateCommand.self,
             BuildCommand.self,
             ServeCommand.self,
+            DemoCommand.self,
             DoctorCommand.self,
             OperatorCommand.self,
             QueueCommand.self,

@@ -44,6 +44,30 @@ struct ServeProcessTests {
         #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("ts=") }, "every log line is one logfmt event:\n\(log)")
     }
 
+    @Test("serve's /readyz says the bus is not reached, /metrics lists the signing certificate's expiry")
+    func readinessIsFedByTheNode() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        text.busURL = "https://127.0.0.1:\(freeLoopbackPort())/vdxp"
+        let file = directory.file("gateway.toml")
+        try text.write(to: file)
+
+        let daemon = try DaemonProcess(configuration: file, directory: directory.url)
+        defer { _ = daemon.stop() }
+        #expect(try await getWhenUp(port: text.unitPort, path: "/healthz") != nil, "\(daemon.stderr)")
+        let ready = try #require(try await getWhenUp(port: text.unitPort, path: "/readyz"))
+        #expect(ready.status == .serviceUnavailable)
+        let readyBody = try #require(ready.body)
+        let answer = try JSONSerialization.jsonObject(with: Data(buffer: readyBody)) as? [String: Any]
+        let checks = answer?["checks"]
+        #expect(checks as? [String: String] == ["store": "ready", "keys": "ready", "certificates": "ready", "bus": "bus.not_reached"])
+        let metricsAnswer = try await getWhenUp(port: text.unitPort, path: "/metrics")
+        let metrics = String(buffer: try #require(metricsAnswer?.body))
+        #expect(metrics.contains("lienthong_certificate_expiry_seconds{certificate=\"signing (CN=test gateway)\"}"), "\(metrics)")
+    }
+
     @Test("serve refuses a configuration with an unresolvable secret: exit 65, the key named")
     func missingSecret() throws {
         let directory = try TemporaryDirectory()

@@ -25,6 +25,15 @@ struct SignVerifyTests {
         #expect(verdict.diagnostics.map(\.check).contains("digest"))
     }
 
+    @Test("junk before the XML declaration is skipped, as the envelope reader skips it")
+    func junkBeforeTheDeclarationIsSkipped() throws {
+        let signed = try Envelopes.signed(pki.ecSigner, method: .ecdsaSHA256)
+        let verdict = try pki.verifier().verify(Array("1212\r\n".utf8) + signed)
+        #expect(verdict.isValid, "\(verdict.summary)")
+        let tampered = Array("1212\n".utf8) + signed.changingOneByte(at: "Công văn")
+        #expect(try pki.verifier().verify(tampered).reasonCode == "signature.digest_mismatch")
+    }
+
     @Test func theSignatureSitsInTheHeaderRightAfterTraceHeaderList() throws {
         let document = try XMLDocument(parsing: try Envelopes.signed(pki.ecSigner, method: .ecdsaSHA256))
         let header = try #require(document.root?.child(named: "edXMLEnvelope")?.child(named: "edXMLHeader"))

@@ -51,7 +51,8 @@ public struct EdXMLReader: Sendable {
 
     /// Parses under the limits, after skipping anything before the XML declaration.
     public func parse(_ bytes: Data) throws -> ParsedInput {
-        let (start, junkLines, junk) = Self.startOfXML(in: bytes)
+        let xmlStart = XMLStart.locate(in: bytes)
+        let (start, junkLines, junk) = (xmlStart.offset, xmlStart.skippedLines, xmlStart.offset)
         var notes: [Finding] = []
         if junk > 0 {
             notes.append(.warning("edxml.junk_before_declaration",
@@ -85,21 +86,6 @@ public struct EdXMLReader: Sendable {
         let rules = FieldRules(strictOrganIds: strictOrganIds)
         let findings = context.findings + rules.check(message, lines: context.lines)
         return ReadResult(message: message, findings: findings, lines: context.lines)
-    }
-
-    /// Where the XML starts: after a UTF-8 BOM it must be `<`; otherwise a `<?xml` declaration is
-    /// looked for in the first 4 KiB and anything before it skipped (a real sender prefixes `1212`).
-    static func startOfXML(in bytes: Data) -> (start: Int, junkLines: Int, junkBytes: Int) {
-        let b = Array(bytes.prefix(4096))
-        var i = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if i < b.count && b[i] == UInt8(ascii: "<") { return (0, 0, 0) }
-        let declaration = Array("<?xml".utf8)
-        guard let found = (i..<max(i, b.count - declaration.count + 1)).first(where: { b[$0..<$0 + declaration.count].elementsEqual(declaration) }) else {
-            return (0, 0, 0)
-        }
-        let lines = b[i..<found].filter { $0 == UInt8(ascii: "\n") }.count
-        i = found
-        return (i, lines, found)
     }
 
     /// The file's bytes, or `xml.too_large` before reading when it is over the limit.

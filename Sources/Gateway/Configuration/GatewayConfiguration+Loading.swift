@@ -70,7 +70,7 @@ private struct ConfigurationDecoder {
         return GatewayConfiguration(
             file: file, role: role, organIds: organIds, signing: signing, trust: trust, bus: bus, units: units,
             store: storeSettings, retry: try decodeRetry(), limits: try decodeLimits(), signature: signature,
-            listeners: listeners, log: try decodeLog())
+            listeners: listeners, log: try decodeLog(), relay: try .init(root.table("relay")))
     }
 
     private func required(_ key: String) throws(ConfigurationError) -> TableReader {

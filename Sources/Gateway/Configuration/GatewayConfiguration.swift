@@ -26,6 +26,7 @@ public struct GatewayConfiguration: Sendable {
     public var signature: SignaturePolicy
     public var listeners: Listeners
     public var log: LogSettings
+    public var relay: RelaySettings = .default
 
     /// The gateway's own signing key and certificate.
     public struct Signing: Sendable {

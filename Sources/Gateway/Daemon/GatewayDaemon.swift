@@ -14,6 +14,8 @@ public struct GatewayDaemon: Sendable {
     public let logger: Logger
     /// A shutdown that has not finished by then is turned into cancellation.
     public var maximumGracefulShutdown: Duration = .seconds(30)
+    /// Told each listener's name and URL once it accepts connections (the demo waits for all).
+    public var onListening: (@Sendable (_ listener: String, _ url: String) -> Void)?
 
     public init(configuration: GatewayConfiguration, services: GatewayServices, logger: Logger) {
         self.configuration = configuration
@@ -34,6 +36,21 @@ public struct GatewayDaemon: Sendable {
     /// The group `run()` runs: workers first, then the listeners, then a service that only logs
     /// the start of a shutdown (so it is the first to hear of it). Shutdown goes in reverse order.
     public func makeServiceGroup() throws -> ServiceGroup {
+        var members = try lifecycleServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        members.append(.init(service: ShutdownAnnouncer(logger: logger), successTerminationBehavior: .ignore))
+        var group = ServiceGroupConfiguration(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = maximumGracefulShutdown
+        return ServiceGroup(configuration: group)
+    }
+
+    /// The listeners `lifecycleServices()` opens, by name.
+    public var listenerNames: [String] {
+        (configuration.listeners.busEndpoint == nil ? [] : ["bus_endpoint"]) + ["unit_api"]
+    }
+
+    /// The node's services in start order (workers, then listeners), for a group that runs
+    /// several nodes in one process (the demo).
+    public func lifecycleServices() throws -> [any Service] {
         let secrets = try configuration.resolveSecrets()
         var listeners: [any Service] = []
         if let busEndpoint = configuration.listeners.busEndpoint {
@@ -42,11 +59,7 @@ public struct GatewayDaemon: Sendable {
         }
         listeners.append(try application(name: "unit_api", configuration.listeners.unitAPI, secrets: secrets,
                                          router: GatewayRouters.unitAPI(configuration: configuration, services: services)))
-        var members = (services.workers + listeners).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        members.append(.init(service: ShutdownAnnouncer(logger: logger), successTerminationBehavior: .ignore))
-        var group = ServiceGroupConfiguration(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = maximumGracefulShutdown
-        return ServiceGroup(configuration: group)
+        return services.workers + listeners
     }
 
     private func application(name: String, _ listener: GatewayConfiguration.Listener, secrets: [String: String],
@@ -58,12 +71,14 @@ public struct GatewayDaemon: Sendable {
                 passphrase: passphrase, keyPath: "listeners.\(name).tls", configurationFile: configuration.file.path))
         }
         let listenerLogger = logger.withMetadata("listener", "\(name)")
-        let scheme = listener.tls == nil ? "http" : "https"
+        let url = "\(listener.tls == nil ? "http" : "https")://\(listener.address):\(listener.port)"
+        let onListening = self.onListening
         return Application(router: router, server: server,
                            configuration: .init(address: .hostname(listener.address, port: listener.port)),
                            onServerRunning: { channel in
-                               listenerLogger.info("listening", metadata: ["url": "\(scheme)://\(listener.address):\(listener.port)",
+                               listenerLogger.info("listening", metadata: ["url": "\(url)",
                                                                            "local": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                               onListening?(name, url)
                            },
                            logger: listenerLogger)
     }

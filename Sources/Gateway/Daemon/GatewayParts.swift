@@ -24,6 +24,8 @@ public struct GatewayParts: Sendable {
     public let metrics: GatewayMetrics
     /// Nudged after every enqueue so the delivery workers send at once.
     public let deliverySignal: DeliverySignal
+    /// When the bus last answered (the contact probe, deliveries and the poller record it).
+    public let busContact = BusContactTracker()
 
     /// Builds, signs and queues status messages.
     public var statusSender: StatusSender {

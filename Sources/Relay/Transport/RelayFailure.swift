@@ -56,4 +56,5 @@ public enum RelayReason {
     public static let unexpectedStatus = "relay.unexpected_status"
     public static let refused = "relay.refused"
     public static let busFailed = "relay.bus_failed"
+    public static let noRoute = "relay.no_route"
 }

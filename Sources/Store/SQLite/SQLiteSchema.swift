@@ -9,10 +9,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v2-breakers-and-counts", migrate: addBreakersAndCounts)
         migrator.registerMigration("v3-operator-accounts", migrate: SQLiteStore.addOperatorAccounts)
         migrator.registerMigration("v4-outbound-submissions", migrate: SQLiteStore.addSubmissions)
+        migrator.registerMigration("v5-inbound-verdicts-and-refusals", migrate: SQLiteStore.addInboundVerdictsAndRefusals)
         return migrator
     }
 
-    static let latestVersion = "v4-outbound-submissions"
+    static let latestVersion = "v5-inbound-verdicts-and-refusals"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

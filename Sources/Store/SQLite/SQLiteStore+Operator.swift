@@ -122,7 +122,10 @@ extension SQLiteStore {
         let cutoff = Date().addingTimeInterval(-grace.timeInterval)
         let inventory = try await offloaded { blobs.inventory() }
         let referenced = try await pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT DISTINCT blob_sha256 FROM messages UNION SELECT DISTINCT blob_sha256 FROM inbound"))
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT blob_sha256 FROM messages UNION SELECT DISTINCT blob_sha256 FROM inbound
+                UNION SELECT DISTINCT blob_sha256 FROM inbound_refusals
+                """))
         }
         let unreferenced = inventory.blobs.filter { !referenced.contains($0.sha) && $0.modified < cutoff }.map(\.sha)
         let strays = inventory.temporaries.filter { $0.modified < cutoff }.map(\.url)

@@ -1,0 +1,130 @@
+import Logging
+import Store
+
+extension DeliveryWorker {
+    /// One attempt: read the envelope, deliver it while keeping the lease alive, report the
+    /// outcome (or give the message back when the worker is stopping), one log line.
+    func transfer(_ claim: ClaimedMessage) async {
+        defer { transferEnded() }
+        let message = claim.message
+        var logger = self.logger
+        logger[metadataKey: "message_id"] = "\(message.id)"
+        logger[metadataKey: "destination"] = "\(message.destination)"
+        logger[metadataKey: "attempt"] = "\(claim.lease.attemptNumber)"
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        let result: AttemptResult
+        do {
+            let envelope = Array(try await store.envelope(ofMessage: message.id))
+            result = AttemptResult(await deliverHoldingLease(claim, envelope: envelope, logger: logger))
+        } catch is CancellationError {
+            await giveBack(claim, logger: logger)
+            return
+        } catch {
+            result = .failed(Self.unreadableEnvelope(error))
+        }
+        if Task.isCancelled, !result.isDelivered {
+            await giveBack(claim, logger: logger)
+            return
+        }
+        await report(claim, result: result, duration: started.duration(to: clock.now), logger: logger)
+    }
+
+    /// Runs the delivery while a sibling task extends the lease every third of its duration, so
+    /// a long transfer is never taken over by another worker.
+    private func deliverHoldingLease(_ claim: ClaimedMessage, envelope: [UInt8], logger: Logger) async -> TransferOutcome {
+        let store = self.store, deliverer = self.deliverer
+        let every = configuration.leaseRenewalInterval, leaseDuration = configuration.leaseDuration
+        return await withTaskGroup(of: TransferOutcome?.self) { group in
+            group.addTask { await deliverer.deliver(claim.message, envelope: envelope) }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: every)
+                    guard !Task.isCancelled else { break }
+                    do {
+                        _ = try await store.extend(claim.lease, by: leaseDuration)
+                    } catch {
+                        logger.warning("the lease could not be extended", metadata: ["reason": "\(error)"])
+                        break
+                    }
+                }
+                return nil
+            }
+            while let finished = await group.next() {
+                if let outcome = finished {
+                    group.cancelAll()
+                    return outcome
+                }
+            }
+            return TransferOutcome(classifying: CancellationError())
+        }
+    }
+
+    private func report(_ claim: ClaimedMessage, result: AttemptResult, duration: Duration, logger: Logger) async {
+        let store = self.store
+        var metadata: Logger.Metadata = ["duration_ms": "\(duration.milliseconds)"]
+        var reasonCode: String?
+        if case .failed(let failure) = result {
+            reasonCode = failure.reasonCode
+            metadata["reason_code"] = "\(failure.reasonCode)"
+            metadata["reason"] = "\(failure.detail)"
+            if case .classified(_, _, let status?, _, _) = failure { metadata["http_status"] = "\(status)" }
+            if case .retryable(let after?) = failure.classification { metadata["retry_after"] = "\(after)" }
+        }
+        var state: MessageState?
+        do {
+            state = try await Self.uncancelled { try await store.complete(claim.lease, result: result, duration: duration) }
+            metadata["state"] = "\(state!.rawValue)"
+        } catch {
+            metadata["not_recorded"] = "\(error)"
+        }
+        switch (result.isDelivered, state) {
+        case (true, .some): logger.info("delivered", metadata: metadata)
+        case (false, .some(.dead)): logger.error("delivery failed for good", metadata: metadata)
+        case (false, .some): logger.warning("delivery failed, will retry", metadata: metadata)
+        case (_, nil): logger.error("delivery attempt ended but could not be recorded", metadata: metadata)
+        }
+        onAttempt?(DeliveryAttempt(messageID: claim.message.id, destination: claim.message.destination,
+                                   reasonCode: reasonCode, delivered: result.isDelivered, duration: duration, state: state))
+    }
+
+    private func giveBack(_ claim: ClaimedMessage, logger: Logger) async {
+        let store = self.store
+        do {
+            try await Self.uncancelled {
+                try await store.release(claim.lease, reason: "the worker stopped before the transfer finished")
+            }
+            logger.info("transfer cancelled by shutdown; the message is back in the queue", metadata: ["state": "queued"])
+        } catch {
+            logger.warning("transfer cancelled by shutdown and the message could not be given back; it returns when its lease expires",
+                           metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// A message whose envelope cannot be read: a missing blob cannot come back by retrying,
+    /// anything else (I/O) may.
+    static func unreadableEnvelope(_ error: any Error) -> DeliveryFailure {
+        let code = (error as? StoreError)?.reasonCode ?? "store.io"
+        return .classified(reasonCode: code, detail: "the envelope could not be read: \(error)", httpStatus: nil,
+                           retryable: code != "store.blob_missing", retryAfter: nil)
+    }
+
+    /// Store writes that must happen even when the transfer's task was cancelled (shutdown):
+    /// the database refuses work in a cancelled task, so they run in a task of their own.
+    static func uncancelled<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await operation() }.value
+    }
+}
+
+extension AttemptResult {
+    var isDelivered: Bool {
+        if case .delivered = self { true } else { false }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

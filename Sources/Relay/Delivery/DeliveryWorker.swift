@@ -1,0 +1,135 @@
+import Logging
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Drives the outbound queue through a `Deliverer`: claims due messages, runs up to
+/// `concurrency` transfers at once, and reports each attempt to the store, which applies the
+/// retry policy. Between rounds it waits for a producer's nudge (`DeliverySignal`), a slot to
+/// free, or the poll interval, whichever comes first.
+///
+/// On graceful shutdown it stops claiming, lets transfers in flight finish within
+/// `shutdownGrace`, then cancels the rest and gives their messages back to the queue
+/// (`MessageStore.release`), so nothing waits for a lease to expire and no attempt is spent.
+public final class DeliveryWorker: Service {
+    public typealias AttemptHook = @Sendable (DeliveryAttempt) -> Void
+
+    public let configuration: DeliveryWorkerConfiguration
+    let store: any MessageStore
+    let deliverer: any Deliverer
+    let logger: Logger
+    let onAttempt: AttemptHook?
+    private let signal: DeliverySignal
+    /// Wakes the dispatch loop: a producer's nudge (forwarded), a transfer that ended, the stop.
+    private let wakeup = DeliverySignal()
+    private let state = Mutex(State())
+
+    private struct State {
+        var inFlight = 0
+        var stopping = false
+    }
+
+    public init(store: any MessageStore, deliverer: any Deliverer, signal: DeliverySignal,
+                configuration: DeliveryWorkerConfiguration = DeliveryWorkerConfiguration(),
+                logger: Logger, onAttempt: AttemptHook? = nil) {
+        self.store = store
+        self.deliverer = deliverer
+        self.signal = signal
+        self.configuration = configuration
+        self.logger = logger.withWorker(configuration.name)
+        self.onAttempt = onAttempt
+    }
+
+    public func run() async {
+        logger.info("delivery worker started", metadata: ["concurrency": "\(configuration.concurrency)",
+                                                          "poll_interval": "\(configuration.pollInterval)"])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.forwardNudges() }
+                while let claims = await nextRound() {
+                    for claim in claims {
+                        group.addTask { await self.transfer(claim) }
+                    }
+                }
+                await drain()
+                // Transfers still running past the grace period are cancelled: each gives its
+                // message back to the queue before the group ends.
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        logger.info("delivery worker stopped")
+    }
+
+    /// Stops claiming; `run` returns once transfers in flight have finished or been released.
+    public func stop() {
+        state.withLock { $0.stopping = true }
+        wakeup.nudge()
+    }
+
+    /// Transfers running now.
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Claims as many due messages as there are free slots, waiting while there is nothing to
+    /// claim or no slot. nil once the worker is stopping.
+    private func nextRound() async -> [ClaimedMessage]? {
+        while !isStopping && !Task.isCancelled {
+            let free = state.withLock { configuration.concurrency - $0.inFlight }
+            if free > 0 {
+                do {
+                    let claims = try await store.claim(worker: configuration.name, limit: free,
+                                                       leaseDuration: configuration.leaseDuration)
+                    if !claims.isEmpty {
+                        state.withLock { $0.inFlight += claims.count }
+                        return claims
+                    }
+                } catch {
+                    logger.error("claiming from the queue failed", metadata: ["reason": "\(error)"])
+                }
+            }
+            await wakeup.wait(upTo: configuration.pollInterval)
+        }
+        return nil
+    }
+
+    /// Passes producers' nudges (and the poll interval's ticks) on to the dispatch loop, which
+    /// also wakes for its own reasons.
+    private func forwardNudges() async {
+        while !isStopping && !Task.isCancelled {
+            await signal.wait(upTo: configuration.pollInterval)
+            wakeup.nudge()
+        }
+    }
+
+    /// Waits for the transfers in flight to end, at most `shutdownGrace`.
+    private func drain() async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.shutdownGrace
+        while inFlight > 0 && !Task.isCancelled {
+            let left = clock.now.duration(to: deadline)
+            guard left > .zero else { break }
+            await wakeup.wait(upTo: left)
+        }
+        let left = inFlight
+        if left > 0 {
+            logger.notice("transfers still in flight after the grace period are cancelled and given back to the queue",
+                          metadata: ["in_flight": "\(left)"])
+        }
+    }
+
+    func transferEnded() {
+        state.withLock { $0.inFlight -= 1 }
+        wakeup.nudge()
+    }
+}
+
+extension Logger {
+    func withWorker(_ name: String) -> Logger {
+        var copy = self
+        copy[metadataKey: "worker"] = "\(name)"
+        return copy
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The whole exchange with real processes: a bus and two gateways as separate `lienthong serve`
+/// processes on loopback, talking over mutual TLS; units drive them through `/v1`.
+@Suite("end to end: bus and two gateways as processes", .serialized)
+struct ExchangeTests {
+    static let attachment = Array((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+
+    /// Sends `count` documents from A to B, `parallel` at a time; returns their documentIds.
+    /// `midway` runs once, after half of them were acknowledged by A.
+    func send(_ count: Int, from a: UnitClient, to b: UnitClient, parallel: Int = 8,
+              midway: (@Sendable () async throws -> Void)? = nil) async throws -> [String] {
+        var ids: [String] = []
+        var next = 0
+        while next < count {
+            let batch = next..<min(count, next + parallel)
+            let answers = try await withThrowingTaskGroup(of: UnitClient.Answer.self) { group in
+                for number in batch {
+                    group.addTask {
+                        try await a.send(document(number: number, from: a.organId, to: [b.organId]),
+                                         files: [("phu-luc-\(number).pdf", "application/pdf", Self.attachment)])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for answer in answers {
+                try #require(answer.status == 202, "submission refused: \(answer.status) \(answer.text)")
+                ids.append(try #require(answer.json["documentId"] as? String))
+            }
+            let before = next
+            next = batch.upperBound
+            if before < count / 2, next >= count / 2, let midway { try await midway() }
+        }
+        return ids
+    }
+
+    /// Waits (bounded: `seconds`) until B's inbox holds every one of `documentIds`; returns the inbox.
+    func inboxHolding(_ documentIds: [String], at b: UnitClient, seconds: Int = 180,
+                      network: ExchangeNetwork) async throws -> [[String: Any]] {
+        var items: [[String: Any]] = []
+        for _ in 0..<(seconds * 2) {
+            items = try await b.inbox()
+            let seen = Set(items.compactMap { $0["documentId"] as? String })
+            if Set(documentIds).isSubset(of: seen) { return items }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        Issue.record("B's inbox holds \(items.count) of \(documentIds.count) documents\n\(network.logs)")
+        return items
+    }
+
+    func expectEachOnce(_ documentIds: [String], in items: [[String: Any]]) {
+        let counts = Dictionary(grouping: items.compactMap { $0["documentId"] as? String }, by: { $0 }).mapValues(\.count)
+        #expect(documentIds.allSatisfy { counts[$0] == 1 }, "duplicates or missing: \(counts.filter { $0.value != 1 })")
+        #expect(items.count == documentIds.count, "the inbox holds \(items.count) items for \(documentIds.count) documents")
+    }
+
+    @Test("200 documents with attachments reach B once; B's 03 and the automatic 01 come back to A")
+    func documentsAndStatusesTravel() async throws {
+        let network = try await ExchangeNetwork.start()
+        defer { network.stop() }
+        let (a, b) = (UnitClient(network.ready.gateways[0]), UnitClient(network.ready.gateways[1]))
+
+        let documentIds = try await send(200, from: a, to: b)
+        let items = try await inboxHolding(documentIds, at: b, network: network)
+        expectEachOnce(documentIds, in: items)
+
+        let first = try #require(items.first)
+        let id = try #require(first["id"] as? String)
+        let attachment = try await b.call(.get, "/v1/inbox/\(id)/attachments/1")
+        #expect(attachment.status == 200)
+        #expect(attachment.body == Self.attachment, "the attachment arrives byte for byte")
+
+        for item in items {
+            let id = try #require(item["id"] as? String)
+            #expect(try await b.call(.post, "/v1/inbox/\(id)/ack").status < 300)
+            let status = try await b.call(.post, "/v1/inbox/\(id)/status", contentType: "application/json",
+                                          body: Array(#"{"code": "03", "description": "Đã tiếp nhận"}"#.utf8))
+            #expect(status.status < 300, "\(status.text)")
+        }
+        #expect(try await b.inbox().isEmpty, "acknowledged documents leave the inbox")
+
+        // A's view: every document delivered, with 01 (automatic) and 03 (B's unit) from B.
+        let sent = try await a.call(.get, "/v1/documents?limit=200").json["items"] as? [[String: Any]] ?? []
+        let outboundIds = sent.compactMap { $0["id"] as? String }
+        #expect(outboundIds.count == 200)
+        var missing: [String] = []
+        for _ in 0..<240 {
+            missing = []
+            for id in outboundIds {
+                let codes = Set((try await a.call(.get, "/v1/documents/\(id)").json["statuses"] as? [[String: Any]] ?? [])
+                    .compactMap { $0["code"] as? String })
+                if !codes.isSuperset(of: ["01", "03"]) { missing.append(id) }
+            }
+            if missing.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(missing.isEmpty, "\(missing.count) documents lack status 01 or 03\n\(network.logs)")
+    }
+
+    @Test("the bus killed with SIGKILL mid-run and restarted: every acknowledged document arrives once")
+    func busCrash() async throws {
+        let network = try await ExchangeNetwork.start()
+        defer { network.stop() }
+        let (a, b) = (UnitClient(network.ready.gateways[0]), UnitClient(network.ready.gateways[1]))
+        let documentIds = try await send(60, from: a, to: b, midway: { try await network.crashAndRestartBus() })
+        expectEachOnce(documentIds, in: try await inboxHolding(documentIds, at: b, network: network))
+    }
+
+    @Test("a gateway killed with SIGKILL while delivering and restarted: every acknowledged document arrives once")
+    func gatewayCrash() async throws {
+        let network = try await ExchangeNetwork.start()
+        defer { network.stop() }
+        let (a, b) = (UnitClient(network.ready.gateways[0]), UnitClient(network.ready.gateways[1]))
+        let documentIds = try await send(60, from: a, to: b, midway: { try await network.crashAndRestartGateway(0) })
+        try await network.crashAndRestartGateway(0)
+        expectEachOnce(documentIds, in: try await inboxHolding(documentIds, at: b, network: network))
+    }
+
+    @Test("a document to an agency the bus does not know comes back to the sender refused, with the reason")
+    func unknownAgency() async throws {
+        let network = try await ExchangeNetwork.start()
+        defer { network.stop() }
+        let a = UnitClient(network.ready.gateways[0])
+        let answer = try await a.send(document(number: 1, from: a.organId, to: ["000.00.00.Z99"]), files: [])
+        try #require(answer.status == 202, "\(answer.text)")
+        let id = try #require(answer.json["id"] as? String)
+        var detail: [String: Any] = [:]
+        for _ in 0..<120 {
+            detail = try await a.call(.get, "/v1/documents/\(id)").json
+            if detail["state"] as? String == "dead" { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(detail["state"] as? String == "dead", "\(detail)\n\(network.logs)")
+        let reason = "\(detail["reason"] ?? "")"
+        #expect(reason.contains("Z99") || reason.contains("unknown") || reason.contains("recipient"), "the reason names the problem: \(detail)")
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import HummingbirdTesting
+import TestSupport
+
+/// What `lienthong demo --prepare-only` prints after `ready `.
+struct ReadyLine: Decodable, Sendable {
+    struct Gateway: Decodable, Sendable {
+        let organId: String
+        let api: String
+        let token: String
+    }
+    let bus: String
+    let console: String?
+    let gateways: [Gateway]
+}
+
+/// A bus and two gateways as three separate `lienthong serve` processes, with the configurations
+/// `lienthong demo --prepare-only` writes on free loopback ports: the network of separate
+/// machines, on one. Nodes can be killed and restarted; everything stops when this is released.
+final class ExchangeNetwork: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let portBase: Int
+    let ready: ReadyLine
+    private(set) var bus: DaemonProcess
+    private(set) var gateways: [DaemonProcess]
+
+    var nodeNames: [String] { ["bus", "gateway-a", "gateway-b"] }
+
+    struct StartFailed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private init(directory: TemporaryDirectory, portBase: Int, ready: ReadyLine) throws {
+        self.directory = directory
+        self.portBase = portBase
+        self.ready = ready
+        bus = try Self.launch("bus", in: directory)
+        gateways = try ["gateway-a", "gateway-b"].map { try Self.launch($0, in: directory) }
+    }
+
+    static func start() async throws -> ExchangeNetwork {
+        let directory = try TemporaryDirectory()
+        guard let base = freeLoopbackPortBlock(count: 16) else { throw StartFailed(description: "no block of 16 free loopback ports") }
+        let prepared = try runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
+                                                      "--port-base", "\(base)"], timeout: 120)
+        guard prepared.status == 0, let line = prepared.stdout.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) else {
+            throw StartFailed(description: "demo --prepare-only failed (\(prepared.status)): \(prepared.stderr)")
+        }
+        let ready = try JSONDecoder().decode(ReadyLine.self, from: Data(line.dropFirst("ready ".count).utf8))
+        let network = try ExchangeNetwork(directory: directory, portBase: base, ready: ready)
+        try await network.waitUntilHealthy()
+        return network
+    }
+
+    private static func launch(_ node: String, in directory: TemporaryDirectory) throws -> DaemonProcess {
+        try DaemonProcess(configuration: directory.file("\(node).toml"), directory: directory.url, stderrName: "\(node).stderr")
+    }
+
+    /// The unit API ports whose `/healthz` say a node is up: the bus's console listener, each gateway's API.
+    private var healthPorts: [Int] {
+        [portBase + 1] + ready.gateways.compactMap { URL(string: $0.api)?.port }
+    }
+
+    func waitUntilHealthy() async throws {
+        for port in healthPorts {
+            guard await Self.answers(port: port) else {
+                throw StartFailed(description: "a node on port \(port) did not come up:\n\(logs)")
+            }
+        }
+    }
+
+    /// Polls `/healthz` (bounded: about 30 s).
+    static func answers(port: Int) async -> Bool {
+        for _ in 0..<300 {
+            let status = try? await TestClient.withClient(host: "127.0.0.1", port: port,
+                                                          configuration: .init(timeout: .seconds(5))) { client in
+                try await client.get("/healthz").status
+            }
+            if status == .ok { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Kills the bus without warning (SIGKILL) and starts it again on the same store.
+    func crashAndRestartBus() async throws {
+        _ = bus.stop(signal: SIGKILL)
+        bus = try Self.launch("bus", in: directory)
+        try await waitUntilHealthy()
+    }
+
+    func crashAndRestartGateway(_ index: Int) async throws {
+        _ = gateways[index].stop(signal: SIGKILL)
+        gateways[index] = try Self.launch(["gateway-a", "gateway-b"][index], in: directory)
+        try await waitUntilHealthy()
+    }
+
+    var logs: String {
+        nodeNames.map { name in
+            let text = (try? String(contentsOf: directory.file("\(name).stderr"), encoding: .utf8)) ?? ""
+            return "--- \(name)\n" + text.split(separator: "\n").suffix(40).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    func stop() {
+        for process in [bus] + gateways where process.isRunning { _ = process.stop(signal: SIGTERM) }
+        directory.remove()
+    }
+}
