@@ -63,7 +63,8 @@ struct BusAPITests {
     }
 
     @Test("refusals answer FAIL with stable codes", arguments: [
-        "hmac_mismatch", "hmac_stale", "hmac_replayed", "sender_mismatch", "hash_mismatch", "no_credential", "suspended_caller",
+        "hmac_mismatch", "hmac_stale", "hmac_replayed", "sender_mismatch", "hash_mismatch", "no_credential", "unknown_system",
+        "suspended_caller", "suspended_hmac_caller",
     ])
     func refusals(_ case: String) async throws {
         let bus = try await BusNode.start()
@@ -108,6 +109,16 @@ struct BusAPITests {
             expected = "bus.auth_missing"
             let client = try bus.client(SharedPKI.a, certificate: false)
             attempt = { _ = try await client.getAgenciesList() }
+        case "unknown_system":
+            expected = "bus.hmac_unknown_system"
+            let client = VDXPClient(transport: try CurlHTTPTransport(configuration: TransportConfiguration(tls: MutualTLS(
+                trustedCA: .file(try SharedPKI.file("trust.pem").path)))),
+                configuration: VDXPConfiguration(baseURL: bus.baseURL, credentials: VDXPCredentials(systemId: "sys-nobody", secret: "x")))
+            attempt = { _ = try await client.getAgenciesList() }
+        case "suspended_hmac_caller":
+            expected = "bus.agency_suspended"
+            let client = try bus.hmacClient(SharedPKI.suspendedAgency)
+            attempt = { _ = try await client.getReceivedEdocList() }
         default:
             expected = "bus.agency_suspended"
             try await bus.store.setAgencyState(SharedPKI.a, to: .suspended, actor: "test", reason: "test")
