@@ -29,11 +29,13 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Safe Swift types that own the C handles. Nothing above this layer sees an OpaquePointer.
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         .target(name: "LibCrypto", dependencies: ["COpenSSL"]),
         .target(name: "LibCurl", dependencies: ["CCurl"]),
+        .target(name: "LibZlib", dependencies: ["CZlib"]),
 
         // The domain, bottom to top.
         .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
@@ -50,7 +52,7 @@ let package = Package(
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
         .target(name: "Gateway", dependencies: [
-            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto",
+            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto", "LibZlib",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -96,8 +98,9 @@ let package = Package(
         ]),
         .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "EdXML", "TestSupport",
+            "Gateway", "EdXML", "TestSupport", "XMLDSig", "Store", "Relay", "LibCrypto",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),

@@ -156,9 +156,16 @@ public struct InboundSubmission: Sendable {
     public var subject: String
     public var kind: String
     public var envelope: Data
+    /// The signature verdict under the gateway's policy (`valid`, `unsigned`, `recorded:<reason>`…).
+    public var verdict: String
+    /// A status the message carries, joined to its document's timeline in the same transaction.
+    public var status: StatusEvent?
+    /// A recall the message carries, marked on the inbox documents it names in the same transaction.
+    public var recall: InboundRecall?
 
     public init(messageKey: String, documentID: String, from: String, to: String, subject: String = "",
-                kind: String = "edoc", envelope: Data) {
+                kind: String = "edoc", envelope: Data, verdict: String = "unchecked", status: StatusEvent? = nil,
+                recall: InboundRecall? = nil) {
         self.messageKey = messageKey
         self.documentID = documentID
         self.from = from
@@ -166,6 +173,24 @@ public struct InboundSubmission: Sendable {
         self.subject = subject
         self.kind = kind
         self.envelope = envelope
+        self.verdict = verdict
+        self.status = status
+        self.recall = recall
+    }
+}
+
+/// The original sender asks for a document back (status 13, or an envelope whose
+/// `BussinessDocType` is 1): every inbox document with that DocumentId from that sender is
+/// marked recalled and returns to the unit's list until it is acknowledged again.
+public struct InboundRecall: Sendable, Equatable {
+    public var documentID: String
+    public var sender: String
+    public var reason: String
+
+    public init(documentID: String, sender: String, reason: String) {
+        self.documentID = documentID
+        self.sender = sender
+        self.reason = reason
     }
 }
 
@@ -189,4 +214,7 @@ public struct InboundMessage: Sendable, Equatable, Codable {
     public var blobSHA256: String
     public var receivedAt: Date
     public var acknowledgedAt: Date?
+    public var verdict: String = "unchecked"
+    public var recalledAt: Date?
+    public var recallReason: String?
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import LibCrypto
 import Testing
 import TestSupport
 
@@ -37,8 +38,11 @@ struct DoctorTests {
     func healthy() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let bus = try ListeningSocket()
-        let (file, environment) = try healthySetup(in: directory, busPort: bus.port)
+        let pki = TestPKI(directory: directory.url)
+        let (file, environment) = try healthySetup(in: directory, busPort: 0)
+        let bus = try TLSBusServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
+        defer { bus.stop() }
+        try pointBus(of: file, at: bus.port)
         let result = try runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -48,8 +52,105 @@ struct DoctorTests {
         #expect(lines.contains { $0.hasPrefix("ok   bus.secret_file: ") })
         #expect(lines.contains { $0 == "ok   bus.reachable: a TCP connection to 127.0.0.1:\(bus.port) succeeded" })
         #expect(lines.contains { $0.hasPrefix("ok   listeners.unit_api: ") })
+        #expect(lines.contains { $0 == "ok   signing.key_file: the private key matches the certificate CN=localhost" })
+        #expect(lines.contains { $0 == "ok   bus.client_key_file: the private key matches the certificate CN=test bus client" })
+        #expect(lines.contains { $0.hasPrefix("ok   signing.certificate_file: CN=localhost chains to CN=lienthong test CA") })
+        #expect(lines.contains { $0.hasPrefix("ok   signing.certificate_file: valid until ") && $0.hasSuffix(" days)") })
+        #expect(lines.contains { $0.hasPrefix("ok   bus.client_certificate_file: valid until ") })
+        #expect(lines.contains { $0.hasPrefix("ok   bus.tls: TLS to 127.0.0.1:\(bus.port) works with bus.ca_file and the client certificate (HTTP 200)") })
         #expect(!lines.contains { $0.hasPrefix("fail") || $0.hasPrefix("warn") }, "\(result.stdout)")
         #expect(lines.last?.hasPrefix("0 failed, ") == true)
+    }
+
+    /// Points the configuration's bus URL at `port` (the TLS server starts after the PKI exists).
+    func pointBus(of file: URL, at port: Int) throws {
+        let text = try String(contentsOf: file, encoding: .utf8)
+            .replacingOccurrences(of: "https://127.0.0.1:0/vdxp", with: "https://127.0.0.1:\(port)/vdxp")
+        try Data(text.utf8).write(to: file)
+    }
+
+    func edit(_ file: URL, _ changes: [(String, String)], append: String = "") throws {
+        var text = try String(contentsOf: file, encoding: .utf8)
+        for (old, new) in changes {
+            #expect(text.contains(old), "the test's configuration has no \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        try Data((text + append).utf8).write(to: file)
+    }
+
+    /// A certificate from `issuer` (self-signed when nil) written as `<name>.crt` and `<name>.key`.
+    @discardableResult
+    func issue(_ name: String, in directory: TemporaryDirectory, issuer: (certificate: Certificate, key: PrivateKey)?,
+               notBefore: Date = Date().addingTimeInterval(-3600), validDays: Double = 90,
+               isCA: Bool = false) throws -> (certificate: Certificate, key: PrivateKey) {
+        let key = try PrivateKey.generateEC()
+        var builder = CertificateBuilder(subject: [("CN", name)], notBefore: notBefore, validFor: validDays * 86_400)
+        if isCA {
+            builder.isCertificateAuthority = true
+            builder.keyUsage = ["keyCertSign", "cRLSign"]
+        }
+        let certificate = try builder.issue(for: key.publicKey, issuer: issuer?.certificate, issuerKey: issuer?.key ?? key)
+        try Data(certificate.pem.utf8).write(to: directory.file("\(name).crt"))
+        try Data(try key.pkcs8PEM().utf8).write(to: directory.file("\(name).key"))
+        chmod(directory.file("\(name).key").path, 0o600)
+        return (certificate, key)
+    }
+
+    @Test("a key that is not its certificate's, an expired certificate, a bus CA that is not the bus's: a fail line each, naming the key")
+    func brokenPKI() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pki = TestPKI(directory: directory.url)
+        let (file, environment) = try healthySetup(in: directory, busPort: 0)
+        let bus = try TLSBusServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
+        defer { bus.stop() }
+        try pointBus(of: file, at: bus.port)
+        let testCA = (try Certificate(pem: Array(Data(contentsOf: pki.caCertificate))),
+                      try PrivateKey(pem: Array(Data(contentsOf: directory.file("ca.key")))))
+        try issue("expired", in: directory, issuer: testCA, notBefore: Date().addingTimeInterval(-40 * 86_400), validDays: 10)
+        try issue("other-ca", in: directory, issuer: nil, isCA: true)
+        try edit(file, [("key_file = \"server.key\"", "key_file = \"client.key\""), ("ca_file = \"ca.crt\"", "ca_file = \"other-ca.crt\"")],
+                 append: "\n[listeners.unit_api.tls]\ncertificate_file = \"expired.crt\"\nkey_file = \"expired.key\"\n")
+
+        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
+        #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
+        let failures = result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("fail ") }
+        #expect(failures.contains { $0.hasPrefix("fail signing.key_file: the private key client.key does not belong to signing.certificate_file (CN=localhost); fix: ") })
+        #expect(failures.contains { $0.hasPrefix("fail listeners.unit_api.tls.certificate_file: CN=expired expired on ") })
+        #expect(failures.contains { $0.hasPrefix("fail bus.ca_file: TLS to 127.0.0.1:\(bus.port) failed: relay.tls_untrusted: ") })
+        #expect(failures.count == 3, "\(failures)")
+        #expect(failures.allSatisfy { $0.contains("; fix: ") })
+    }
+
+    @Test("expiry is judged at the doctor's clock (warn under 30 days, fail once expired); a chain to other anchors fails")
+    func expiryAndChain() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (file, environment) = try healthySetup(in: directory, busPort: freeLoopbackPort())
+        let checks = Doctor.standardChecks.filter { $0.name.hasPrefix("certificate.") }
+        let configuration = try GatewayConfiguration.load(contentsOf: file)
+        func findings(at now: Date) async -> [String: DoctorFinding] {
+            let all = await Doctor(checks: checks).run(DoctorContext(configuration: configuration, environment: environment, now: now))
+            return Dictionary(all.filter { $0.subject.hasSuffix("certificate_file") && ($0.message.contains("valid") || $0.message.contains("expire")) }
+                .map { ($0.subject, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let soon = await findings(at: Date().addingTimeInterval(80 * 86_400))
+        #expect(soon["signing.certificate_file"]?.status == .warn)
+        #expect(soon["signing.certificate_file"]?.message.contains("expires in 9 days") == true, "\(soon)")
+        #expect(soon["bus.client_certificate_file"]?.status == .warn)
+        let late = await findings(at: Date().addingTimeInterval(91 * 86_400))
+        #expect(late["signing.certificate_file"]?.status == .fail)
+        #expect(late["bus.client_certificate_file"]?.message.contains("expired on") == true, "\(late)")
+
+        try issue("other-ca", in: directory, issuer: nil, isCA: true)
+        try edit(file, [("anchors = [\"ca.crt\"]", "anchors = [\"other-ca.crt\"]")])
+        let strangers = try GatewayConfiguration.load(contentsOf: file)
+        let chain = await Doctor(checks: checks).run(DoctorContext(configuration: strangers, environment: environment))
+            .filter { $0.status == .fail }
+        #expect(chain.count == 1, "\(chain.map(\.line))")
+        #expect(chain.first?.subject == "signing.certificate_file")
+        #expect(chain.first?.message.contains("does not chain to trust.anchors") == true)
+        #expect(chain.first?.fix?.contains("trust.anchors") == true)
     }
 
     @Test("missing file, unset secret, unreachable bus: one fail line each with a fix, exit 65")

@@ -205,4 +205,58 @@ import Testing
         #expect(lines.first?.metadata["http_status"] == "502")
         #expect(lines.allSatisfy { $0.metadata["attempt"] != nil && $0.metadata["destination"] == DeliveryHarness.recipient })
     }
+
+    @Test func noMoreThanItsConcurrencyAndFreedSlotsAreRefilled() async throws {
+        let pki = try sharedPKI()
+        let harness = try DeliveryHarness()
+        for _ in 0..<5 { _ = try await harness.enqueue() }
+        let arrived = Observations<Int>()
+        let gate = Gate()
+        defer { gate.open() }
+        try await withTestBus(pki: pki, behaviour: { _ in
+            arrived.append(0)
+            await gate.wait()
+            return okReply
+        }) { bus in
+            // An hour's poll: only finished transfers can make the worker claim the rest.
+            let worker = harness.worker(try busDeliverer(pki, bus), configuration: .init(concurrency: 2, pollInterval: .seconds(3600)))
+            try await withWorker(worker) {
+                await arrived.waitFor(2)
+                gate.open()
+                await harness.attempts.waitFor(5)
+            }
+            #expect(await bus.recorder.maxInFlight <= 2)
+            #expect(await bus.recorder.requests.count == 5)
+        }
+        #expect(harness.attempts.items.count == 5)
+        #expect(harness.attempts.items.allSatisfy { $0.delivered })
+    }
+
+    @Test func aLongTransferKeepsItsLease() async throws {
+        let pki = try sharedPKI()
+        let harness = try DeliveryHarness()
+        let id = try await harness.enqueue()
+        let arrived = Observations<Int>()
+        let gate = Gate()
+        defer { gate.open() }
+        try await withTestBus(pki: pki, behaviour: { _ in
+            arrived.append(0)
+            await gate.wait()
+            return okReply
+        }) { bus in
+            let worker = harness.worker(try busDeliverer(pki, bus), configuration: .init(leaseDuration: .seconds(2)))
+            try await withWorker(worker) {
+                await arrived.waitFor(1)
+                // Past the first lease's expiry: had it not been extended, this claim would take the message over.
+                try await Task.sleep(for: .seconds(3))
+                let stolen = try await harness.store.claim(worker: "other", limit: 5, leaseDuration: .seconds(60))
+                #expect(stolen.isEmpty)
+                gate.open()
+                await harness.attempts.waitFor(1)
+            }
+        }
+        let detail = try await harness.store.detail(ofMessage: id)
+        #expect(detail.message.state == .delivered)
+        #expect(detail.attempts.map(\.outcome) == [.delivered])
+    }
 }

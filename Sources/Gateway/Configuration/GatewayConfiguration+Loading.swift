@@ -70,7 +70,7 @@ private struct ConfigurationDecoder {
         var configuration = GatewayConfiguration(
             file: file, role: role, organIds: organIds, signing: signing, trust: trust, bus: bus, units: units,
             store: storeSettings, retry: try decodeRetry(), limits: try decodeLimits(), signature: signature,
-            listeners: listeners, log: try decodeLog())
+            listeners: listeners, log: try decodeLog(), relay: try .init(root.table("relay")))
         configuration.busRole = try GatewayConfiguration.BusRole.decode(root, role: role, organIds: organIds)
         return configuration
     }

@@ -26,6 +26,7 @@ public struct GatewayConfiguration: Sendable {
     public var signature: SignaturePolicy
     public var listeners: Listeners
     public var log: LogSettings
+    public var relay: RelaySettings = .default
     /// `[bus_api]`, `[push]` and `[[agencies]]`; present exactly in the `bus` role.
     public var busRole: BusRole? = nil
 

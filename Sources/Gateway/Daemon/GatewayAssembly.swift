@@ -7,7 +7,9 @@ public enum GatewayAssembly {
     public static func services(for parts: GatewayParts, logger: Logger) throws -> GatewayServices {
         var services = GatewayServices()
         try addOperatorSurface(parts, to: &services, logger: logger)
+        try addDelivery(parts, to: &services, logger: logger)
         addOutbound(parts, to: &services, logger: logger)
+        addInbound(parts, to: &services, logger: logger)
         try addBusRole(parts, to: &services, logger: logger)
         return services
     }

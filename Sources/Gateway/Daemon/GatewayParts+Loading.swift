@@ -29,7 +29,7 @@ extension GatewayParts {
         var busTransport: CurlHTTPTransport?
         if let bus = configuration.bus {
             let transport = try CurlHTTPTransport(configuration: bus.transportConfiguration(
-                keyPassword: bus.clientKeyPassphrase.flatMap { secrets[$0.keyPath] }))
+                keyPassword: bus.clientKeyPassphrase.flatMap { secrets[$0.keyPath] }, relay: configuration.relay))
             let credentials = bus.systemId.flatMap { systemId in
                 bus.secret.flatMap { secrets[$0.keyPath] }.map { VDXPCredentials(systemId: systemId, secret: $0) }
             }
@@ -69,11 +69,15 @@ extension GatewayConfiguration {
 
 extension GatewayConfiguration.Bus {
     /// libcurl's settings: the bus CA pinned as the only anchor, the client certificate for mutual TLS.
-    public func transportConfiguration(keyPassword: String?) -> TransportConfiguration {
-        guard url.scheme?.lowercased() == "https" else { return TransportConfiguration() }
+    public func transportConfiguration(keyPassword: String?,
+                                       relay: GatewayConfiguration.RelaySettings = .default) -> TransportConfiguration {
+        guard url.scheme?.lowercased() == "https" else {
+            return TransportConfiguration(connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout)
+        }
         return TransportConfiguration(tls: MutualTLS(trustedCA: caFile.map { .file($0.path) },
                                                      clientCertificate: clientCertificateFile.map { .file($0.path) },
                                                      clientKey: clientKeyFile.map { .file($0.path) },
-                                                     clientKeyPassword: keyPassword))
+                                                     clientKeyPassword: keyPassword),
+                                      connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout)
     }
 }

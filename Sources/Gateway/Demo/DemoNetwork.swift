@@ -50,17 +50,20 @@ public struct DemoNetwork: Sendable {
         return secrets
     }
 
-    /// Runs the three nodes until SIGTERM or SIGINT; `onReady` is called once every listener
-    /// accepts connections.
-    public func run(onReady: @escaping @Sendable (Ready) -> Void) async throws {
+    /// Runs the three nodes until SIGTERM or SIGINT (or the task's cancellation); `onReady` is
+    /// called once every listener accepts connections, with each node's store by node name
+    /// (`bus`, `gateway-a`, …) for in-process observers such as `bench exchange`.
+    public func run(onReady: @escaping @Sendable (Ready, [String: SQLiteStore]) -> Void) async throws {
         let secrets = try prepare()
         let files = [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:))
         var daemons: [GatewayDaemon] = []
+        var stores: [String: SQLiteStore] = [:]
         for file in files {
             let configuration = try GatewayConfiguration.load(contentsOf: file)
             let parts = try GatewayParts.load(configuration)
             let node = file.deletingPathExtension().lastPathComponent
             let nodeLogger = logger.withMetadata("node", "\(node)")
+            stores[node] = parts.store
             if configuration.role == .bus { try await ensureConsoleAccount(parts.store, secrets: secrets) }
             daemons.append(GatewayDaemon(configuration: configuration,
                                          services: try GatewayAssembly.services(for: parts, logger: nodeLogger),
@@ -68,6 +71,7 @@ public struct DemoNetwork: Sendable {
         }
         let expected = daemons.reduce(0) { $0 + $1.listenerNames.count }
         let ready = readiness(secrets: secrets)
+        let nodeStores = stores
         let listening = Mutex(0)
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for var daemon in daemons {
@@ -76,7 +80,7 @@ public struct DemoNetwork: Sendable {
                     count += 1
                     return count
                 }
-                if count == expected { onReady(ready) }
+                if count == expected { onReady(ready, nodeStores) }
             }
             members += try daemon.lifecycleServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         }

@@ -21,12 +21,15 @@ public struct DoctorContext: Sendable {
     public let environment: [String: String]
     /// How long a network check may wait for an answer.
     public let networkTimeout: Duration
+    /// The time certificates are checked at.
+    public let now: Date
 
     public init(configuration: GatewayConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
-                networkTimeout: Duration = .seconds(3)) {
+                networkTimeout: Duration = .seconds(3), now: Date = Date()) {
         self.configuration = configuration
         self.environment = environment
         self.networkTimeout = networkTimeout
+        self.now = now
     }
 }
 
@@ -81,9 +84,10 @@ public struct Doctor: Sendable {
         return findings
     }
 
-    /// The checks that need nothing but the configuration and the operating system.
+    /// Every check, in the order of the report.
     public static let standardChecks: [DoctorCheck] = [
         FileChecks.files, FileChecks.store, SecretChecks.secrets, IdentityChecks.organIds, IdentityChecks.units,
         ListenerChecks.listeners, BusChecks.bus, PolicyChecks.signature,
+        CertificateChecks.keyPairs, CertificateChecks.signingChain, CertificateChecks.expiry, BusTLSChecks.busTLS,
     ]
 }

@@ -107,14 +107,16 @@ struct SubmissionReader: Sendable {
     }
 
     /// What a unit may leave out of a ready envelope: the DocumentId (then the standard's business
-    /// key) and the sender's hop, which the gateway appends as every hop does.
+    /// key) and the sender's hop, which the gateway appends as every hop does. An envelope whose
+    /// last hop already is the sender (as `lienthong build` writes it) keeps that hop: the unit
+    /// and its gateway are one organisation, one hop.
     private func complete(_ document: inout EdXMLDocument) {
         let header = document.header
         if (header.documentId ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
            let sender = header.from.organId, let date = header.promulgation?.date, let code = header.code {
             document.header.documentId = DocumentBuilder.businessKey(sender: sender, date: date, code: code)
         }
-        if let sender = header.from.organId {
+        if let sender = header.from.organId, document.traceList.traces.last?.organId != sender {
             document.traceList = document.traceList.appending(organId: sender, at: now())
         }
     }

@@ -180,7 +180,7 @@ struct UnitAPIRoutes {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, context: GatewayRequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }

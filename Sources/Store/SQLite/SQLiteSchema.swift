@@ -9,10 +9,12 @@ enum SQLiteSchema {
         migrator.registerMigration("v2-breakers-and-counts", migrate: addBreakersAndCounts)
         migrator.registerMigration("v3-operator-accounts", migrate: SQLiteStore.addOperatorAccounts)
         migrator.registerMigration("v4-outbound-submissions", migrate: SQLiteStore.addSubmissions)
+        migrator.registerMigration("v5-inbound-verdicts-and-refusals", migrate: SQLiteStore.addInboundVerdictsAndRefusals)
         migrator.registerMigration("v4-busrole-agencies", migrate: SQLiteStore.addBusRole)
         return migrator
     }
 
+    /// The last registered (migrations run in registration order; the names only identify them).
     static let latestVersion = "v4-busrole-agencies"
 
     private static func createMessages(_ db: Database) throws {

@@ -116,12 +116,7 @@ extension SQLiteStore {
 
     public func inboundMessage(_ id: String) async throws -> InboundMessage? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE id = ?", arguments: [id]).map { row in
-                InboundMessage(id: row["id"], messageKey: row["message_key"], documentID: row["document_id"],
-                               from: row["sender"], to: row["recipient"], subject: row["subject"], kind: row["kind"],
-                               blobSHA256: row["blob_sha256"], receivedAt: Date(storeMillis: row["received_at"]),
-                               acknowledgedAt: (row["acknowledged_at"] as Int64?).map(Date.init(storeMillis:)))
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE id = ?", arguments: [id]).map(InboundMessage.init(row:))
         }
     }
 

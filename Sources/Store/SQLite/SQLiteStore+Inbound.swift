@@ -6,6 +6,7 @@ extension SQLiteStore {
         guard !submission.messageKey.isEmpty else {
             throw StoreError("inbox.key_missing", "an inbound document needs a message key for the duplicate check")
         }
+        if let status = submission.status { try Self.checkStatus(status) }
         let now = nowMillis()
         if let seen = try await inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
         let blobs = self.blobs
@@ -18,11 +19,21 @@ extension SQLiteStore {
                                               arguments: [submission.messageKey]) {
                 return .duplicate(id: seen)
             }
+            // The recall first: a revoke envelope may carry the DocumentId it revokes and must not mark itself.
+            if let recall = submission.recall {
+                try db.execute(sql: """
+                    UPDATE inbound SET recalled_at = COALESCE(recalled_at, ?), recall_reason = ?, acknowledged_at = NULL
+                    WHERE document_id = ? AND sender = ? AND kind = 'edoc'
+                    """, arguments: [now, recall.reason, recall.documentID, recall.sender])
+            }
             try db.execute(sql: """
                 INSERT INTO inbound (id, message_key, document_id, sender, recipient, subject, kind, blob_sha256,
-                    blob_size, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    blob_size, received_at, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, submission.messageKey, submission.documentID, submission.from, submission.to,
-                                 submission.subject, submission.kind, sha, envelope.count, now])
+                                 submission.subject, submission.kind, sha, envelope.count, now, submission.verdict])
+            if let status = submission.status {
+                try Self.insertStatus(status, db: db)
+            }
             return .stored(id: id)
         }
     }
@@ -69,5 +80,8 @@ extension InboundMessage {
         blobSHA256 = row["blob_sha256"]
         receivedAt = Date(storeMillis: row["received_at"])
         acknowledgedAt = (row["acknowledged_at"] as Int64?).map(Date.init(storeMillis:))
+        verdict = row["verdict"] ?? "unchecked"
+        recalledAt = (row["recalled_at"] as Int64?).map(Date.init(storeMillis:))
+        recallReason = row["recall_reason"]
     }
 }

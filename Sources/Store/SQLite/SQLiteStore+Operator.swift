@@ -124,6 +124,7 @@ extension SQLiteStore {
         let referenced = try await pool.read { db in
             Set(try String.fetchAll(db, sql: """
                 SELECT DISTINCT blob_sha256 FROM messages UNION SELECT DISTINCT blob_sha256 FROM inbound
+                UNION SELECT DISTINCT blob_sha256 FROM inbound_refusals
                 UNION SELECT DISTINCT blob_sha256 FROM bus_mailbox
                 """))
         }

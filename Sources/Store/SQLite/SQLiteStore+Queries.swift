@@ -86,16 +86,22 @@ extension SQLiteStore {
     }
 
     public func recordStatus(_ event: StatusEvent) async throws {
+        try Self.checkStatus(event)
+        try await pool.write { db in try Self.insertStatus(event, db: db) }
+    }
+
+    static func checkStatus(_ event: StatusEvent) throws {
         guard StatusEvent.isValidCode(event.code) else {
             throw StoreError("status.code_invalid", "the status code \(event.code) is not one of 01 to 16")
         }
         guard !event.documentID.isEmpty else {
             throw StoreError("status.document_missing", "the status names no document")
         }
-        try await pool.write { db in
-            try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [event.documentID, event.code, event.organID, event.description, event.at.storeMillis])
-        }
+    }
+
+    static func insertStatus(_ event: StatusEvent, db: Database) throws {
+        try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [event.documentID, event.code, event.organID, event.description, event.at.storeMillis])
     }
 
     public func timeline(ofDocument documentID: String) async throws -> [StatusEvent] {

@@ -42,7 +42,7 @@ struct DemoCommand: AsyncParsableCommand {
                 print(DemoGuide.readyLine(network.readiness(secrets: secrets)))
                 return
             }
-            try await network.run { ready in
+            try await network.run { ready, _ in
                 // Unbuffered: a script reading the pipe sees the ready line at once.
                 let text = DemoGuide.readyLine(ready) + "\n" + DemoGuide.text(ready, dataDirectory: network.layout.directory.path) + "\n"
                 FileHandle.standardOutput.write(Data(text.utf8))

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 
 /// A throw-away PKI made with the `openssl` command line: a CA, a server certificate for
-/// 127.0.0.1/localhost and a client certificate, all EC P-256, valid for two days.
+/// 127.0.0.1/localhost and a client certificate, all EC P-256, valid for 90 days (doctor warns under 30).
 struct TestPKI {
     let directory: URL
     var caCertificate: URL { directory.appendingPathComponent("ca.crt") }
@@ -18,7 +18,7 @@ struct TestPKI {
     static func make(in directory: URL) throws -> TestPKI {
         let pki = TestPKI(directory: directory)
         try pki.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                         "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=lienthong test CA"])
+                         "-keyout", "ca.key", "-out", "ca.crt", "-days", "90", "-subj", "/CN=lienthong test CA"])
         try pki.issue(name: "server", subject: "/CN=localhost",
                       extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
         try pki.issue(name: "client", subject: "/CN=test bus client", extensions: "extendedKeyUsage=clientAuth\n")
@@ -31,7 +31,7 @@ struct TestPKI {
         let pki = TestPKI(directory: directory.appendingPathComponent("pki"))
         try FileManager.default.createDirectory(at: pki.directory, withIntermediateDirectories: true)
         try pki.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                         "-keyout", "gateway.key", "-out", "gateway.crt", "-days", "2", "-subj", "/CN=test gateway"])
+                         "-keyout", "gateway.key", "-out", "gateway.crt", "-days", "90", "-subj", "/CN=test gateway"])
     }
 
     private func issue(name: String, subject: String, extensions: String) throws {
@@ -39,7 +39,7 @@ struct TestPKI {
         try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                      "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
         try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                     "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"])
+                     "-out", "\(name).crt", "-days", "90", "-extfile", "\(name).ext"])
     }
 
     private func openssl(_ arguments: [String]) throws {

@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import Relay
+
+extension GatewayAssembly {
+    /// The delivery worker: drives the outbound queue through a router (the units' webhooks for
+    /// `webhook:<unit>` destinations, the bus for the rest), woken by `parts.deliverySignal`,
+    /// each attempt counted in the metrics. Nothing to add when there is neither a bus nor a webhook.
+    static func addDelivery(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
+        let relay = parts.configuration.relay
+        var routes: [(prefix: String, deliverer: any Deliverer)] = []
+        let webhookURLs = Dictionary(uniqueKeysWithValues: parts.configuration.units.compactMap { unit in
+            unit.webhookURL.map { (unit.name, $0.absoluteString) }
+        })
+        if !webhookURLs.isEmpty {
+            // Units' webhooks are verified against the system's CAs (no client certificate).
+            let transport = try CurlHTTPTransport(configuration: TransportConfiguration(
+                connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout))
+            routes.append((WebhookDeliverer.destinationPrefix, WebhookDeliverer(transport: transport, urls: webhookURLs)))
+        }
+        let bus = parts.busClient.map(BusDeliverer.init(client:))
+        guard bus != nil || !routes.isEmpty else { return }
+        let metrics = parts.metrics
+        let worker = DeliveryWorker(
+            store: parts.store, deliverer: RoutingDeliverer(routes: routes, default: bus), signal: parts.deliverySignal,
+            configuration: DeliveryWorkerConfiguration(name: "delivery@\(ProcessInfo.processInfo.processIdentifier)",
+                                                       concurrency: relay.concurrency, pollInterval: relay.pollInterval,
+                                                       shutdownGrace: relay.shutdownGrace),
+            logger: logger,
+            onAttempt: { attempt in
+                metrics.recordAttempt(destination: attempt.destination, reasonCode: attempt.reasonCode,
+                                      delivered: attempt.delivered, duration: attempt.duration)
+            })
+        services.workers.append(worker)
+    }
+}

@@ -1,0 +1,73 @@
+import EdXML
+import Foundation
+import Logging
+import Store
+
+/// What the pipeline queues after a decision, each under an idempotency key so a redelivery
+/// never queues it twice: the status 01 to the sender, the copy for each unit's webhook, the
+/// 02 for a refusal, the recall copy.
+struct InboundFollowUps: Sendable {
+    let parts: GatewayParts
+    let logger: Logger
+
+    /// A document stored for `recipient`: status 01 back to its sender, a copy to each webhook.
+    func arrived(_ document: EdXMLDocument, documentID: String, inboxID: String, recipient: String, envelope: [UInt8]) async throws {
+        let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        if !sender.isEmpty {
+            let status = StatusSender.Status(code: .arrived, from: OrganId(recipient), to: OrganId(sender),
+                                             about: Self.about(document.header, documentID: documentID))
+            if try await sendOnce(status, key: "inbound-01:\(inboxID)") != nil {
+                try await parts.store.recordStatus(StatusEvent(documentID: documentID, code: StatusCode.arrived.text,
+                                                               organID: recipient, at: Date()))
+            }
+        }
+        try await copyToWebhooks(envelope, inboxID: inboxID, recipient: recipient, subject: document.header.subject ?? "",
+                                 key: "inbound-webhook:\(inboxID)")
+    }
+
+    /// A recall (status 13 or a revoke envelope) stored as `inboxID`: the recalled documents are
+    /// marked (by the store, in the same transaction); here each unit's webhook gets the recall
+    /// message with the recalled document's inbox id.
+    func recalled(_ recall: InboundRecall, by inboxID: String, envelope: [UInt8]) async throws {
+        for document in try await parts.store.inboundDocuments(documentID: recall.documentID, sender: recall.sender) {
+            logger.info("inbound document recalled", metadata: ["message_id": "\(document.id)", "recall": "\(inboxID)"])
+            try await copyToWebhooks(envelope, inboxID: document.id, recipient: document.to, subject: "recall: \(document.subject)",
+                                     key: "inbound-recall:\(document.id):\(inboxID)")
+        }
+    }
+
+    /// A refused document whose sender is known: status 02 with the reason. Returns its message id.
+    func refused(_ document: EdXMLDocument, documentID: String?, sender: String, from: String, refusal: InboundRefusal,
+                 refusalID: String) async throws -> String? {
+        let about = Self.about(document.header, documentID: documentID ?? "refused:\(refusalID)")
+        let status = StatusSender.Status(code: .refused, description: "\(refusal.reasonCode): \(refusal.explanation)",
+                                         from: OrganId(from), to: OrganId(sender), about: about)
+        return try await sendOnce(status, key: "inbound-02:\(refusalID)")
+    }
+
+    static func about(_ header: DocumentHeader, documentID: String) -> ResponseFor {
+        ResponseFor(organId: header.from.organId, code: header.code?.combined, promulgationDate: header.promulgation?.date,
+                    documentId: documentID)
+    }
+
+    /// Queues the status unless its key was used; nil when it was (the first one is queued already:
+    /// signed again now it would differ in its timestamp, which the store calls a conflict).
+    func sendOnce(_ status: StatusSender.Status, key: String) async throws -> String? {
+        do {
+            return try await parts.statusSender.send(status, idempotencyKey: key)
+        } catch let error as StoreError where error.reasonCode == "queue.idempotency_conflict" {
+            return nil
+        }
+    }
+
+    /// One outbound message per unit whose webhook receives for `recipient`, destination
+    /// `webhook:<unit name>`, document id the inbox id (the deliverer sends it as `X-Lienthong-Inbox-Id`).
+    private func copyToWebhooks(_ envelope: [UInt8], inboxID: String, recipient: String, subject: String, key: String) async throws {
+        let units = parts.configuration.units.filter { $0.webhookURL != nil && $0.organIds.contains(recipient) }
+        guard !units.isEmpty else { return }
+        let receipt = try await parts.store.enqueue(OutboundSubmission(
+            documentID: inboxID, from: recipient, to: units.map { "webhook:\($0.name)" }, subject: subject, kind: "webhook",
+            envelope: Data(envelope), idempotencyKey: key))
+        if !receipt.replayed { parts.deliverySignal.nudge() }
+    }
+}

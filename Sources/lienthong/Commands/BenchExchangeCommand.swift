@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Logging
+import Relay
+import Store
+
+/// `lienthong bench exchange`: documents per second from submission at agency A's unit API to
+/// arrival in agency B's inbox, through the demo network in this process (signed at A, verified
+/// at the bus and at B, durable at each hop, mutual TLS between nodes), with the latency of each
+/// leg's percentiles. The reference in the same run is the submission leg alone.
+struct BenchExchangeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exchange",
+        abstract: "End-to-end documents per second between two gateways through the bus, in this process.")
+
+    @Option(help: "Small documents (about 4 KB envelope) to send.")
+    var documents = 600
+
+    @Option(help: "Documents with a 1 MB attachment to send.")
+    var largeDocuments = 40
+
+    @Option(help: "Submissions in flight at once.")
+    var concurrency = 16
+
+    @Flag(help: "Print the figures as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0 else {
+            throw ValidationError("--documents and --large-documents must not be negative (one positive), --concurrency positive")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: .error) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        guard let portBase = BenchPorts.freeBlock(count: 16) else {
+            throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
+        }
+        let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"))
+        let (started, continuation) = AsyncStream<(DemoNetwork.Ready, [String: SQLiteStore])>.makeStream()
+        let running = Task { try await network.run { ready, stores in continuation.yield((ready, stores)) } }
+        defer { running.cancel() }
+        var iterator = started.makeAsyncIterator()
+        guard let (ready, stores) = await iterator.next(), let inbox = stores["gateway-b"], ready.gateways.count == 2 else {
+            throw CommandFailure.unavailable("bench.not_started", "the demo network did not start")
+        }
+        let run = try ExchangeRun(sender: ready.gateways[0], recipient: ready.gateways[1], inbox: inbox, concurrency: concurrency)
+        _ = try await run.measure(count: 20, attachmentBytes: 0)   // warm-up: connections, caches
+        var results: [(String, ExchangeFigures)] = []
+        if documents > 0 { results.append(("4 KB documents", try await run.measure(count: documents, attachmentBytes: 0))) }
+        if largeDocuments > 0 {
+            results.append(("1 MB attachment", try await run.measure(count: largeDocuments, attachmentBytes: 1 << 20)))
+        }
+        running.cancel()
+        _ = try? await running.value
+
+        if json {
+            let object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json) })
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("unit at \(ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(ready.gateways[1].organId), concurrency \(concurrency)")
+            for (label, figures) in results { print(figures.lines(label: label)) }
+        }
+    }
+}
+
+/// One measured batch: submission latency (POST until 202, the message durable at A), and
+/// arrival latency (202 until B's store holds it, read from B's own `receivedAt`).
+struct ExchangeFigures {
+    let count: Int
+    let elapsed: Duration
+    let submission: [Double]
+    let arrival: [Double]
+
+    var perSecond: Double { Double(count) / elapsed.seconds }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
+    }
+
+    func lines(label: String) -> String {
+        let p = Self.percentile
+        return "  \(label): \(count) documents in \(String(format: "%.2f", elapsed.seconds)) s = "
+            + String(format: "%.0f documents/s end to end\n", perSecond)
+            + String(format: "    submission → durable at A (202): p50 %6.1f ms  p99 %6.1f ms\n", p(submission, 0.5), p(submission, 0.99))
+            + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
+    }
+
+    var json: [String: Any] {
+        ["documents": count, "seconds": elapsed.seconds, "documentsPerSecond": perSecond,
+         "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
+         "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Gateway
+import Relay
+import Store
+import Synchronization
+
+/// Drives one batch of `bench exchange`: sends from A's unit API, watches B's store.
+final class ExchangeRun: Sendable {
+    let sender: DemoNetwork.Ready.Gateway
+    let recipient: DemoNetwork.Ready.Gateway
+    let inbox: SQLiteStore
+    let concurrency: Int
+    let transport: CurlHTTPTransport
+    let cursor = Mutex<String?>(nil)
+
+    init(sender: DemoNetwork.Ready.Gateway, recipient: DemoNetwork.Ready.Gateway, inbox: SQLiteStore, concurrency: Int) throws {
+        self.sender = sender
+        self.recipient = recipient
+        self.inbox = inbox
+        self.concurrency = concurrency
+        transport = try CurlHTTPTransport(configuration: TransportConfiguration(maxTransfersPerDestination: concurrency))
+    }
+
+    func measure(count: Int, attachmentBytes: Int) async throws -> ExchangeFigures {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let submitted = try await withThrowingTaskGroup(of: [(String, Date, Double)].self) { group in
+            for worker in 0..<min(concurrency, count) {
+                let share = count / concurrency + (worker < count % concurrency ? 1 : 0)
+                group.addTask {
+                    var sent: [(String, Date, Double)] = []
+                    for index in 0..<share {
+                        let begin = clock.now
+                        let at = Date()
+                        let documentId = try await self.submit(number: worker * 1_000_000 + index, attachmentBytes: attachmentBytes)
+                        sent.append((documentId, at, (clock.now - begin).seconds * 1000))
+                    }
+                    return sent
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let sentAt = Dictionary(submitted.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let arrivals = try await waitForArrivals(of: Set(sentAt.keys), deadline: clock.now + .seconds(600))
+        let last = arrivals.values.max() ?? Date()
+        let firstSent = sentAt.values.min() ?? Date()
+        return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
+                               submission: submitted.map(\.2).sorted(),
+                               arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted())
+    }
+
+    private func submit(number: Int, attachmentBytes: Int) async throws -> String {
+        let document: [String: Any] = [
+            "from": ["organId": sender.organId, "organName": "Cơ quan gửi"],
+            "to": [["organId": recipient.organId, "organName": "Cơ quan nhận"]],
+            "code": ["number": "\(number)", "notation": "BENCH"],
+            "promulgation": ["place": "Hà Nội", "date": "2026/11/25"],
+            "type": ["type": 1, "name": "Công văn"],
+            "subject": "Văn bản đo tốc độ số \(number)",
+            "content": String(repeating: "Nội dung văn bản đo tốc độ liên thông. ", count: attachmentBytes > 0 ? 2 : 80),
+        ]
+        var parts = [FormPart(name: "document", data: Array(try JSONSerialization.data(withJSONObject: document)),
+                              contentType: "application/json")]
+        if attachmentBytes > 0 {
+            parts.append(FormPart(name: "file", data: [UInt8](repeating: UInt8(truncatingIfNeeded: number), count: attachmentBytes),
+                                  fileName: "phu-luc.pdf", contentType: "application/pdf"))
+        }
+        let response = try await transport.send(HTTPRequest(
+            method: "POST", url: "\(sender.api)/v1/documents",
+            headers: [HTTPField("Authorization", "Bearer \(sender.token)")], body: .multipart(parts)))
+        guard response.status == 202,
+              let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+              let documentId = answer["documentId"] as? String else {
+            throw CommandFailure.unavailable("bench.submission_refused",
+                                             "A refused a submission (HTTP \(response.status)): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+        }
+        return documentId
+    }
+
+    /// Reads B's inbox from where the last batch stopped until every document is there.
+    private func waitForArrivals(of documentIds: Set<String>, deadline: ContinuousClock.Instant) async throws -> [String: Date] {
+        var arrived: [String: Date] = [:]
+        while arrived.count < documentIds.count {
+            guard ContinuousClock.now < deadline else {
+                throw CommandFailure.unavailable("bench.timeout", "only \(arrived.count) of \(documentIds.count) documents reached B")
+            }
+            let page = try await inbox.inbox(after: cursor.withLock { $0 }, limit: 1000)
+            for message in page where documentIds.contains(message.documentID) { arrived[message.documentID] = message.receivedAt }
+            if let last = page.last { cursor.withLock { $0 = last.id } } else { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        return arrived
+    }
+}
+
+/// Free loopback ports for the bench's network.
+enum BenchPorts {
+    static func freeBlock(count: Int) -> Int? {
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...(60_000 - count))
+            if (base..<base + count).allSatisfy(isFree) { return base }
+        }
+        return nil
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
+    }
+}
