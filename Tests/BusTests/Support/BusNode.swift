@@ -170,12 +170,13 @@ final class BusNode: Sendable {
 
     /// A VDXP client of `organId` as a gateway configures it: the bus CA pinned, its TLS client
     /// certificate and/or its HMAC credentials.
-    func client(_ organId: String, certificate: Bool, hmacSecret: String? = nil, clock: (@Sendable () -> Date)? = nil) throws -> VDXPClient {
+    func client(_ organId: String, certificate: Bool, hmacSecret: String? = nil, systemId: String? = nil,
+                clock: (@Sendable () -> Date)? = nil) throws -> VDXPClient {
         let pki = try SharedPKI.get().directory
         let tls = MutualTLS(trustedCA: .file(pki.appendingPathComponent("trust.pem").path),
                             clientCertificate: certificate ? .file(pki.appendingPathComponent("tls-client-\(organId).pem").path) : nil,
                             clientKey: certificate ? .file(pki.appendingPathComponent("tls-client-\(organId).key").path) : nil)
-        let credentials = hmacSecret.map { VDXPCredentials(systemId: Self.systemIds[organId] ?? "", secret: $0) }
+        let credentials = hmacSecret.map { VDXPCredentials(systemId: systemId ?? Self.systemIds[organId] ?? "", secret: $0) }
         return VDXPClient(transport: try CurlHTTPTransport(configuration: TransportConfiguration(tls: tls)),
                           configuration: VDXPConfiguration(baseURL: baseURL, credentials: credentials, now: clock ?? { Date() }))
     }
