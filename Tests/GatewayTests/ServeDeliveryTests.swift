@@ -72,6 +72,7 @@ struct ServeDeliveryTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             defer { bus.answering.withLock { $0 = true } }
+            try #require(await waitForLoopbackListener(port: bus.port), "the test bus listens before the daemon starts")
 
             let first = try DaemonProcess(configuration: file, directory: directory.url)
             #expect(await bus.nextArrival(), "the first daemon sends the queued document")
