@@ -18,6 +18,8 @@ struct Lienthong: AsyncParsableCommand {
             DoctorCommand.self,
             OperatorCommand.self,
             QueueCommand.self,
+            InboxCommand.self,
+            AgencyCommand.self,
             SignCommand.self,
             VerifyCommand.self,
             PKICommand.self,

@@ -65,12 +65,14 @@ private struct ConfigurationDecoder {
         let store = try required("store")
         let storeSettings = GatewayConfiguration.StoreSettings(directory: try store.requiredPath("directory"))
         try store.finish()
-        let listeners = try decodeListeners(pushDelivery: bus?.delivery == .push)
+        let listeners = try decodeListeners(pushDelivery: bus?.delivery == .push, role: role)
 
-        return GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             file: file, role: role, organIds: organIds, signing: signing, trust: trust, bus: bus, units: units,
             store: storeSettings, retry: try decodeRetry(), limits: try decodeLimits(), signature: signature,
             listeners: listeners, log: try decodeLog(), relay: try .init(root.table("relay")))
+        configuration.busRole = try GatewayConfiguration.BusRole.decode(root, role: role, organIds: organIds)
+        return configuration
     }
 
     private func required(_ key: String) throws(ConfigurationError) -> TableReader {
@@ -208,7 +210,7 @@ private struct ConfigurationDecoder {
         return policy
     }
 
-    private func decodeListeners(pushDelivery: Bool) throws(ConfigurationError) -> GatewayConfiguration.Listeners {
+    private func decodeListeners(pushDelivery: Bool, role: GatewayConfiguration.Role) throws(ConfigurationError) -> GatewayConfiguration.Listeners {
         let table = try required("listeners")
         guard let unitAPI = try decodeListener(table.table("unit_api")) else {
             throw table.error("unit_api", "the [listeners.unit_api] table (address, port) is required")
@@ -220,8 +222,22 @@ private struct ConfigurationDecoder {
         if let busEndpoint, busEndpoint.address == unitAPI.address, busEndpoint.port == unitAPI.port {
             throw table.error("bus_endpoint", "uses the same address and port as listeners.unit_api")
         }
+        let busAPI = try decodeBusAPIListener(table, role: role, unitAPI: unitAPI)
         try table.finish()
-        return .init(unitAPI: unitAPI, busEndpoint: busEndpoint)
+        return .init(unitAPI: unitAPI, busEndpoint: busEndpoint, busAPI: busAPI)
+    }
+
+    /// `[listeners.bus_api]`: the bus role's VDXP API, required in that role and refused otherwise.
+    private func decodeBusAPIListener(_ table: TableReader, role: GatewayConfiguration.Role,
+                                      unitAPI: GatewayConfiguration.Listener) throws(ConfigurationError) -> GatewayConfiguration.Listener? {
+        let listener = try decodeListener(table.table("bus_api"))
+        switch (role, listener) {
+        case (.bus, nil): throw table.error("bus_api", "the bus role needs a [listeners.bus_api] (address, port) for its VDXP API")
+        case (.gateway, _?): throw table.error("bus_api", "applies only to gateway.role = \"bus\"")
+        case (_, let listener?) where listener.address == unitAPI.address && listener.port == unitAPI.port:
+            throw table.error("bus_api", "uses the same address and port as listeners.unit_api")
+        default: return listener
+        }
     }
 
     private func decodeListener(_ table: TableReader?) throws(ConfigurationError) -> GatewayConfiguration.Listener? {
@@ -237,6 +253,12 @@ private struct ConfigurationDecoder {
                         keyFile: try tlsTable.requiredPath("key_file"),
                         keyPassphrase: try tlsTable.secret("key_passphrase"),
                         clientCAFile: try tlsTable.path("client_ca_file"))
+            switch try tlsTable.string("client_certificates") ?? "require" {
+            case "require": break
+            case "optional" where tls?.clientCAFile != nil: tls?.clientCertificatesOptional = true
+            case "optional": throw tlsTable.error("client_certificates", "\"optional\" needs client_ca_file")
+            case let other: throw tlsTable.error("client_certificates", "must be one of \"require\", \"optional\", found \"\(other)\"")
+            }
             try tlsTable.finish()
         }
         try table.finish()

@@ -27,6 +27,8 @@ public struct GatewayConfiguration: Sendable {
     public var listeners: Listeners
     public var log: LogSettings
     public var relay: RelaySettings = .default
+    /// `[bus_api]`, `[push]` and `[[agencies]]`; present exactly in the `bus` role.
+    public var busRole: BusRole? = nil
 
     /// The gateway's own signing key and certificate.
     public struct Signing: Sendable {
@@ -145,12 +147,18 @@ public struct GatewayConfiguration: Sendable {
         public var keyPassphrase: SecretReference?
         /// When given, clients must present a certificate chaining to this CA (mutual TLS).
         public var clientCAFile: URL?
+        /// `client_certificates = "optional"`: a client may connect without a certificate (the bus
+        /// API, where agencies may authenticate with HMAC headers instead); one it presents must
+        /// still chain to `clientCAFile`.
+        public var clientCertificatesOptional: Bool = false
     }
 
     public struct Listeners: Sendable {
         public var unitAPI: Listener
         /// Where the bus pushes documents; needed when `bus.delivery = "push"`.
         public var busEndpoint: Listener?
+        /// The bus role's VDXP API (`listeners.bus_api`); required in that role, refused otherwise.
+        public var busAPI: Listener? = nil
     }
 
     public struct LogSettings: Sendable {
@@ -162,7 +170,8 @@ public struct GatewayConfiguration: Sendable {
         var secrets: [SecretReference?] = [signing?.keyPassphrase, bus?.clientKeyPassphrase, bus?.secret,
                                            listeners.unitAPI.tls?.keyPassphrase]
         secrets.append(listeners.busEndpoint?.tls?.keyPassphrase)
-        return secrets.compactMap { $0 }
+        secrets.append(listeners.busAPI?.tls?.keyPassphrase)
+        return secrets.compactMap { $0 } + (busRole?.secretReferences ?? [])
     }
 
     /// Resolves every secret now, so a missing one stops the daemon at start rather than at first use.

@@ -10,6 +10,7 @@ public enum GatewayAssembly {
         try addDelivery(parts, to: &services, logger: logger)
         addOutbound(parts, to: &services, logger: logger)
         addInbound(parts, to: &services, logger: logger)
+        try addBusRole(parts, to: &services, logger: logger)
         return services
     }
 }

@@ -45,7 +45,8 @@ public struct GatewayDaemon: Sendable {
 
     /// The listeners `lifecycleServices()` opens, by name.
     public var listenerNames: [String] {
-        (configuration.listeners.busEndpoint == nil ? [] : ["bus_endpoint"]) + ["unit_api"]
+        (configuration.listeners.busEndpoint == nil ? [] : ["bus_endpoint"])
+            + (configuration.listeners.busAPI == nil ? [] : ["bus_api"]) + ["unit_api"]
     }
 
     /// The node's services in start order (workers, then listeners), for a group that runs
@@ -56,6 +57,10 @@ public struct GatewayDaemon: Sendable {
         if let busEndpoint = configuration.listeners.busEndpoint {
             listeners.append(try application(name: "bus_endpoint", busEndpoint, secrets: secrets,
                                              router: GatewayRouters.busEndpoint(configuration: configuration, services: services)))
+        }
+        if let busAPI = configuration.listeners.busAPI {
+            listeners.append(try application(name: "bus_api", busAPI, secrets: secrets,
+                                             router: GatewayRouters.busAPI(configuration: configuration, services: services)))
         }
         listeners.append(try application(name: "unit_api", configuration.listeners.unitAPI, secrets: secrets,
                                          router: GatewayRouters.unitAPI(configuration: configuration, services: services)))

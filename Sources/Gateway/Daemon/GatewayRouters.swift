@@ -24,6 +24,13 @@ public enum GatewayRouters {
         return router
     }
 
+    /// The bus role's listener: `/healthz`, `/readyz` and the VDXP calls.
+    public static func busAPI(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
+        let router = baseRouter(probes: services.readinessProbes)
+        services.busAPI?.register(on: router)
+        return router
+    }
+
     private static func baseRouter(probes: [any ReadinessProbe]) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))

@@ -16,6 +16,8 @@ public struct GatewayServices: Sendable {
     public var workers: [any Service]
     /// `/console` and `/metrics` on the unit API listener.
     public var operatorSurface: OperatorSurface?
+    /// The bus role's VDXP calls (`sendEdoc`, …) on the `bus_api` listener.
+    public var busAPI: BusAPI?
 
     public init(outbound: (any OutboundService)? = nil, inbox: (any InboxService)? = nil,
                 busInbound: (any BusInboundService)? = nil, readinessProbes: [any ReadinessProbe] = [],

@@ -16,7 +16,7 @@ extension GatewayConfiguration.ListenerTLS {
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             configuration.minimumTLSVersion = .tlsv12
             if let clientCAFile {
-                configuration.certificateVerification = .noHostnameVerification
+                configuration.certificateVerification = clientCertificatesOptional ? .optionalVerification : .noHostnameVerification
                 configuration.trustRoots = .file(clientCAFile.path)
             }
             return configuration

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The request context of every gateway listener: Hummingbird's core storage, the body limit the
 /// configuration sets, and, behind the bearer-token middleware, the authenticated unit.
@@ -8,9 +9,12 @@ public struct GatewayRequestContext: RequestContext {
     public var bodyLimit: Int = GatewayConfiguration.Limits.defaultMaxBodyBytes
     /// Set by `BearerTokenMiddleware`; present in every `/v1` handler.
     public var unit: AuthenticatedUnit?
+    /// The connection the request came on, for what only it knows (the TLS peer's certificate).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     public var maxUploadSize: Int { bodyLimit }

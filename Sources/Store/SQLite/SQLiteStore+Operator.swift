@@ -125,6 +125,7 @@ extension SQLiteStore {
             Set(try String.fetchAll(db, sql: """
                 SELECT DISTINCT blob_sha256 FROM messages UNION SELECT DISTINCT blob_sha256 FROM inbound
                 UNION SELECT DISTINCT blob_sha256 FROM inbound_refusals
+                UNION SELECT DISTINCT blob_sha256 FROM bus_mailbox
                 """))
         }
         let unreferenced = inventory.blobs.filter { !referenced.contains($0.sha) && $0.modified < cutoff }.map(\.sha)

@@ -1,0 +1,190 @@
+import EdXML
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Relay
+import Store
+
+/// The VDXP call shape of the national bus, served by the `bus` role: `POST <base>/<call>` with
+/// the parameters as headers and a JSON reply (`VDXPResponse`). Every call authenticates the
+/// agency first (`BusAuthenticator`) and is scoped to it.
+struct BusAPIRoutes: Sendable {
+    let basePath: String
+    let authenticator: BusAuthenticator
+    let intake: BusIntake
+    let store: SQLiteStore
+    let bodyLimit: Int
+    let listLimit: Int
+
+    func register(on router: Router<GatewayRequestContext>) {
+        let group = router.group(RouterPath(basePath)).add(middleware: BodyLimitMiddleware(limit: bodyLimit))
+        group.post("sendEdoc") { request, context in
+            await answer(request, context, signing: ["from", "to", "messagetype", "hash-file"], call: sendEdoc)
+        }
+        group.post("getReceivedEdocList") { request, context in
+            await answer(request, context, signing: ["messagetype"], call: receivedList)
+        }
+        group.post("getEdoc") { request, context in
+            await answer(request, context, signing: ["docid"], call: getEdoc)
+        }
+        group.post("updateStatus") { request, context in
+            await answer(request, context, signing: ["docid", "status"], call: updateStatus)
+        }
+        group.post("getSentEdocList") { request, context in
+            await answer(request, context, signing: [], call: sentList)
+        }
+        group.post("getAgenciesList") { request, context in
+            await answer(request, context, signing: [], call: agenciesList)
+        }
+    }
+
+    typealias Call = @Sendable (Agency, [String: String], Request, GatewayRequestContext) async throws -> Response
+
+    /// Authenticates, runs the call, and turns every refusal into a `FAIL` reply with its code.
+    private func answer(_ request: Request, _ context: GatewayRequestContext, signing: [String], call: Call) async -> Response {
+        var headers: [String: String] = [:]
+        for field in request.headers where headers[field.name.canonicalName] == nil {
+            headers[field.name.canonicalName] = field.value
+        }
+        do {
+            let agency = try await authenticator.authenticate(headers: headers, channel: context.channel,
+                                                              callHeaders: signing.filter { headers[$0] != nil })
+            var context = context
+            context.logger[metadataKey: "agency"] = "\(agency.organId)"
+            return try await call(agency, headers, request, context)
+        } catch let problem as Problem {
+            return VDXPResponse.fail(problem.reasonCode, problem.detail, status: problem.status)
+        } catch let refusal as any ReasonCoded {
+            context.logger.info("bus call refused", metadata: ["path": "\(request.uri.path)", "reason": "\(refusal.reasonCode)"])
+            return VDXPResponse.fail(refusal.reasonCode, refusal.explanation)
+        } catch {
+            context.logger.error("bus call failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return VDXPResponse.fail("internal.error", "the bus could not complete the call; try again later",
+                                     status: .internalServerError)
+        }
+    }
+
+    private func sendEdoc(_ agency: Agency, _ headers: [String: String], _ request: Request,
+                          _ context: GatewayRequestContext) async throws -> Response {
+        guard let from = headers["from"], !from.isEmpty else { throw BusRefusal.header("from", "is required") }
+        guard let hash = headers["hash-file"], !hash.isEmpty else { throw BusRefusal.header("hash-file", "is required") }
+        let messageType = try Self.messageType(headers["messagetype"] ?? "edoc")
+        let to = try headers["to"].map(Self.organIdList)
+        let body = Array(buffer: try await request.collectBody(context: context))
+        let form = try MultipartForm(body: body, contentType: headers["content-type"] ?? "")
+        guard let file = form.part(named: "file_doc"), !file.body.isEmpty else {
+            throw BusRefusal("bus.file_missing", "the multipart body has no file_doc part")
+        }
+        let accepted = try await intake.accept(BusIntake.Call(sender: agency, fromHeader: from, toHeader: to,
+                                                              messageType: messageType, hashHeader: hash, file: Array(file.body)),
+                                               logger: context.logger)
+        context.logger.info(accepted.duplicate ? "bus sendEdoc repeated" : "bus sendEdoc routed",
+                            metadata: ["message_id": "\(accepted.docId)", "to": "\(accepted.recipients.joined(separator: ","))"])
+        var fields: [String: Any] = ["DocId": accepted.docId, "to": accepted.recipients]
+        if !accepted.refused.isEmpty {
+            fields["refused"] = accepted.refused.map { ["OrganId": $0.organId, "ErrorCode": $0.refusal.reasonCode,
+                                                        "ErrorDesc": $0.refusal.explanation] }
+        }
+        return VDXPResponse.ok(fields)
+    }
+
+    private func receivedList(_ agency: Agency, _ headers: [String: String], _ request: Request,
+                              _ context: GatewayRequestContext) async throws -> Response {
+        let kind = try headers["messagetype"].map(Self.messageType)?.rawValue
+        let entries = try await store.mailbox(of: agency.organId, kind: kind, limit: listLimit)
+        return VDXPResponse.ok(["data": entries.map { entry -> [String: Any] in
+            ["docId": entry.docId, "serviceType": "eDoc", "messageType": entry.kind, "from": entry.sender,
+             "to": [entry.recipient], "status": entry.state.rawValue, "status_desc": "",
+             "documentId": entry.documentID,
+             "created_time": VDXPResponse.time(entry.createdAt), "updated_time": VDXPResponse.time(entry.updatedAt)]
+        }])
+    }
+
+    private func getEdoc(_ agency: Agency, _ headers: [String: String], _ request: Request,
+                         _ context: GatewayRequestContext) async throws -> Response {
+        guard let docId = headers["docid"], !docId.isEmpty else { throw BusRefusal.header("docId", "is required") }
+        guard let entry = try await store.mailboxEntry(docId, of: agency.organId) else {
+            throw BusRefusal("bus.doc_not_found", "no document \(docId) waits for \(agency.organId)")
+        }
+        let envelope = try await store.mailboxEnvelope(docId, of: agency.organId)
+        return VDXPResponse.ok(["docId": docId, "from": entry.sender, "messageType": entry.kind,
+                                "data": envelope.base64EncodedString()])
+    }
+
+    private func updateStatus(_ agency: Agency, _ headers: [String: String], _ request: Request,
+                              _ context: GatewayRequestContext) async throws -> Response {
+        guard let docId = headers["docid"], !docId.isEmpty else { throw BusRefusal.header("docId", "is required") }
+        guard let status = headers["status"].flatMap(VDXPTransportStatus.init(rawValue:)) else {
+            throw BusRefusal.header("status", "must be done, fail or processing")
+        }
+        guard try await store.mailboxEntry(docId, of: agency.organId) != nil else {
+            throw BusRefusal("bus.doc_not_found", "no document \(docId) waits for \(agency.organId)")
+        }
+        let state: BusMailboxEntry.State = switch status {
+        case .done: .done
+        case .fail: .fail
+        case .processing: .processing
+        }
+        try await store.updateMailbox(docId, of: agency.organId, to: state)
+        context.logger.info("bus mailbox acknowledged", metadata: ["message_id": "\(docId)", "status": "\(status.rawValue)"])
+        return VDXPResponse.ok(["docId": docId])
+    }
+
+    private func sentList(_ agency: Agency, _ headers: [String: String], _ request: Request,
+                          _ context: GatewayRequestContext) async throws -> Response {
+        let records = try await store.sentDocuments(of: agency.organId, limit: listLimit)
+        return VDXPResponse.ok(["data": records.map { record -> [String: Any] in
+            var fields: [String: Any] = [
+                "docId": record.submissionID, "recipientDocId": record.docId, "documentId": record.documentID,
+                "to": record.recipient, "messageType": record.kind, "sendStatus": record.queueState.rawValue,
+                "where": Self.whereabouts(record),
+                "created_time": VDXPResponse.time(record.createdAt), "updated_time": VDXPResponse.time(record.updatedAt),
+            ]
+            if let mailbox = record.mailboxState { fields["receiveStatus"] = mailbox.rawValue }
+            if let code = record.lastReasonCode { fields["ErrorCode"] = code }
+            if let reason = record.lastReason { fields["ErrorDesc"] = reason }
+            return fields
+        }])
+    }
+
+    private func agenciesList(_ agency: Agency, _ headers: [String: String], _ request: Request,
+                              _ context: GatewayRequestContext) async throws -> Response {
+        let agencies = try await store.agencies().filter { $0.state == .active }
+        return VDXPResponse.ok(["data": agencies.map { agency -> [String: Any] in
+            var fields: [String: Any] = ["organId": agency.organId, "name": agency.name, "deliveryMode": agency.deliveryMode]
+            if let parent = agency.parent { fields["parent"] = parent }
+            return fields
+        }])
+    }
+
+    /// One word for where a document is for one recipient.
+    static func whereabouts(_ record: BusSentRecord) -> String {
+        switch (record.queueState, record.mailboxState) {
+        case (_, .done?): "received"
+        case (_, .fail?): "refused_by_recipient"
+        case (_, .processing?): "fetched"
+        case (_, .waiting?): "waiting_for_recipient"
+        case (.delivered, nil): "pushed"
+        case (.dead, _), (.cancelled, _): "undeliverable"
+        default: "at_bus"
+        }
+    }
+
+    static func messageType(_ text: String) throws -> VDXPMessageType {
+        guard let type = VDXPMessageType(rawValue: text.lowercased()) else {
+            throw BusRefusal.header("messagetype", "must be edoc or status, found \(text)")
+        }
+        return type
+    }
+
+    /// The `to` header: a JSON array of OrganIds (one bare id is accepted too).
+    static func organIdList(_ text: String) throws -> [String] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("[") else { return trimmed.isEmpty ? [] : [trimmed] }
+        guard let array = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [Any],
+              let ids = array as? [String], !ids.contains(where: \.isEmpty) else {
+            throw BusRefusal.header("to", "must be a JSON array of OrganIds")
+        }
+        return ids
+    }
+}

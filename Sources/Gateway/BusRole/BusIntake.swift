@@ -1,0 +1,170 @@
+import EdXML
+import Foundation
+import LibCrypto
+import LibXML
+import Logging
+import Relay
+import Store
+import XMLDSig
+
+/// `sendEdoc` on the bus: checks a document or status from an authenticated agency, adds the
+/// bus's hop and fans it out, one queued message per recipient (destination = its OrganId),
+/// durable before the call answers.
+///
+/// Checks, in order (the first failure is the call's `ErrorCode`): `hash-file` matches the file;
+/// `messagetype` is edoc or status and matches the content; the `from` header and the envelope's
+/// `From/OrganId` are both the authenticated agency; the signature per the bus's policy, its
+/// signer bound to that OrganId; every recipient is addressed by the envelope and registered and
+/// active. Recipients of a document are the `to` header (each must be one of the envelope's
+/// `To`), or all of `To` without the header; a status goes to its `ResponseFor/OrganId`.
+/// When no recipient can be delivered to, the call fails naming them; when only some can, the
+/// call succeeds for those and the sender gets a status 02 from the bus for each of the others.
+struct BusIntake: Sendable {
+    let store: SQLiteStore
+    let trace: BusTrace
+    let verifier: SignatureVerifier?
+    let policy: GatewayConfiguration.SignaturePolicy.Mode
+    let senderBinding: SenderBinding
+    let limits: XMLParseLimits
+    let statusSender: StatusSender
+    let signal: DeliverySignal
+
+    struct Call {
+        var sender: Agency
+        var fromHeader: String
+        var toHeader: [String]?
+        var messageType: VDXPMessageType
+        var hashHeader: String
+        var file: [UInt8]
+    }
+
+    struct Accepted {
+        var docId: String
+        var recipients: [String]
+        var refused: [(organId: String, refusal: BusRefusal)]
+        var duplicate: Bool
+    }
+
+    func accept(_ call: Call, logger: Logger) async throws -> Accepted {
+        guard SHA256Hasher.hexDigest(call.file) == call.hashHeader.lowercased() else {
+            throw BusRefusal("bus.hash_mismatch", "hash-file is not the SHA-256 of the file_doc part")
+        }
+        guard call.fromHeader == call.sender.organId else {
+            throw BusRefusal("bus.sender_mismatch", "the caller is authenticated as \(call.sender.organId), not as \(call.fromHeader)")
+        }
+        let message = try EdXMLReader(limits: limits).read(Data(call.file)).message
+        guard message.from.organId?.text == call.sender.organId else {
+            throw BusRefusal("bus.sender_mismatch", "the envelope's From/OrganId is \(message.from.organId?.text ?? "missing"), not the caller \(call.sender.organId)")
+        }
+        let addressed = try recipients(of: message, messageType: call.messageType, toHeader: call.toHeader)
+        let key = "bus:\(call.sender.organId):\(SHA256Hasher.hexDigest(call.file)):\(addressed.sorted().joined(separator: ","))"
+        if let seen = try await store.submission(idempotencyKey: key) {
+            return Accepted(docId: seen.submissionID, recipients: seen.messages.map(\.destination), refused: [], duplicate: true)
+        }
+        var deliverable: [String] = []
+        var refused: [(organId: String, refusal: BusRefusal)] = []
+        for organId in addressed {
+            guard let agency = try await store.agency(organId: organId) else {
+                refused.append((organId, BusRefusal("bus.recipient_unknown", "no agency \(organId) is registered on this bus")))
+                continue
+            }
+            guard agency.state == .active else {
+                refused.append((organId, BusRefusal("bus.recipient_suspended", "the agency \(organId) is suspended on this bus")))
+                continue
+            }
+            deliverable.append(organId)
+        }
+        guard !deliverable.isEmpty else {
+            let first = refused[0].refusal
+            throw BusRefusal(first.reasonCode, refused.map(\.refusal.explanation).joined(separator: "; "))
+        }
+        let envelope = try checkedWithHop(call.file, signed: message.signature != nil, expectedSender: call.sender.organId,
+                                          logger: logger)
+        let receipt: EnqueueReceipt
+        do {
+            receipt = try await store.enqueue(OutboundSubmission(
+                documentID: Self.documentID(of: message, fallback: call.hashHeader), from: call.sender.organId,
+                to: deliverable, subject: Self.subject(of: message), kind: call.messageType.rawValue,
+                envelope: Data(envelope), idempotencyKey: key))
+        } catch let error as StoreError where error.reasonCode == "queue.idempotency_conflict" {
+            // The same call raced in twice; the first one's hop has another time, hence "conflict".
+            guard let seen = try await store.submission(idempotencyKey: key) else { throw error }
+            return Accepted(docId: seen.submissionID, recipients: seen.messages.map(\.destination), refused: [], duplicate: true)
+        }
+        signal.nudge()
+        if !refused.isEmpty, call.messageType == .edoc, let document = message.document {
+            try await reportUndeliverable(refused, of: document, to: call.sender.organId, docId: receipt.submissionID)
+        }
+        return Accepted(docId: receipt.submissionID, recipients: deliverable, refused: refused, duplicate: false)
+    }
+
+    private func recipients(of message: EdXMLMessage, messageType: VDXPMessageType, toHeader: [String]?) throws -> [String] {
+        switch (messageType, message) {
+        case (.edoc, .document(let document)):
+            let addressed = document.header.to.compactMap { $0.organId?.text }
+            let chosen = toHeader ?? addressed
+            if let stray = chosen.first(where: { !addressed.contains($0) }) {
+                throw BusRefusal("bus.recipient_not_addressed", "\(stray) is in the to header but not among the envelope's To")
+            }
+            guard !chosen.isEmpty else { throw BusRefusal("bus.recipient_missing", "the document names no recipient") }
+            return Self.unique(chosen)
+        case (.status, .status(let status)):
+            guard let organId = status.responseFor?.organId?.text, !organId.isEmpty else {
+                throw BusRefusal("bus.recipient_missing", "the status has no ResponseFor/OrganId to route to")
+            }
+            if let toHeader, toHeader != [organId] {
+                throw BusRefusal("bus.recipient_not_addressed", "a status goes to its ResponseFor/OrganId \(organId), not to \(toHeader.joined(separator: ","))")
+            }
+            return [organId]
+        default:
+            throw BusRefusal("bus.messagetype_mismatch", "messagetype is \(messageType.rawValue) but the file is a \(message.status == nil ? "document" : "status")")
+        }
+    }
+
+    /// The envelope with the bus's hop, its signature checked per policy on the bytes that will
+    /// be delivered.
+    private func checkedWithHop(_ file: [UInt8], signed: Bool, expectedSender: String, logger: Logger) throws -> [UInt8] {
+        let (withHop, placement) = trace.append(to: file, signed: signed, at: Date())
+        guard let verifier, policy != .off else { return withHop }
+        let verdict = verifier.verify(withHop).bindingSender(with: senderBinding, expected: expectedSender)
+        if verdict.isValid { return withHop }
+        if placement != .none, verifier.verify(file).bindingSender(with: senderBinding, expected: expectedSender).isValid {
+            logger.warning("the bus hop would have broken the signature; delivered without it")
+            return file
+        }
+        if policy == .require {
+            throw BusRefusal(verdict.reasonCode ?? "signature.invalid", "the sender's signature is refused: \(verdict.refusal?.explanation ?? verdict.summary)")
+        }
+        logger.notice("signature refused, accepted under policy record", metadata: ["reason": "\(verdict.reasonCode ?? "")"])
+        return withHop
+    }
+
+    private func reportUndeliverable(_ refused: [(organId: String, refusal: BusRefusal)], of document: EdXMLDocument,
+                                     to sender: String, docId: String) async throws {
+        let about = ResponseFor(organId: OrganId(sender), code: document.header.code?.combined,
+                                promulgationDate: document.header.promulgation?.date, documentId: document.header.documentId)
+        for (organId, refusal) in refused {
+            _ = try await statusSender.send(StatusSender.Status(
+                code: "02", description: "\(refusal.reasonCode): not delivered to \(organId): \(refusal.explanation)",
+                from: OrganId(trace.organId), to: OrganId(sender), about: about),
+                idempotencyKey: "bus-02:\(docId):\(organId)")
+        }
+    }
+
+    private static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    static func documentID(of message: EdXMLMessage, fallback: String) -> String {
+        let id = message.document?.header.documentId ?? message.status?.responseFor?.documentId
+        return (id?.isEmpty == false ? id : nil) ?? fallback
+    }
+
+    static func subject(of message: EdXMLMessage) -> String {
+        switch message {
+        case .document(let document): document.header.subject ?? ""
+        case .status(let status): "status \(status.statusCode?.text ?? "?")"
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The VDXP reply shape `VDXPReply` parses: a JSON object with `status` "OK" or "FAIL",
+/// `ErrorCode` and `ErrorDesc`, and the call's own fields. Refusals are HTTP 200 with `FAIL`,
+/// as the national bus answers them, so clients read the `ErrorCode`; only a fault of the bus
+/// itself is a 500 (which clients retry).
+enum VDXPResponse {
+    static func ok(_ fields: [String: Any] = [:]) -> Response {
+        var object = fields
+        object["status"] = "OK"
+        object["ErrorCode"] = "0"
+        object["ErrorDesc"] = ""
+        return json(object, status: .ok)
+    }
+
+    static func fail(_ code: String, _ description: String, status: HTTPResponse.Status = .ok) -> Response {
+        json(["status": "FAIL", "ErrorCode": code, "ErrorDesc": description], status: status)
+    }
+
+    private static func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data(#"{"status":"FAIL","ErrorCode":"internal.error","ErrorDesc":"the reply could not be encoded"}"#.utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Times in replies: ISO 8601, UTC, milliseconds.
+    static func time(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+
+/// The bus role's mailbox: what waits on the bus for agencies that poll. A recipient's outbound
+/// message (destination = its OrganId) is "delivered" by depositing it here; the recipient lists
+/// it (`getReceivedEdocList`), fetches it (`getEdoc`) and acknowledges it (`updateStatus`).
+extension SQLiteStore {
+    /// Deposits the outbound message in its destination's mailbox. Depositing twice (a delivery
+    /// retried after a lost lease) keeps the first deposit.
+    public func depositInMailbox(messageID: String) async throws {
+        let now = nowMillis()
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageID]) else {
+                throw StoreError.notFound(messageID)
+            }
+            try db.execute(sql: """
+                INSERT INTO bus_mailbox (message_id, recipient, sender, kind, document_id, blob_sha256, blob_size, state,
+                    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?)
+                ON CONFLICT (message_id) DO NOTHING
+                """, arguments: [messageID, row["destination"] as String, row["sender"] as String, row["kind"] as String,
+                                 row["document_id"] as String, row["blob_sha256"] as String, row["blob_size"] as Int, now, now])
+        }
+    }
+
+    /// What waits for `recipient` (waiting or processing), oldest first.
+    public func mailbox(of recipient: String, kind: String?, limit: Int) async throws -> [BusMailboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM bus_mailbox WHERE recipient = ? AND state IN ('waiting', 'processing')
+                    AND (? IS NULL OR kind = ?) ORDER BY created_at, message_id LIMIT ?
+                """, arguments: [recipient, kind, kind, max(0, limit)]).map(BusMailboxEntry.init(row:))
+        }
+    }
+
+    /// One entry of `recipient`'s mailbox, whatever its state; nil when it is not theirs.
+    public func mailboxEntry(_ docId: String, of recipient: String) async throws -> BusMailboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM bus_mailbox WHERE message_id = ? AND recipient = ?",
+                             arguments: [docId, recipient]).map(BusMailboxEntry.init(row:))
+        }
+    }
+
+    /// The envelope of a mailbox entry of `recipient`.
+    public func mailboxEnvelope(_ docId: String, of recipient: String) async throws -> Data {
+        let sha = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT blob_sha256 FROM bus_mailbox WHERE message_id = ? AND recipient = ?",
+                                arguments: [docId, recipient])
+        }
+        guard let sha else { throw Self.notInMailbox(docId) }
+        let blobs = self.blobs
+        return try await offloaded { try blobs.read(sha) }
+    }
+
+    /// The recipient's transport acknowledgement. `done` and `fail` are final: a later
+    /// `processing` does not bring an entry back.
+    public func updateMailbox(_ docId: String, of recipient: String, to state: BusMailboxEntry.State) async throws {
+        let now = nowMillis()
+        try await pool.write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT state FROM bus_mailbox WHERE message_id = ? AND recipient = ?",
+                                                    arguments: [docId, recipient]) else {
+                throw Self.notInMailbox(docId)
+            }
+            guard current != state.rawValue, current == "waiting" || current == "processing" else { return }
+            try db.execute(sql: "UPDATE bus_mailbox SET state = ?, updated_at = ? WHERE message_id = ?",
+                           arguments: [state.rawValue, now, docId])
+        }
+    }
+
+    /// Per recipient, where what `sender` sent is: the bus's delivery and, for polling
+    /// recipients, the mailbox. Newest first.
+    public func sentDocuments(of sender: String, limit: Int) async throws -> [BusSentRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.id, m.submission_id, m.document_id, m.destination, m.kind, m.state, m.last_reason_code,
+                    m.last_reason, m.created_at, MAX(m.state_changed_at, COALESCE(b.updated_at, 0)) AS updated_at,
+                    b.state AS mailbox_state
+                FROM messages m LEFT JOIN bus_mailbox b ON b.message_id = m.id
+                WHERE m.sender = ? ORDER BY m.created_at DESC, m.id DESC LIMIT ?
+                """, arguments: [sender, max(0, limit)]).map { row in
+                BusSentRecord(docId: row["id"], submissionID: row["submission_id"], documentID: row["document_id"],
+                              recipient: row["destination"], kind: row["kind"],
+                              queueState: MessageState(rawValue: row["state"]) ?? .queued,
+                              mailboxState: (row["mailbox_state"] as String?).flatMap(BusMailboxEntry.State.init(rawValue:)),
+                              lastReasonCode: row["last_reason_code"], lastReason: row["last_reason"],
+                              createdAt: Date(storeMillis: row["created_at"]), updatedAt: Date(storeMillis: row["updated_at"]))
+            }
+        }
+    }
+
+    static func notInMailbox(_ docId: String) -> StoreError {
+        StoreError("mailbox.not_found", "no document \(docId) waits for you on the bus")
+    }
+
+    /// The bus role's tables: the agency registry and the mailbox of polling agencies.
+    static func addBusRole(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE agencies (
+                organ_id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                parent TEXT,
+                certificate_sha256 TEXT UNIQUE,
+                system_id TEXT UNIQUE,
+                hmac_secret TEXT,
+                push_endpoint TEXT,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE bus_mailbox (
+                message_id TEXT PRIMARY KEY NOT NULL,
+                recipient TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                document_id TEXT NOT NULL,
+                blob_sha256 TEXT NOT NULL,
+                blob_size INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX bus_mailbox_by_recipient ON bus_mailbox(recipient, state, created_at);
+            """)
+    }
+}
+
+extension BusMailboxEntry {
+    init(row: Row) {
+        docId = row["message_id"]
+        recipient = row["recipient"]
+        sender = row["sender"]
+        kind = row["kind"]
+        documentID = row["document_id"]
+        state = State(rawValue: row["state"]) ?? .waiting
+        createdAt = Date(storeMillis: row["created_at"])
+        updatedAt = Date(storeMillis: row["updated_at"])
+    }
+}
+
+extension SQLiteStore {
+    /// The submission an idempotency key was first used for, with its messages; nil when unseen.
+    public func submission(idempotencyKey key: String) async throws -> EnqueueReceipt? {
+        try await pool.read { db in
+            guard let submissionID = try String.fetchOne(db, sql: "SELECT submission_id FROM idempotency_keys WHERE key = ?",
+                                                         arguments: [key]) else { return nil }
+            let rows = try Row.fetchAll(db, sql: "SELECT id, destination FROM messages WHERE submission_id = ? ORDER BY id",
+                                        arguments: [submissionID])
+            return EnqueueReceipt(submissionID: submissionID,
+                                  messages: rows.map { .init(messageID: $0["id"], destination: $0["destination"]) },
+                                  replayed: true)
+        }
+    }
+}
