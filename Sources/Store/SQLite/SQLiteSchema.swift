@@ -10,12 +10,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v3-operator-accounts", migrate: SQLiteStore.addOperatorAccounts)
         migrator.registerMigration("v4-outbound-submissions", migrate: SQLiteStore.addSubmissions)
         migrator.registerMigration("v5-inbound-verdicts-and-refusals", migrate: SQLiteStore.addInboundVerdictsAndRefusals)
-        migrator.registerMigration("v4-busrole-agencies", migrate: SQLiteStore.addBusRole)
+        migrator.registerMigration("v6-busrole-agencies", migrate: SQLiteStore.addBusRole)
         return migrator
     }
 
-    /// The last registered (migrations run in registration order; the names only identify them).
-    static let latestVersion = "v4-busrole-agencies"
+    static let latestVersion = "v6-busrole-agencies"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """
