@@ -45,6 +45,8 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         "downloadEnvelope": "Tải tệp edXML", "results": "kết quả", "size": "Kích thước", "mainContent": "Nội dung chính",
         "closed": "Đóng (bình thường)", "open": "Mở (tạm dừng gửi)", "half_open": "Nửa mở (đang thử)",
         "failures": "Lỗi liên tiếp", "done": "đã thực hiện", "notApplied": "Không thực hiện được", "retryAt": "Thử lại lúc", "error": "Lỗi",
+        "refusals": "Văn bản bị từ chối", "source": "Nguồn", "times": "Số lần", "statusSent": "Đã báo trạng thái 02",
+        "verdict": "Kết quả kiểm tra chữ ký", "recalled": "Bị thu hồi",
     ]
 
     static let english: [String: String] = [
@@ -79,5 +81,7 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         "downloadEnvelope": "Download the edXML file", "results": "results", "size": "Size", "mainContent": "Main content",
         "closed": "Closed (normal)", "open": "Open (paused)", "half_open": "Half-open (probing)",
         "failures": "Consecutive failures", "done": "done", "notApplied": "Not applied", "retryAt": "Retry at", "error": "Error",
+        "refusals": "Refused", "source": "Source", "times": "Times", "statusSent": "Status 02 sent",
+        "verdict": "Signature verdict", "recalled": "Recalled",
     ]
 }

@@ -7,6 +7,8 @@ extension GatewayAssembly {
     /// `webhook:<unit>` destinations, the bus for the rest), woken by `parts.deliverySignal`,
     /// each attempt counted in the metrics. Nothing to add when there is neither a bus nor a webhook.
     static func addDelivery(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
+        // The bus role runs its own worker over the agency deliverer (GatewayAssembly+BusRole).
+        guard parts.configuration.role == .gateway else { return }
         let relay = parts.configuration.relay
         var routes: [(prefix: String, deliverer: any Deliverer)] = []
         let webhookURLs = Dictionary(uniqueKeysWithValues: parts.configuration.units.compactMap { unit in
@@ -21,6 +23,7 @@ extension GatewayAssembly {
         let bus = parts.busClient.map(BusDeliverer.init(client:))
         guard bus != nil || !routes.isEmpty else { return }
         let metrics = parts.metrics
+        let busContact = parts.busContact
         let worker = DeliveryWorker(
             store: parts.store, deliverer: RoutingDeliverer(routes: routes, default: bus), signal: parts.deliverySignal,
             configuration: DeliveryWorkerConfiguration(name: "delivery@\(ProcessInfo.processInfo.processIdentifier)",
@@ -30,6 +33,9 @@ extension GatewayAssembly {
             onAttempt: { attempt in
                 metrics.recordAttempt(destination: attempt.destination, reasonCode: attempt.reasonCode,
                                       delivered: attempt.delivered, duration: attempt.duration)
+                if attempt.delivered && !attempt.destination.hasPrefix(WebhookDeliverer.destinationPrefix) {
+                    Task { await busContact.recordContact() }
+                }
             })
         services.workers.append(worker)
     }
