@@ -64,7 +64,7 @@ struct BusAPITests {
 
     @Test("refusals answer FAIL with stable codes", arguments: [
         "hmac_mismatch", "hmac_stale", "hmac_replayed", "sender_mismatch", "hash_mismatch", "no_credential", "unknown_system",
-        "suspended_caller", "suspended_hmac_caller",
+        "suspended_caller", "suspended_hmac_caller", "altered_header",
     ])
     func refusals(_ case: String) async throws {
         let bus = try await BusNode.start()
@@ -115,6 +115,15 @@ struct BusAPITests {
                 trustedCA: .file(try SharedPKI.file("trust.pem").path)))),
                 configuration: VDXPConfiguration(baseURL: bus.baseURL, credentials: VDXPCredentials(systemId: "sys-nobody", secret: "x")))
             attempt = { _ = try await client.getAgenciesList() }
+        case "altered_header":
+            // The HMAC is right, but a header the call relies on was changed after signing.
+            expected = "bus.hmac_unsigned_header"
+            let curl = try CurlHTTPTransport(configuration: TransportConfiguration(tls: MutualTLS(
+                trustedCA: .file(try SharedPKI.file("trust.pem").path))))
+            let client = VDXPClient(transport: AlteringTransport(inner: curl, header: "messagetype", value: "status"),
+                                    configuration: VDXPConfiguration(baseURL: bus.baseURL, credentials: VDXPCredentials(
+                                        systemId: BusNode.systemIds[SharedPKI.b] ?? "", secret: BusNode.secrets[SharedPKI.b] ?? "")))
+            attempt = { _ = try await client.getReceivedEdocList() }
         case "suspended_hmac_caller":
             expected = "bus.agency_suspended"
             let client = try bus.hmacClient(SharedPKI.suspendedAgency)
@@ -209,5 +218,18 @@ struct BusAPITests {
         let actions = try await bus.store.agencyActions()
         #expect(actions.filter { $0.action == "agency.add" && $0.actor == "config" }.count == 4,
                 "agencies from the configuration are in the operator-action log")
+    }
+}
+
+/// Changes one header of every request after the client signed it (a tampering middlebox).
+struct AlteringTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let header: String
+    let value: String
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var altered = request
+        altered.headers = request.headers.map { $0.name.lowercased() == header ? HTTPField($0.name, value) : $0 }
+        return try await inner.send(altered)
     }
 }

@@ -35,9 +35,11 @@ extension GatewayAssembly {
         let metrics = parts.metrics
         services.workers.append(DeliveryWorker(
             store: parts.store, deliverer: deliverer, signal: parts.deliverySignal,
+            // A short lease: a bus killed mid-push gets its messages back within seconds of the
+            // restart; a long transfer has its lease extended every third of it.
             configuration: DeliveryWorkerConfiguration(name: "bus-delivery@\(ProcessInfo.processInfo.processIdentifier)",
-                                                       concurrency: relay.concurrency, pollInterval: relay.pollInterval,
-                                                       shutdownGrace: relay.shutdownGrace),
+                                                       concurrency: relay.concurrency, leaseDuration: .seconds(15),
+                                                       pollInterval: relay.pollInterval, shutdownGrace: relay.shutdownGrace),
             logger: logger,
             onAttempt: { attempt in
                 metrics.recordAttempt(destination: attempt.destination, reasonCode: attempt.reasonCode,
