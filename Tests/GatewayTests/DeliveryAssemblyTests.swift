@@ -43,10 +43,11 @@ struct DeliveryAssemblyTests {
         let parts = try GatewayParts.load(configuration, environment: [:])
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let services = try GatewayAssembly.services(for: parts, logger: logger)
-        #expect(services.workers.filter { $0 is DeliveryWorker }.count == 1, "one delivery worker: \(services.workers)")
+        let delivery = services.workers.filter { $0 is DeliveryWorker }
+        #expect(delivery.count == 1)
 
         let (received, receivedContinuation) = AsyncStream.makeStream(of: String.self)
-        let group = ServiceGroup(configuration: .init(services: services.workers + [bus(port: busPort, received: receivedContinuation)],
+        let group = ServiceGroup(configuration: .init(services: delivery + [bus(port: busPort, received: receivedContinuation)],
                                                       logger: logger))
         let receipt = try await parts.store.enqueue(OutboundSubmission(
             documentID: "doc-1", from: "000.00.00.G22", to: ["000.00.00.H41"], envelope: Data("<edXML/>".utf8)))

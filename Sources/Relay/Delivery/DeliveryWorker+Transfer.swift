@@ -45,7 +45,10 @@ extension DeliveryWorker {
                     do {
                         _ = try await store.extend(claim.lease, by: leaseDuration)
                     } catch {
-                        logger.warning("the lease could not be extended", metadata: ["reason": "\(error)"])
+                        // Cancelled: the transfer ended while the extension was being written.
+                        if !Task.isCancelled {
+                            logger.warning("the lease could not be extended", metadata: ["reason": "\(error)"])
+                        }
                         break
                     }
                 }
@@ -72,13 +75,14 @@ extension DeliveryWorker {
             if case .classified(_, _, let status?, _, _) = failure { metadata["http_status"] = "\(status)" }
             if case .retryable(let after?) = failure.classification { metadata["retry_after"] = "\(after)" }
         }
-        var state: MessageState?
+        let state: MessageState?
         do {
             state = try await Self.uncancelled { try await store.complete(claim.lease, result: result, duration: duration) }
-            metadata["state"] = "\(state!.rawValue)"
         } catch {
+            state = nil
             metadata["not_recorded"] = "\(error)"
         }
+        if let state { metadata["state"] = "\(state.rawValue)" }
         switch (result.isDelivered, state) {
         case (true, .some): logger.info("delivered", metadata: metadata)
         case (false, .some(.dead)): logger.error("delivery failed for good", metadata: metadata)

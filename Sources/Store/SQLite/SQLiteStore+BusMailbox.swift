@@ -87,6 +87,12 @@ extension SQLiteStore {
         }
     }
 
+    /// Entries their recipient acknowledged (`done` or `fail`) before `cutoff`; their blobs are
+    /// then collected like any other.
+    static func purgeAcknowledgedMailbox(before cutoff: Int64, db: Database) throws {
+        try db.execute(sql: "DELETE FROM bus_mailbox WHERE state IN ('done', 'fail') AND updated_at < ?", arguments: [cutoff])
+    }
+
     static func notInMailbox(_ docId: String) -> StoreError {
         StoreError("mailbox.not_found", "no document \(docId) waits for you on the bus")
     }

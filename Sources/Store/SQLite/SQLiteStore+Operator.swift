@@ -107,6 +107,8 @@ extension SQLiteStore {
             }
             try db.execute(sql: "DELETE FROM messages WHERE state = 'delivered' AND state_changed_at < ?", arguments: arguments)
             let count = db.changesCount
+            // The bus role's mailbox: what its recipients acknowledged before the cutoff goes too.
+            try Self.purgeAcknowledgedMailbox(before: cutoff.storeMillis, db: db)
             try Self.log(db, at: now, actor: actor, action: "purge", messageID: nil,
                          reason: "delivered before \(ISO8601DateFormatter().string(from: cutoff))",
                          result: "\(count) messages removed")
