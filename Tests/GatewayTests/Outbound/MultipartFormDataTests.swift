@@ -4,7 +4,7 @@ import Testing
 
 @Suite("multipart/form-data parser: the grammar, nothing guessed, bounded")
 struct MultipartFormDataTests {
-    func parse(_ text: String, boundary: String = "b0und") throws -> [FormPart] {
+    func parse(_ text: String, boundary: String = "b0und") throws -> [MultipartPart] {
         try MultipartFormData.parse(Array(text.utf8), boundary: boundary)
     }
 
