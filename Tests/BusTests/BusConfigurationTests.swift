@@ -69,3 +69,26 @@ struct BusConfigurationTests {
         }
     }
 }
+
+@Suite("bus role: doctor")
+struct BusDoctorTests {
+    @Test("doctor checks a bus configuration: listeners, [push] and agency certificate files, secrets; exit 0 when all is there")
+    func doctorOnABus() throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-bus-doctor")
+        defer { directory.remove() }
+        let file = try BusNode.writeConfiguration(in: directory, port: freeLoopbackPort())
+        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for key in ["listeners.bus_api", "push.client_certificate_file", "push.client_key_file",
+                    "agencies[0].certificate_file", "listeners.bus_api.tls.client_ca_file"] {
+            #expect(result.stdout.contains("ok   \(key)"), "\(key) is checked: \(result.stdout)")
+        }
+        #expect(!result.stdout.contains("no unit is configured"), "units are not used in the bus role")
+
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "tls-client-\(SharedPKI.a).pem", with: "tls-client-missing.pem").utf8).write(to: file)
+        let broken = try runCommand(Paths.binary, ["doctor", "--config", file.path])
+        #expect(broken.status == 65)
+        #expect(broken.stdout.contains("fail agencies[0].certificate_file"), "\(broken.stdout)")
+    }
+}

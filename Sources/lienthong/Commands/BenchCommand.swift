@@ -9,6 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchEdXMLCommand.self, BenchQueue.self, BenchSignCommand.self, BenchVerifyCommand.self,
             BenchRelayCommand.self, BenchDeliveryCommand.self, BenchInboundCommand.self, BenchExchangeCommand.self,
+            BenchBusCommand.self,
         ]
     )
 }

@@ -69,8 +69,9 @@ final class BusNode: Sendable {
         self.task = task
     }
 
-    static func start(pushEndpoint: String = "https://127.0.0.1:9", hmacWindow: String = "2m") async throws -> BusNode {
-        let directory = try TemporaryDirectory(prefix: "lienthong-bus")
+    /// The bus's configuration (and its agencies' secret files) in `directory`.
+    static func writeConfiguration(in directory: TemporaryDirectory, port: Int, pushEndpoint: String = "https://127.0.0.1:9",
+                                   hmacWindow: String = "2m") throws -> URL {
         let pki = try SharedPKI.get().directory.path
         var agencies = ""
         for organId in [SharedPKI.a, SharedPKI.b, SharedPKI.pushAgency, SharedPKI.suspendedAgency] {
@@ -89,7 +90,6 @@ final class BusNode: Sendable {
 
                 """
         }
-        let port = freeLoopbackPort()
         let text = """
             [gateway]
             role = "bus"
@@ -137,6 +137,27 @@ final class BusNode: Sendable {
             """
         let file = directory.file("bus.toml")
         try Data(text.utf8).write(to: file)
+        return file
+    }
+
+    /// Starts a bus; a port taken between choosing it and binding it (tests run in parallel) is
+    /// retried with new ports, three times at most.
+    static func start(pushEndpoint: String = "https://127.0.0.1:9", hmacWindow: String = "2m") async throws -> BusNode {
+        var lastError: any Error = BusTestFailure("the bus did not start")
+        for _ in 0..<3 {
+            do {
+                return try await startOnce(pushEndpoint: pushEndpoint, hmacWindow: hmacWindow)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    private static func startOnce(pushEndpoint: String, hmacWindow: String) async throws -> BusNode {
+        let directory = try TemporaryDirectory(prefix: "lienthong-bus")
+        let port = freeLoopbackPort()
+        let file = try writeConfiguration(in: directory, port: port, pushEndpoint: pushEndpoint, hmacWindow: hmacWindow)
         let configuration = try GatewayConfiguration.load(contentsOf: file)
         var logger = Logger(label: "bus-test")
         logger.logLevel = ProcessInfo.processInfo.environment["BUS_TEST_LOG"] == nil ? .critical : .debug
@@ -156,8 +177,9 @@ final class BusNode: Sendable {
             if names.isSuperset(of: ["bus_api", "unit_api"]) { break }
         }
         guard names.isSuperset(of: ["bus_api", "unit_api"]) else {
-            _ = try? await task.value
-            throw BusTestFailure("the bus did not start listening")
+            let failure = await task.result
+            directory.remove()
+            throw BusTestFailure("the bus did not start listening: \(failure)")
         }
         return BusNode(directory: directory, port: port, parts: parts, group: group, task: task)
     }
