@@ -19,6 +19,7 @@ extension GatewayAssembly {
             keyPassword: settings.push.clientKeyPassphrase.flatMap { parts.secrets[$0.keyPath] })
         pushConfiguration.connectTimeout = parts.configuration.relay.connectTimeout
         pushConfiguration.totalTimeout = parts.configuration.relay.totalTimeout
+        pushConfiguration.maxTransfersPerDestination = parts.configuration.relay.concurrency
         let pushTransport = try CurlHTTPTransport(configuration: pushConfiguration)
         let trace = BusTrace(organId: settings.organId, limits: parts.configuration.limits.xml)
         let intake = BusIntake(store: parts.store, trace: trace, verifier: parts.verifier,

@@ -47,8 +47,7 @@ extension SQLiteStore {
                                 arguments: [docId, recipient])
         }
         guard let sha else { throw Self.notInMailbox(docId) }
-        let blobs = self.blobs
-        return try await offloaded { try blobs.read(sha) }
+        return try await readBlob(sha)
     }
 
     /// The recipient's transport acknowledgement. `done` and `fail` are final: a later
