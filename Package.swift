@@ -111,6 +111,16 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+        // The bus role: the real VDXP client over real TLS against the bus API, a push endpoint, the agency CLI.
+        .testTarget(name: "BusTests", dependencies: [
+            "Gateway", "Relay", "Store", "XMLDSig", "EdXML", "LibCrypto", "TestSupport", "lienthong",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ConsoleTests", dependencies: [
             "Gateway", "Store", "EdXML", "LibCrypto", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

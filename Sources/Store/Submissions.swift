@@ -66,6 +66,11 @@ public struct RecallEntry: Sendable, Equatable {
 public struct IdempotencyRecord: Sendable, Equatable {
     public var submissionID: String
     public var fingerprint: String
+
+    public init(submissionID: String, fingerprint: String) {
+        self.submissionID = submissionID
+        self.fingerprint = fingerprint
+    }
 }
 
 /// The unit API's view of the outbox: documents by the unit that submitted them.

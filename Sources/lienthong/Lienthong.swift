@@ -18,6 +18,7 @@ struct Lienthong: AsyncParsableCommand {
             DoctorCommand.self,
             OperatorCommand.self,
             QueueCommand.self,
+            InboxCommand.self,
             AgencyCommand.self,
             SignCommand.self,
             VerifyCommand.self,

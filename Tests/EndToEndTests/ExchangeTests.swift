@@ -133,7 +133,8 @@ struct ExchangeTests {
             try await Task.sleep(for: .milliseconds(500))
         }
         #expect(detail["state"] as? String == "dead", "\(detail)\n\(network.logs)")
-        let reason = "\(detail["reason"] ?? "")"
-        #expect(reason.contains("Z99") || reason.contains("unknown") || reason.contains("recipient"), "the reason names the problem: \(detail)")
+        let delivery = (detail["deliveries"] as? [[String: Any]])?.first ?? [:]
+        let why = "\(delivery["detail"] ?? "")"
+        #expect(why.contains("bus.recipient_unknown") && why.contains("000.00.00.Z99"), "the bus's reason reaches the sender: \(detail)")
     }
 }

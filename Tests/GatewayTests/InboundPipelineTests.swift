@@ -58,6 +58,7 @@ struct InboundPipelineTests {
         #expect(try await node.store.inbox(forRecipients: ["000.00.00.G22"], after: nil, limit: 10).count == 1)
         #expect(try await node.queuedStatuses().count == 1)
         #expect(try await node.queued(kind: "webhook").count == 1)
+        #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP").map(\.code) == ["01"])
     }
 
     @Test("a document for two of our OrganIds is stored once for each, each answered with its 01")

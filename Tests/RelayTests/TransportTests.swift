@@ -120,16 +120,17 @@ import TestSupport
     }
 
     @Test func waitingForASlotDoesNotCountAgainstTheTimeout() async throws {
-        // One slot, six calls of about 0.4 s each: the last waits about 2 s for its slot, longer
-        // than its 1.5 s timeout, and still succeeds because the timeout starts with the transfer.
+        // One slot, twelve calls of about 0.25 s each: the last waits about 2.75 s for its slot,
+        // longer than its 2 s timeout, and still succeeds because the timeout starts with the
+        // transfer (each transfer has 1.75 s to spare on a loaded machine).
         let pki = try sharedPKI()
-        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(400)) }) { bus in
-            let transport = try makeTransport(pki, maxTransfersPerDestination: 1, totalTimeout: .milliseconds(1500))
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(250)) }) { bus in
+            let transport = try makeTransport(pki, maxTransfersPerDestination: 1, totalTimeout: .seconds(2))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<6 { group.addTask { try await transport.send(self.get("\(bus.baseURL)/slow")).status } }
+                for _ in 0..<12 { group.addTask { try await transport.send(self.get("\(bus.baseURL)/slow")).status } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses == Array(repeating: 200, count: 6))
+            #expect(statuses == Array(repeating: 200, count: 12))
             #expect(await bus.recorder.maxInFlight == 1)
         }
     }

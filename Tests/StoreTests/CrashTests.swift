@@ -26,14 +26,17 @@ import TestSupport
         var acknowledged = Set<String>()
         var generator = SystemRandomNumberGenerator()
         for run in 0..<Self.kills {
-            let process = try Self.launch([storePath, String(receiver.port), "r\(run)", String(Self.messagesPerRun)])
-            try await Task.sleep(for: .milliseconds(Int.random(in: 30...400, using: &generator)))
+            let process = try Self.launch([storePath, String(receiver.port), "r\(run)", String(Self.messagesPerRun)],
+                                          output: directory.file("run-\(run).out"))
+            // Killed at a random moment once it is enqueueing (a loaded machine starts children slowly).
+            try await process.waitForFirstAcknowledgement(timeout: .seconds(15))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...300, using: &generator)))
             kill(process.process.processIdentifier, SIGKILL)
             process.process.waitUntilExit()
             #expect(process.process.terminationReason == .uncaughtSignal, "run \(run) ended before it was killed")
             acknowledged.formUnion(process.acknowledgedKeys())
         }
-        let drain = try Self.launch([storePath, String(receiver.port), "--drain"])
+        let drain = try Self.launch([storePath, String(receiver.port), "--drain"], output: directory.file("drain.out"))
         let deadline = ContinuousClock.now + .seconds(40)
         while drain.process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if drain.process.isRunning { kill(drain.process.processIdentifier, SIGKILL) }
@@ -59,22 +62,31 @@ import TestSupport
 
     struct Child {
         let process: Process
-        let output: Pipe
+        let output: URL
 
         /// Keys on complete `ack` lines: a line cut by the kill was never acknowledged.
         func acknowledgedKeys() -> [String] {
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
                 .filter { $0.hasPrefix("ack ") }.map { String($0.dropFirst(4)) }
         }
+
+        /// Returns once the child acknowledged an enqueue, it exited, or `timeout` passed.
+        func waitForFirstAcknowledgement(timeout: Duration) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning && acknowledgedKeys().isEmpty && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
     }
 
-    static func launch(_ arguments: [String]) throws -> Child {
+    /// Starts the worker with its standard output in `output` (a file, read while it runs).
+    static func launch(_ arguments: [String], output: URL) throws -> Child {
         let process = Process()
         process.executableURL = worker
         process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
         return Child(process: process, output: output)

@@ -31,12 +31,13 @@ final class StoreFixture: Sendable {
     let store: SQLiteStore
 
     init(policy: QueuePolicy = QueuePolicy(), jitter: [Double] = [0.5], durability: Durability = .normal,
-         blobGrace: Duration = .zero) throws {
+         blobGrace: Duration = .zero, inlineBlobLimit: Int = 256 << 10) throws {
         directory = try TemporaryDirectory(prefix: "lienthong-store")
         clock = ManualClock()
         store = try SQLiteStore(directory: directory.url,
                                 options: StoreOptions(durability: durability, policy: policy, clock: clock,
-                                                      jitter: ScriptedJitter(jitter), blobGrace: blobGrace))
+                                                      jitter: ScriptedJitter(jitter), blobGrace: blobGrace,
+                                                      inlineBlobLimit: inlineBlobLimit))
     }
 
     deinit { directory.remove() }

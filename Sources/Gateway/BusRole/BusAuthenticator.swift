@@ -18,11 +18,15 @@ struct BusAuthenticator: Sendable {
         var byHMAC: Agency?
         if VDXPRequestVerifier.isSigned(headers) {
             let systemId = try await hmac.verify(headers, requiring: callHeaders) { systemId in
-                guard let agency = try await store.agency(systemId: systemId), agency.state == .active,
-                      let secret = agency.hmacSecret else { return nil }
-                return Array(secret.utf8)
+                try await store.agency(systemId: systemId)?.hmacSecret.map { Array($0.utf8) }
             }
-            byHMAC = try await store.agency(systemId: systemId)
+            guard let agency = try await store.agency(systemId: systemId) else {
+                throw VDXPAuthenticationFailure(.hmacUnknownSystem, "no agency is registered with the systemid \(systemId)")
+            }
+            guard agency.state == .active else {
+                throw BusRefusal("bus.agency_suspended", "the agency \(agency.organId) is suspended")
+            }
+            byHMAC = agency
         }
         let fingerprint = await Self.peerCertificateFingerprint(channel)
         var byCertificate: Agency?

@@ -52,7 +52,9 @@ struct BusIntake: Sendable {
         guard call.fromHeader == call.sender.organId else {
             throw BusRefusal("bus.sender_mismatch", "the caller is authenticated as \(call.sender.organId), not as \(call.fromHeader)")
         }
-        let message = try EdXMLReader(limits: limits).read(Data(call.file)).message
+        let reader = EdXMLReader(limits: limits)
+        let parsed = try reader.parse(Data(call.file))
+        let message = try reader.read(parsed).message
         guard message.from.organId?.text == call.sender.organId else {
             throw BusRefusal("bus.sender_mismatch", "the envelope's From/OrganId is \(message.from.organId?.text ?? "missing"), not the caller \(call.sender.organId)")
         }
@@ -78,8 +80,8 @@ struct BusIntake: Sendable {
             let first = refused[0].refusal
             throw BusRefusal(first.reasonCode, refused.map(\.refusal.explanation).joined(separator: "; "))
         }
-        let envelope = try checkedWithHop(call.file, signed: message.signature != nil, expectedSender: call.sender.organId,
-                                          logger: logger)
+        let envelope = try checkedWithHop(call.file, parsed: parsed.document, signed: message.signature != nil,
+                                          expectedSender: call.sender.organId, logger: logger)
         let receipt: EnqueueReceipt
         do {
             receipt = try await store.enqueue(OutboundSubmission(
@@ -122,13 +124,15 @@ struct BusIntake: Sendable {
     }
 
     /// The envelope with the bus's hop, its signature checked per policy on the bytes that will
-    /// be delivered.
-    private func checkedWithHop(_ file: [UInt8], signed: Bool, expectedSender: String, logger: Logger) throws -> [UInt8] {
-        let (withHop, placement) = trace.append(to: file, signed: signed, at: Date())
-        guard let verifier, policy != .off else { return withHop }
-        let verdict = verifier.verify(withHop).bindingSender(with: senderBinding, expected: expectedSender)
-        if verdict.isValid { return withHop }
-        if placement != .none, verifier.verify(file).bindingSender(with: senderBinding, expected: expectedSender).isValid {
+    /// be delivered (parsed once for both).
+    private func checkedWithHop(_ file: [UInt8], parsed: XMLDocument, signed: Bool, expectedSender: String,
+                                logger: Logger) throws -> [UInt8] {
+        let withHop = trace.append(to: file, parsed: parsed, signed: signed, at: Date())
+        guard let verifier, policy != .off else { return withHop.bytes }
+        let verdict = verifier.verify(document: withHop.document).bindingSender(with: senderBinding, expected: expectedSender)
+        if verdict.isValid { return withHop.bytes }
+        if withHop.placement != .none,
+           verifier.verify(document: parsed).bindingSender(with: senderBinding, expected: expectedSender).isValid {
             logger.warning("the bus hop would have broken the signature; delivered without it")
             return file
         }
@@ -136,7 +140,7 @@ struct BusIntake: Sendable {
             throw BusRefusal(verdict.reasonCode ?? "signature.invalid", "the sender's signature is refused: \(verdict.refusal?.explanation ?? verdict.summary)")
         }
         logger.notice("signature refused, accepted under policy record", metadata: ["reason": "\(verdict.reasonCode ?? "")"])
-        return withHop
+        return withHop.bytes
     }
 
     private func reportUndeliverable(_ refused: [(organId: String, refusal: BusRefusal)], of document: EdXMLDocument,

@@ -21,8 +21,11 @@ struct BusTrace {
         case element, comment, none
     }
 
-    func append(to envelope: [UInt8], signed: Bool, at date: Date) -> (bytes: [UInt8], placement: Placement) {
-        guard let (offset, prefix) = closingTraceList(in: envelope) else { return (envelope, .none) }
+    /// The envelope with the hop, and its parsed tree (the original's when the hop could not be
+    /// placed), so the caller verifies the bytes it will deliver without parsing them again.
+    func append(to envelope: [UInt8], parsed original: XMLDocument, signed: Bool,
+                at date: Date) -> (bytes: [UInt8], document: XMLDocument, placement: Placement) {
+        guard let (offset, prefix) = closingTraceList(in: envelope) else { return (envelope, original, .none) }
         let stamp = LocalDateTime(date, withTime: true).edXMLText
         let id = Self.escaped(organId)
         let insertion = signed
@@ -30,8 +33,9 @@ struct BusTrace {
             : "<\(prefix)TraceHeader><\(prefix)OrganId>\(id)</\(prefix)OrganId><\(prefix)Timestamp>\(stamp)</\(prefix)Timestamp></\(prefix)TraceHeader>"
         var spliced = envelope
         spliced.insert(contentsOf: Array(insertion.utf8), at: offset)
-        guard placedCorrectly(spliced, original: envelope, signed: signed) else { return (envelope, .none) }
-        return (spliced, signed ? .comment : .element)
+        guard let document = try? XMLDocument(parsing: spliced, limits: limits),
+              placedCorrectly(document, original: original, signed: signed) else { return (envelope, original, .none) }
+        return (spliced, document, signed ? .comment : .element)
     }
 
     /// Where `</…TraceHeaderList>` starts, and the prefix it uses ("edXML:" or "").
@@ -58,10 +62,8 @@ struct BusTrace {
     /// The splice must leave a well-formed envelope whose TraceHeaderList holds one more hop (or,
     /// signed, the same elements), so a `TraceHeaderList>` inside a comment or CDATA cannot
     /// make the bus write garbage.
-    private func placedCorrectly(_ spliced: [UInt8], original: [UInt8], signed: Bool) -> Bool {
-        guard let before = try? XMLDocument(parsing: original, limits: limits),
-              let after = try? XMLDocument(parsing: spliced, limits: limits),
-              let oldList = Self.traceList(before), let newList = Self.traceList(after) else { return false }
+    private func placedCorrectly(_ spliced: XMLDocument, original: XMLDocument, signed: Bool) -> Bool {
+        guard let oldList = Self.traceList(original), let newList = Self.traceList(spliced) else { return false }
         let oldCount = oldList.children(named: "TraceHeader").count
         let newTraces = newList.children(named: "TraceHeader")
         if signed { return newTraces.count == oldCount }

@@ -45,6 +45,13 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         "downloadEnvelope": "Tải tệp edXML", "results": "kết quả", "size": "Kích thước", "mainContent": "Nội dung chính",
         "closed": "Đóng (bình thường)", "open": "Mở (tạm dừng gửi)", "half_open": "Nửa mở (đang thử)",
         "failures": "Lỗi liên tiếp", "done": "đã thực hiện", "notApplied": "Không thực hiện được", "retryAt": "Thử lại lúc", "error": "Lỗi",
+        "agencies": "Cơ quan kết nối", "noAgencies": "Chưa có cơ quan nào đăng ký với trục (chỉ có ở vai trò trục).",
+        "name": "Tên", "deliveryMode": "Cách chuyển", "credentials": "Xác thực", "pendingTo": "Đang chờ chuyển đến",
+        "inMailbox": "Trong hộp thư chưa lấy", "deliveredTo": "Đã chuyển đến", "deadTo": "Không chuyển được",
+        "sentPending": "Đã gửi, đang chuyển", "parent": "Cơ quan cấp trên", "active": "Đang hoạt động",
+        "suspended": "Tạm ngừng", "pollMode": "cơ quan tự lấy (poll)",
+        "refusals": "Văn bản bị từ chối", "source": "Nguồn", "times": "Số lần", "statusSent": "Đã báo trạng thái 02",
+        "verdict": "Kết quả kiểm tra chữ ký", "recalled": "Bị thu hồi",
     ]
 
     static let english: [String: String] = [
@@ -79,5 +86,12 @@ public enum ConsoleLanguage: String, Sendable, CaseIterable {
         "downloadEnvelope": "Download the edXML file", "results": "results", "size": "Size", "mainContent": "Main content",
         "closed": "Closed (normal)", "open": "Open (paused)", "half_open": "Half-open (probing)",
         "failures": "Consecutive failures", "done": "done", "notApplied": "Not applied", "retryAt": "Retry at", "error": "Error",
+        "agencies": "Agencies", "noAgencies": "No agency is registered with this bus (the bus role only).",
+        "name": "Name", "deliveryMode": "Delivery", "credentials": "Credentials", "pendingTo": "Waiting to reach it",
+        "inMailbox": "Unfetched in its mailbox", "deliveredTo": "Delivered to it", "deadTo": "Dead",
+        "sentPending": "Sent by it, on the way", "parent": "Parent", "active": "Active",
+        "suspended": "Suspended", "pollMode": "it polls",
+        "refusals": "Refused", "source": "Source", "times": "Times", "statusSent": "Status 02 sent",
+        "verdict": "Signature verdict", "recalled": "Recalled",
     ]
 }

@@ -162,8 +162,12 @@ extension OperatorSurface {
             values["fields"] = [
                 [labels["documentId"]!, message.documentID], [labels["subject"]!, message.subject],
                 [labels["sender"]!, message.from], [labels["destination"]!, message.to],
-                [labels["received"]!, Self.timestamp(message.receivedAt)],
+                [labels["received"]!, Self.timestamp(message.receivedAt)], [labels["verdict"]!, message.verdict],
             ].map { ["label": $0[0], "value": $0[1]] }
+            if let recalled = message.recalledAt {
+                values["fields"] = (values["fields"] as? [[String: String]] ?? [])
+                    + [["label": labels["recalled"]!, "value": "\(Self.timestamp(recalled)) \(message.recallReason ?? "")"]]
+            }
             envelope = (try? await store.inboundEnvelope(id)) ?? Data()
         }
         values["documentID"] = documentID

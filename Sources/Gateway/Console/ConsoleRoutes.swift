@@ -85,6 +85,15 @@ public struct OperatorSurface: Sendable {
                 }
             }
         }
+        console.get("/refusals") { request, _ in
+            try await withSession(request) { session in try await refusalsPage(request, session) }
+        }
+        console.get("/agencies") { request, _ in
+            try await withSession(request) { session in try await agenciesPage(request, session) }
+        }
+        console.get("/refusals/{id}/edxml") { request, context in
+            try await withSession(request) { _ in try await refusalDownload(id: try context.parameters.require("id")) }
+        }
         console.post("/messages/{id}/actions") { request, context in
             let id = try context.parameters.require("id")
             let form = try await Self.form(request)

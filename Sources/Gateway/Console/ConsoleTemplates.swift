@@ -12,6 +12,7 @@ enum ConsoleTemplates {
 
     static let all: [String: String] = [
         "layout": layout, "signin": signin, "overview": overview, "queue": queue, "message": message, "notice": notice,
+        "refusals": OperatorSurface.refusalsTemplate, "agencies": OperatorSurface.agenciesTemplate,
     ]
 
     static let layout = """
@@ -51,7 +52,7 @@ enum ConsoleTemplates {
     <a class="skip" href="#main">{{l.mainContent}}</a>
     <header>
     <span class="brand">{{l.app}}</span>
-    {{#signedIn}}<nav aria-label="{{l.app}}"><a href="/console/overview">{{l.overview}}</a><a href="/console/queue">{{l.queue}}</a></nav>{{/signedIn}}
+    {{#signedIn}}<nav aria-label="{{l.app}}"><a href="/console/overview">{{l.overview}}</a><a href="/console/queue">{{l.queue}}</a><a href="/console/refusals">{{l.refusals}}</a><a href="/console/agencies">{{l.agencies}}</a></nav>{{/signedIn}}
     <a href="/console/lang?to={{otherLang}}&amp;back={{back}}" lang="{{otherLang}}">{{l.switchLanguage}}</a>
     {{#signedIn}}<span>{{l.signedInAs}}: {{operatorName}} ({{role}})</span>
     <form method="post" action="/console/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{l.signout}}</button></form>{{/signedIn}}

@@ -15,8 +15,12 @@ extension GatewayAssembly {
         logger.info("bus agencies from the configuration", metadata: [
             "added": "\(changes.filter { $0 == .added }.count)", "updated": "\(changes.filter { $0 == .updated }.count)",
         ])
-        let pushTransport = try CurlHTTPTransport(configuration: settings.push.transportConfiguration(
-            keyPassword: settings.push.clientKeyPassphrase.flatMap { parts.secrets[$0.keyPath] }))
+        var pushConfiguration = settings.push.transportConfiguration(
+            keyPassword: settings.push.clientKeyPassphrase.flatMap { parts.secrets[$0.keyPath] })
+        pushConfiguration.connectTimeout = parts.configuration.relay.connectTimeout
+        pushConfiguration.totalTimeout = parts.configuration.relay.totalTimeout
+        pushConfiguration.maxTransfersPerDestination = parts.configuration.relay.concurrency
+        let pushTransport = try CurlHTTPTransport(configuration: pushConfiguration)
         let trace = BusTrace(organId: settings.organId, limits: parts.configuration.limits.xml)
         let intake = BusIntake(store: parts.store, trace: trace, verifier: parts.verifier,
                                policy: parts.configuration.signature.mode, senderBinding: parts.senderBinding,
@@ -28,10 +32,20 @@ extension GatewayAssembly {
                                   listLimit: settings.listLimit)
         let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport)
         services.busAPI = BusAPI(routes: routes, deliverer: deliverer)
-        services.workers.append(DeliveryWorker(store: parts.store, deliverer: deliverer, signal: parts.deliverySignal,
-                                               configuration: DeliveryWorkerConfiguration(name: "bus-delivery",
-                                                                                          pollInterval: .seconds(1)),
-                                               logger: logger))
+        let relay = parts.configuration.relay
+        let metrics = parts.metrics
+        services.workers.append(DeliveryWorker(
+            store: parts.store, deliverer: deliverer, signal: parts.deliverySignal,
+            // A short lease: a bus killed mid-push gets its messages back within seconds of the
+            // restart; a long transfer has its lease extended every third of it.
+            configuration: DeliveryWorkerConfiguration(name: "bus-delivery@\(ProcessInfo.processInfo.processIdentifier)",
+                                                       concurrency: relay.concurrency, leaseDuration: .seconds(15),
+                                                       pollInterval: relay.pollInterval, shutdownGrace: relay.shutdownGrace),
+            logger: logger,
+            onAttempt: { attempt in
+                metrics.recordAttempt(destination: attempt.destination, reasonCode: attempt.reasonCode,
+                                      delivered: attempt.delivered, duration: attempt.duration)
+            }))
     }
 
     private static func registryEntry(_ settings: GatewayConfiguration.AgencySettings, secrets: [String: String],

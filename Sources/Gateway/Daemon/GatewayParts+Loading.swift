@@ -68,16 +68,19 @@ extension GatewayConfiguration {
 }
 
 extension GatewayConfiguration.Bus {
-    /// libcurl's settings: the bus CA pinned as the only anchor, the client certificate for mutual TLS.
+    /// libcurl's settings: the bus CA pinned as the only anchor, the client certificate for mutual
+    /// TLS, and as many transfers to the bus at once as the delivery worker runs.
     public func transportConfiguration(keyPassword: String?,
                                        relay: GatewayConfiguration.RelaySettings = .default) -> TransportConfiguration {
         guard url.scheme?.lowercased() == "https" else {
-            return TransportConfiguration(connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout)
+            return TransportConfiguration(connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout,
+                                          maxTransfersPerDestination: relay.concurrency)
         }
         return TransportConfiguration(tls: MutualTLS(trustedCA: caFile.map { .file($0.path) },
                                                      clientCertificate: clientCertificateFile.map { .file($0.path) },
                                                      clientKey: clientKeyFile.map { .file($0.path) },
                                                      clientKeyPassword: keyPassword),
-                                      connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout)
+                                      connectTimeout: relay.connectTimeout, totalTimeout: relay.totalTimeout,
+                                      maxTransfersPerDestination: relay.concurrency)
     }
 }

@@ -13,17 +13,7 @@ enum DemoConfigurations {
         role = "gateway"
         organ_ids = ["\(agency.organId)"]
 
-        [signing]
-        key_file = "pki/org-\(agency.organId).key"
-        certificate_file = "pki/org-\(agency.organId).pem"
-
-        [trust]
-        anchors = ["pki/trust.pem"]
-        crls = ["pki/crl.pem"]
-
-        [signature]
-        policy = "require"
-
+        \(node(signingAs: "org-\(agency.organId)", store: agency.node, unitAPIPort: agency.unitAPIPort))
         [bus]
         url = "\(layout.busURL)"
         ca_file = "pki/trust.pem"
@@ -36,44 +26,48 @@ enum DemoConfigurations {
         token_sha256 = "\(tokenHash)"
         organ_ids = ["\(agency.organId)"]
 
-        [store]
-        directory = "\(agency.node)"
-
-        [retry]
-        base = "1s"
-        cap = "30s"
-
-        [listeners.unit_api]
-        address = "127.0.0.1"
-        port = \(agency.unitAPIPort)
-
-        [listeners.bus_endpoint]
-        address = "127.0.0.1"
-        port = \(agency.busEndpointPort)
-
-        [listeners.bus_endpoint.tls]
-        certificate_file = "pki/tls-server.pem"
-        key_file = "pki/tls-server.key"
-        client_ca_file = "pki/trust.pem"
-
-        [log]
-        level = "info"
-
+        \(mutualTLSListener("bus_endpoint", port: agency.busEndpointPort))
         """
     }
 
-    /// The bus: its VDXP API over mutual TLS, and each agency registered by the fingerprint of
-    /// its gateway's TLS client certificate, documents pushed to the gateway's bus endpoint.
-    static func bus(layout: DemoLayout) throws -> String {
+    /// The bus: its VDXP API over mutual TLS, each agency registered by its gateway's TLS client
+    /// certificate, documents pushed to the gateway's bus endpoint with the bus's own client certificate.
+    static func bus(layout: DemoLayout) -> String {
         var text = """
         # The demo's bus. Written by `lienthong demo` at each start.
         [gateway]
         role = "bus"
         organ_ids = ["\(layout.busOrganId)"]
 
+        \(node(signingAs: "bus", store: "bus", unitAPIPort: layout.busConsolePort))
+        \(mutualTLSListener("bus_api", port: layout.busAPIPort))
+        [push]
+        ca_file = "pki/trust.pem"
+        client_certificate_file = "pki/tls-client.pem"
+        client_key_file = "pki/tls-client.key"
+
+        """
+        for agency in layout.agencies {
+            text += """
+
+            [[agencies]]
+            organ_id = "\(agency.organId)"
+            name = "Demo agency \(agency.organId)"
+            certificate_file = "pki/tls-client-\(agency.organId).pem"
+            push_endpoint = "https://127.0.0.1:\(agency.busEndpointPort)"
+
+            """
+        }
+        return text
+    }
+
+    /// What every node has: its signing identity, the shared trust, a required signature
+    /// policy, its store, quick retries for a demo, the unit API listener and the log level.
+    private static func node(signingAs party: String, store: String, unitAPIPort: Int) -> String {
+        """
         [signing]
-        key_file = "pki/bus.key"
-        certificate_file = "pki/bus.pem"
+        key_file = "pki/\(party).key"
+        certificate_file = "pki/\(party).pem"
 
         [trust]
         anchors = ["pki/trust.pem"]
@@ -83,7 +77,7 @@ enum DemoConfigurations {
         policy = "require"
 
         [store]
-        directory = "bus"
+        directory = "\(store)"
 
         [retry]
         base = "1s"
@@ -91,39 +85,27 @@ enum DemoConfigurations {
 
         [listeners.unit_api]
         address = "127.0.0.1"
-        port = \(layout.busConsolePort)
-
-        [listeners.bus_api]
-        address = "127.0.0.1"
-        port = \(layout.busAPIPort)
-
-        [listeners.bus_api.tls]
-        certificate_file = "pki/tls-server.pem"
-        key_file = "pki/tls-server.key"
-        client_ca_file = "pki/trust.pem"
-
-        [push]
-        ca_file = "pki/trust.pem"
-        client_certificate_file = "pki/tls-client.pem"
-        client_key_file = "pki/tls-client.key"
+        port = \(unitAPIPort)
 
         [log]
         level = "info"
 
         """
-        for agency in layout.agencies {
-            let certificate = try Certificate(pem: Array(try Data(contentsOf: layout.pkiDirectory
-                .appendingPathComponent("tls-client-\(agency.organId).pem"))))
-            text += """
+    }
 
-            [[agencies]]
-            organ_id = "\(agency.organId)"
-            name = "Demo agency \(agency.organId)"
-            certificate_sha256 = "\(certificate.fingerprintHex)"
-            push_endpoint = "https://127.0.0.1:\(agency.busEndpointPort)"
+    /// A listener on loopback with the development TLS server certificate, requiring a client
+    /// certificate from the development CA.
+    private static func mutualTLSListener(_ name: String, port: Int) -> String {
+        """
+        [listeners.\(name)]
+        address = "127.0.0.1"
+        port = \(port)
 
-            """
-        }
-        return text
+        [listeners.\(name).tls]
+        certificate_file = "pki/tls-server.pem"
+        key_file = "pki/tls-server.key"
+        client_ca_file = "pki/trust.pem"
+
+        """
     }
 }

@@ -57,8 +57,17 @@ enum FileChecks {
             if let url = bus.clientCertificateFile { files.append(("bus.client_certificate_file", url, .certificate)) }
             if let url = bus.clientKeyFile { files.append(("bus.client_key_file", url, .privateKey)) }
         }
+        if let busRole = configuration.busRole {
+            if let url = busRole.push.caFile { files.append(("push.ca_file", url, .certificate)) }
+            if let url = busRole.push.clientCertificateFile { files.append(("push.client_certificate_file", url, .certificate)) }
+            if let url = busRole.push.clientKeyFile { files.append(("push.client_key_file", url, .privateKey)) }
+            for (index, agency) in busRole.agencies.enumerated() {
+                if let url = agency.certificateFile { files.append(("agencies[\(index)].certificate_file", url, .certificate)) }
+            }
+        }
         let listeners = [("listeners.unit_api", configuration.listeners.unitAPI),
-                         ("listeners.bus_endpoint", configuration.listeners.busEndpoint)]
+                         ("listeners.bus_endpoint", configuration.listeners.busEndpoint),
+                         ("listeners.bus_api", configuration.listeners.busAPI)]
         for case let (name, listener?) in listeners {
             guard let tls = listener.tls else { continue }
             files.append(("\(name).tls.certificate_file", tls.certificateFile, .certificate))

@@ -5,7 +5,8 @@ enum ListenerChecks {
     static let listeners = DoctorCheck("listeners") { context in
         let listeners = context.configuration.listeners
         var findings: [DoctorFinding] = []
-        for case let (key, listener?) in [("listeners.unit_api", listeners.unitAPI), ("listeners.bus_endpoint", listeners.busEndpoint)] {
+        for case let (key, listener?) in [("listeners.unit_api", listeners.unitAPI), ("listeners.bus_endpoint", listeners.busEndpoint),
+                                            ("listeners.bus_api", listeners.busAPI)] {
             findings.append(contentsOf: check(key, listener, isBusEndpoint: key.hasSuffix("bus_endpoint")))
         }
         return findings

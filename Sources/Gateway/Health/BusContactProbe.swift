@@ -28,7 +28,9 @@ struct BusContactProbe: Service {
                 }
                 lastFailure = failure.reasonCode
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            // After a failure, look again soon: nodes started together may simply not listen yet.
+            let pause = lastFailure == nil ? interval : min(interval, .seconds(5))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }

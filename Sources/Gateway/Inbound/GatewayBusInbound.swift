@@ -15,9 +15,12 @@ public struct GatewayBusInbound: BusInboundService {
         let outcome: InboundOutcome
         do {
             outcome = try await pipeline.process(envelope, source: .push)
-        } catch let error as any ReasonCoded {
-            logger.error("inbound message not stored", metadata: ["reason": "\(error.reasonCode)", "error": "\(error.explanation)"])
-            throw Problem(.serviceUnavailable, error.reasonCode, "the gateway cannot store the document now; send it again later")
+        } catch {
+            // Refusals are outcomes, not errors: what is thrown is the store failing (a full disk,
+            // a locked database), which the bus must retry, so never a 4xx.
+            let reason = (error as? any ReasonCoded)?.reasonCode ?? "store.unavailable"
+            logger.error("inbound message not stored", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            throw Problem(.serviceUnavailable, reason, "the gateway cannot store the document now; send it again later")
         }
         switch outcome {
         case .accepted(let ids): return BusReceipt(id: ids.first ?? "", duplicate: false)

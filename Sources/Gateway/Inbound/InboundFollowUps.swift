@@ -10,16 +10,14 @@ struct InboundFollowUps: Sendable {
     let parts: GatewayParts
     let logger: Logger
 
-    /// A document stored for `recipient`: status 01 back to its sender, a copy to each webhook.
+    /// A document stored for `recipient`: status 01 back to its sender (the store put it on the
+    /// document's timeline with the row), a copy to each webhook.
     func arrived(_ document: EdXMLDocument, documentID: String, inboxID: String, recipient: String, envelope: [UInt8]) async throws {
         let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
         if !sender.isEmpty {
             let status = StatusSender.Status(code: .arrived, from: OrganId(recipient), to: OrganId(sender),
                                              about: Self.about(document.header, documentID: documentID))
-            if try await sendOnce(status, key: "inbound-01:\(inboxID)") != nil {
-                try await parts.store.recordStatus(StatusEvent(documentID: documentID, code: StatusCode.arrived.text,
-                                                               organID: recipient, at: Date()))
-            }
+            _ = try await sendOnce(status, key: "inbound-01:\(inboxID)")
         }
         try await copyToWebhooks(envelope, inboxID: inboxID, recipient: recipient, subject: document.header.subject ?? "",
                                  key: "inbound-webhook:\(inboxID)")

@@ -3,6 +3,7 @@ import Foundation
 import LibCrypto
 import LibXML
 import Logging
+import NIOPosix
 import Relay
 import Store
 import XMLDSig
@@ -32,11 +33,14 @@ public struct GatewayOutboundService: OutboundService {
         if let key, let seen = try await store.idempotencyRecord(forKey: key) {
             return try await replay(seen, fingerprint: fingerprint, key: submission.idempotencyKey ?? "", unit: unit)
         }
-        let draft = try reader.read(submission, for: unit)
-        let header = draft.document.header
+        // Reading, writing and signing a document with large attachments is seconds of CPU:
+        // it runs on NIO's blocking pool, not on a thread of Swift's cooperative pool.
+        let (header, envelope) = try await NIOThreadPool.singleton.runIfActive { [reader, signer] in
+            let draft = try reader.read(submission, for: unit)
+            let unsigned = try EdXMLWriter(payloads: draft.payloads).data(for: .document(draft.document))
+            return (draft.document.header, try signer.sign(unsigned))
+        }
         let documentId = header.documentId ?? ""
-        let unsigned = try EdXMLWriter(payloads: draft.payloads).data(for: .document(draft.document))
-        let envelope = try signer.sign(unsigned)
         let reference = DocumentReference(responseFor: ResponseFor(
             organId: header.from.organId, code: header.code?.combined, promulgationDate: header.promulgation?.date,
             documentId: documentId))
@@ -50,7 +54,7 @@ public struct GatewayOutboundService: OutboundService {
             // Another request with the same key committed first; it answered the same request.
             return try await self.receipt(ofSubmission: receipt.submissionID, unit: unit)
         }
-        logger.info("outbound document queued", metadata: [
+        logger.debug("outbound document queued", metadata: [
             "message_id": "\(receipt.submissionID)", "document_id": "\(documentId)",
             "recipients": "\(receipt.messages.count)", "unit": "\(unit.name)"])
         return OutboundReceipt(id: receipt.submissionID, documentId: documentId)

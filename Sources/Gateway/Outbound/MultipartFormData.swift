@@ -1,7 +1,7 @@
 import Foundation
 
-/// One part of a `multipart/form-data` body (RFC 7578).
-struct FormPart: Sendable, Equatable {
+/// One part of a `multipart/form-data` body (RFC 7578) as a unit sent it.
+struct MultipartPart: Sendable, Equatable {
     var name: String
     var fileName: String?
     var contentType: String?
@@ -17,7 +17,7 @@ enum MultipartFormData {
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
 
-    static func parse(_ body: [UInt8], boundary: String) throws -> [FormPart] {
+    static func parse(_ body: [UInt8], boundary: String) throws -> [MultipartPart] {
         guard (1...70).contains(boundary.utf8.count) else {
             throw malformed("the boundary must be 1 to 70 characters")
         }
@@ -32,7 +32,7 @@ enum MultipartFormData {
         } else {
             throw malformed("the body holds no part delimited by the boundary")
         }
-        var parts: [FormPart] = []
+        var parts: [MultipartPart] = []
         while true {
             if body[position...].starts(with: [0x2D, 0x2D]) { return parts }   // "--": the close delimiter
             while position < body.count, body[position] == 0x20 || body[position] == 0x09 { position += 1 }
@@ -53,14 +53,14 @@ enum MultipartFormData {
         }
     }
 
-    private static func part(headers: [String: String], body: ArraySlice<UInt8>) throws -> FormPart {
+    private static func part(headers: [String: String], body: ArraySlice<UInt8>) throws -> MultipartPart {
         guard let disposition = headers["content-disposition"] else { throw malformed("a part has no Content-Disposition") }
         let fields = parameters(disposition)
         guard fields.kind.lowercased() == "form-data", let name = fields.values["name"] else {
             throw malformed("a part's Content-Disposition is not form-data with a name")
         }
         let fileName = fields.values["filename*"].flatMap(decodeExtendedValue) ?? fields.values["filename"]
-        return FormPart(name: name, fileName: fileName.map { ($0 as NSString).lastPathComponent },
+        return MultipartPart(name: name, fileName: fileName.map { ($0 as NSString).lastPathComponent },
                         contentType: headers["content-type"], body: body)
     }
 

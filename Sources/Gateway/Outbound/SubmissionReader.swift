@@ -53,7 +53,7 @@ struct SubmissionReader: Sendable {
         }
     }
 
-    private func documentPart(of parts: [FormPart]) throws -> (FormPart, [FormPart]) {
+    private func documentPart(of parts: [MultipartPart]) throws -> (MultipartPart, [MultipartPart]) {
         guard let index = parts.firstIndex(where: { $0.name == "document" }) else {
             throw Problem(.badRequest, "request.document_part_missing",
                           "a multipart submission needs a part named \"document\" holding the document's JSON")
@@ -63,7 +63,7 @@ struct SubmissionReader: Sendable {
         return (document, files)
     }
 
-    private func build(from json: Data, files: [FormPart]?) throws -> DraftDocument {
+    private func build(from json: Data, files: [MultipartPart]?) throws -> DraftDocument {
         let (spec, attachments) = try UnitDocumentJSON.decode(json, files: files)
         var document = try DocumentBuilder(now: now).build(spec)
         let payloads = MemoryPayloadStore()

@@ -18,7 +18,7 @@ enum UnitDocumentJSON {
     /// The document description and its attachments. `files` are the multipart parts other than
     /// `document` (nil for a plain JSON body): an attachment entry may name one by its field name
     /// or file name to describe it; parts no entry names are attached after the entries, in order.
-    static func decode(_ json: Data, files: [FormPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
+    static func decode(_ json: Data, files: [MultipartPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
         guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
             throw Refusal("build.invalid_json", "the document description is not a JSON object")
         }
@@ -42,7 +42,7 @@ enum UnitDocumentJSON {
         return (spec, attachments)
     }
 
-    private static func attachment(_ entry: Any, at path: String, files: inout [FormPart],
+    private static func attachment(_ entry: Any, at path: String, files: inout [MultipartPart],
                                    multipart: Bool) throws -> IncomingAttachment {
         guard let fields = entry as? [String: Any] else { throw Refusal("build.invalid_json", "'\(path)' must be an object") }
         if let unknown = fields.keys.sorted().first(where: { !attachmentKeys.contains($0) }) {

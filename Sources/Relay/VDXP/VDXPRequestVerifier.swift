@@ -54,7 +54,7 @@ public struct VDXPRequestVerifier: Sendable {
         }
         let systemId = signed["xroadvnpt-systemid"] ?? ""
         guard let key = try await secret(systemId) else {
-            throw VDXPAuthenticationFailure(.hmacUnknownSystem, "no active agency is registered with the systemid \(systemId)")
+            throw VDXPAuthenticationFailure(.hmacUnknownSystem, "no agency is registered with the systemid \(systemId)")
         }
         let expected = HMACSHA256.hex(key: key, message: Array(json.utf8))
         guard PasswordHash.constantTimeEqual(expected, hash.lowercased()) else {

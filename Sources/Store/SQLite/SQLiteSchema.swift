@@ -11,10 +11,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-outbound-submissions", migrate: SQLiteStore.addSubmissions)
         migrator.registerMigration("v5-inbound-verdicts-and-refusals", migrate: SQLiteStore.addInboundVerdictsAndRefusals)
         migrator.registerMigration("v6-busrole-agencies", migrate: SQLiteStore.addBusRole)
+        migrator.registerMigration("v7-inline-blobs", migrate: SQLiteStore.addInlineBlobs)
         return migrator
     }
 
-    static let latestVersion = "v6-busrole-agencies"
+    static let latestVersion = "v7-inline-blobs"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

@@ -47,8 +47,7 @@ extension SQLiteStore {
                                 arguments: [docId, recipient])
         }
         guard let sha else { throw Self.notInMailbox(docId) }
-        let blobs = self.blobs
-        return try await offloaded { try blobs.read(sha) }
+        return try await readBlob(sha)
     }
 
     /// The recipient's transport acknowledgement. `done` and `fail` are final: a later
@@ -85,6 +84,12 @@ extension SQLiteStore {
                               createdAt: Date(storeMillis: row["created_at"]), updatedAt: Date(storeMillis: row["updated_at"]))
             }
         }
+    }
+
+    /// Entries their recipient acknowledged (`done` or `fail`) before `cutoff`; their blobs are
+    /// then collected like any other.
+    static func purgeAcknowledgedMailbox(before cutoff: Int64, db: Database) throws {
+        try db.execute(sql: "DELETE FROM bus_mailbox WHERE state IN ('done', 'fail') AND updated_at < ?", arguments: [cutoff])
     }
 
     static func notInMailbox(_ docId: String) -> StoreError {

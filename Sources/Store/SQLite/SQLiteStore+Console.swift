@@ -123,7 +123,7 @@ extension SQLiteStore {
     /// The stored envelope of an inbound document.
     public func inboundEnvelope(_ id: String) async throws -> Data {
         guard let message = try await inboundMessage(id) else { throw StoreError.notFound(id) }
-        return try blobs.read(message.blobSHA256)
+        return try await readBlob(message.blobSHA256)
     }
 
     /// Undelivered messages counted per sending unit (OrganId).

@@ -5,8 +5,7 @@ import GRDB
 /// A submission whose envelope is already a durable blob, waiting for its rows to commit.
 struct PreparedSubmission: Sendable {
     var submission: OutboundSubmissionSummary
-    var blobSHA256: String
-    var blobSize: Int
+    var blob: PreparedBlob
     var fingerprint: String
 }
 
@@ -29,17 +28,14 @@ func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
 extension SQLiteStore {
     public func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt {
         try Self.validate(submission)
-        let blobs = self.blobs
-        let envelope = submission.envelope
-        let sha = try await offloaded { try blobs.write(envelope) }
+        let blob = try await prepareBlob(submission.envelope)
         let fingerprint = submission.requestFingerprint
-            ?? SHA256Hasher.hexDigest(Data(([sha, submission.from] + submission.to).joined(separator: "\n").utf8))
+            ?? SHA256Hasher.hexDigest(Data(([blob.sha256, submission.from] + submission.to).joined(separator: "\n").utf8))
         let summary = OutboundSubmissionSummary(documentID: submission.documentID, from: submission.from,
                                                 to: submission.to, subject: submission.subject,
                                                 kind: submission.kind, idempotencyKey: submission.idempotencyKey,
                                                 submitter: submission.submitter)
-        return try await enqueuer.submit(PreparedSubmission(submission: summary, blobSHA256: sha,
-                                                            blobSize: envelope.count, fingerprint: fingerprint))
+        return try await enqueuer.submit(PreparedSubmission(submission: summary, blob: blob, fingerprint: fingerprint))
     }
 
     static func validate(_ submission: OutboundSubmission) throws {
@@ -92,6 +88,7 @@ extension SQLiteStore {
                                   replayed: true)
         }
         let submissionID = MessageID.make(at: Date(storeMillis: now))
+        try prepared.blob.insert(db, now: now)
         var deliveries: [EnqueueReceipt.Delivery] = []
         for destination in submission.to {
             let id = MessageID.make(at: Date(storeMillis: now))
@@ -101,7 +98,7 @@ extension SQLiteStore {
                     blob_sha256, blob_size, state, created_at, age_origin, state_changed_at, due_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
                 """).execute(arguments: [id, submissionID, submission.documentID, submission.from, destination,
-                                 submission.subject, submission.kind, prepared.blobSHA256, prepared.blobSize,
+                                 submission.subject, submission.kind, prepared.blob.sha256, prepared.blob.size,
                                  now, now, now, now])
             try db.cachedStatement(sql: """
                 INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, actor)
@@ -124,7 +121,6 @@ extension SQLiteStore {
             try String.fetchOne(db, sql: "SELECT blob_sha256 FROM messages WHERE id = ?", arguments: [id])
         }
         guard let sha else { throw StoreError.notFound(id) }
-        let blobs = self.blobs
-        return try await offloaded { try blobs.read(sha) }
+        return try await readBlob(sha)
     }
 }

@@ -9,9 +9,7 @@ extension SQLiteStore {
         if let status = submission.status { try Self.checkStatus(status) }
         let now = nowMillis()
         if let seen = try await inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
-        let blobs = self.blobs
-        let envelope = submission.envelope
-        let sha = try await offloaded { try blobs.write(envelope) }
+        let blob = try await prepareBlob(submission.envelope)
         let id = MessageID.make(at: Date(storeMillis: now))
         return try await pool.write { db in
             // Checked again inside the transaction: another receiver may have stored it meanwhile.
@@ -26,11 +24,12 @@ extension SQLiteStore {
                     WHERE document_id = ? AND sender = ? AND kind = 'edoc'
                     """, arguments: [now, recall.reason, recall.documentID, recall.sender])
             }
+            try blob.insert(db, now: now)
             try db.execute(sql: """
                 INSERT INTO inbound (id, message_key, document_id, sender, recipient, subject, kind, blob_sha256,
                     blob_size, received_at, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, submission.messageKey, submission.documentID, submission.from, submission.to,
-                                 submission.subject, submission.kind, sha, envelope.count, now, submission.verdict])
+                                 submission.subject, submission.kind, blob.sha256, blob.size, now, submission.verdict])
             if let status = submission.status {
                 try Self.insertStatus(status, db: db)
             }

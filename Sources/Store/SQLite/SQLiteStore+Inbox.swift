@@ -58,12 +58,13 @@ extension SQLiteStore {
     /// Keeps a refused envelope (its blob first, then the row). The same bytes refused for the
     /// same reason again update that row (`times`, `last_seen_at`) and return its id.
     public func recordRefusal(_ refusal: RefusalSubmission) async throws -> RefusedInbound {
-        let blobs = self.blobs
         let envelope = refusal.envelope
-        let sha = try await offloaded { try blobs.write(envelope) }
+        let blob = try await prepareBlob(envelope)
+        let sha = blob.sha256
         let now = nowMillis()
         let id = MessageID.make(at: Date(storeMillis: now))
         return try await pool.write { db in
+            try blob.insert(db, now: now)
             try db.execute(sql: """
                 INSERT INTO inbound_refusals (id, blob_sha256, blob_size, reason_code, reason, sender, document_id,
                     recipients, source, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -101,7 +102,7 @@ extension SQLiteStore {
     /// The refused envelope exactly as it arrived.
     public func refusalEnvelope(_ id: String) async throws -> Data {
         guard let refusal = try await refusal(id) else { throw StoreError("inbox.not_found", "no refusal has the id \(id)") }
-        return try blobs.read(refusal.blobSHA256)
+        return try await readBlob(refusal.blobSHA256)
     }
 
     private static func placeholders(_ count: Int) -> String {

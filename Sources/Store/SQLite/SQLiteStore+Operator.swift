@@ -107,6 +107,8 @@ extension SQLiteStore {
             }
             try db.execute(sql: "DELETE FROM messages WHERE state = 'delivered' AND state_changed_at < ?", arguments: arguments)
             let count = db.changesCount
+            // The bus role's mailbox: what its recipients acknowledged before the cutoff goes too.
+            try Self.purgeAcknowledgedMailbox(before: cutoff.storeMillis, db: db)
             try Self.log(db, at: now, actor: actor, action: "purge", messageID: nil,
                          reason: "delivered before \(ISO8601DateFormatter().string(from: cutoff))",
                          result: "\(count) messages removed")
@@ -121,19 +123,13 @@ extension SQLiteStore {
         // File times come from the system clock, so the grace period is measured on it too.
         let cutoff = Date().addingTimeInterval(-grace.timeInterval)
         let inventory = try await offloaded { blobs.inventory() }
-        let referenced = try await pool.read { db in
-            Set(try String.fetchAll(db, sql: """
-                SELECT DISTINCT blob_sha256 FROM messages UNION SELECT DISTINCT blob_sha256 FROM inbound
-                UNION SELECT DISTINCT blob_sha256 FROM inbound_refusals
-                UNION SELECT DISTINCT blob_sha256 FROM bus_mailbox
-                """))
-        }
+        let referenced = try await pool.read { db in Set(try String.fetchAll(db, sql: Self.referencedBlobsSQL)) }
         let unreferenced = inventory.blobs.filter { !referenced.contains($0.sha) && $0.modified < cutoff }.map(\.sha)
         let strays = inventory.temporaries.filter { $0.modified < cutoff }.map(\.url)
         try await offloaded {
             unreferenced.forEach(blobs.remove)
             strays.forEach { try? FileManager.default.removeItem(at: $0) }
         }
-        return unreferenced.count
+        return unreferenced.count + (try await collectInlineBlobs())
     }
 }

@@ -112,7 +112,8 @@ extension SQLiteStore: SubmissionStore {
         let ids: [String] = rows.map { $0["id"] }
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         var deliveries: [String: [OutboundMessage]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE submission_id IN (\(placeholders)) ORDER BY id",
+        // rowid is the insertion order: the recipients' order (ids made in one millisecond are not ordered).
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE submission_id IN (\(placeholders)) ORDER BY rowid",
                                     arguments: StatementArguments(ids)) {
             let message = try OutboundMessage(row: row)
             deliveries[message.submissionID, default: []].append(message)

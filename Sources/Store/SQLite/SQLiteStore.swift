@@ -17,15 +17,19 @@ public struct StoreOptions: Sendable {
     /// Blob files younger than this are never collected: they may belong to an enqueue whose row
     /// has not committed yet.
     public var blobGrace: Duration
+    /// Envelopes up to this size live in the database, committed with their row in one sync;
+    /// larger ones are files. 0 makes every blob a file.
+    public var inlineBlobLimit: Int
 
     public init(durability: Durability = .full, policy: QueuePolicy = QueuePolicy(),
                 clock: any StoreClock = SystemClock(), jitter: any JitterSource = SystemJitter(),
-                blobGrace: Duration = .seconds(900)) {
+                blobGrace: Duration = .seconds(900), inlineBlobLimit: Int = 256 << 10) {
         self.durability = durability
         self.policy = policy
         self.clock = clock
         self.jitter = jitter
         self.blobGrace = blobGrace
+        self.inlineBlobLimit = inlineBlobLimit
     }
 }
 

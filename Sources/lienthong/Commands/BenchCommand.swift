@@ -8,7 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure lienthong's speed beside a reference measured in the same run.",
         subcommands: [
             BenchEdXMLCommand.self, BenchQueue.self, BenchSignCommand.self, BenchVerifyCommand.self,
-            BenchRelayCommand.self, BenchDeliveryCommand.self, BenchExchangeCommand.self,
+            BenchRelayCommand.self, BenchDeliveryCommand.self, BenchInboundCommand.self, BenchExchangeCommand.self,
+            BenchBusCommand.self,
         ]
     )
 }

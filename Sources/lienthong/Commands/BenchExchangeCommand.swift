@@ -33,7 +33,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: .error) }
+        LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: .critical) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         guard let portBase = BenchPorts.freeBlock(count: 16) else {

@@ -11,7 +11,8 @@ final class ExchangeRun: Sendable {
     let inbox: SQLiteStore
     let concurrency: Int
     let transport: CurlHTTPTransport
-    let cursor = Mutex<String?>(nil)
+    /// Numbers documents across batches: the same DocumentId twice would be B's duplicate.
+    let batches = Atomic<Int>(0)
 
     init(sender: DemoNetwork.Ready.Gateway, recipient: DemoNetwork.Ready.Gateway, inbox: SQLiteStore, concurrency: Int) throws {
         self.sender = sender
@@ -22,8 +23,8 @@ final class ExchangeRun: Sendable {
     }
 
     func measure(count: Int, attachmentBytes: Int) async throws -> ExchangeFigures {
+        let batch = batches.add(1, ordering: .relaxed).newValue
         let clock = ContinuousClock()
-        let start = clock.now
         let submitted = try await withThrowingTaskGroup(of: [(String, Date, Double)].self) { group in
             for worker in 0..<min(concurrency, count) {
                 let share = count / concurrency + (worker < count % concurrency ? 1 : 0)
@@ -32,7 +33,7 @@ final class ExchangeRun: Sendable {
                     for index in 0..<share {
                         let begin = clock.now
                         let at = Date()
-                        let documentId = try await self.submit(number: worker * 1_000_000 + index, attachmentBytes: attachmentBytes)
+                        let documentId = try await self.submit(number: batch * 10_000_000 + worker * 100_000 + index, attachmentBytes: attachmentBytes)
                         sent.append((documentId, at, (clock.now - begin).seconds * 1000))
                     }
                     return sent
@@ -77,16 +78,19 @@ final class ExchangeRun: Sendable {
         return documentId
     }
 
-    /// Reads B's inbox from where the last batch stopped until every document is there.
+    /// Reads B's inbox until every document is there. From the start each time: inbox ids are
+    /// made when a receive begins, and concurrent receives commit out of id order, so a cursor
+    /// could step past a document that commits a moment later.
     private func waitForArrivals(of documentIds: Set<String>, deadline: ContinuousClock.Instant) async throws -> [String: Date] {
         var arrived: [String: Date] = [:]
         while arrived.count < documentIds.count {
             guard ContinuousClock.now < deadline else {
                 throw CommandFailure.unavailable("bench.timeout", "only \(arrived.count) of \(documentIds.count) documents reached B")
             }
-            let page = try await inbox.inbox(after: cursor.withLock { $0 }, limit: 1000)
-            for message in page where documentIds.contains(message.documentID) { arrived[message.documentID] = message.receivedAt }
-            if let last = page.last { cursor.withLock { $0 = last.id } } else { try await Task.sleep(for: .milliseconds(20)) }
+            for message in try await inbox.inbox(after: nil, limit: 1_000_000) where documentIds.contains(message.documentID) {
+                arrived[message.documentID] = message.receivedAt
+            }
+            if arrived.count < documentIds.count { try await Task.sleep(for: .milliseconds(20)) }
         }
         return arrived
     }

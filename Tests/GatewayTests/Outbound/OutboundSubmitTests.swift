@@ -59,6 +59,30 @@ struct OutboundSubmitTests {
         }
     }
 
+    @Test("JSON numbers and booleans keep their meaning on their way to the builder")
+    func jsonScalars() async throws {
+        let fixture = try OutboundFixture()
+        var spec = try #require(try JSONSerialization.jsonObject(with: F.documentJSON(attachments: [])) as? [String: Any])
+        spec["priority"] = 2
+        spec["steeringType"] = 0
+        spec["otherInfo"] = ["direction": false, "pageAmount": 3, "appendixes": ["Phụ lục 1"]]
+        spec["business"] = ["type": "new", "paper": true]
+        let body = try JSONSerialization.data(withJSONObject: spec)
+        try await fixture.withAPI { client in
+            let response = try await client.execute(uri: "/v1/documents", method: .post,
+                                                    headers: F.headers(F.office.token, contentType: "application/json"),
+                                                    body: ByteBuffer(data: body))
+            #expect(response.status == .accepted, "\(String(buffer: response.body))")
+            let receipt = try F.decode(OutboundReceipt.self, response)
+            let document = try #require(try await expectStoredSigned(fixture, receipt: receipt).first)
+            #expect(document.header.otherInfo?.priority == "2")
+            #expect(document.header.otherInfo?.direction == "false")
+            #expect(document.header.otherInfo?.pageAmount == "3")
+            #expect(document.header.steeringType == "0")
+            #expect(document.traceList.business?.paper == "1")
+        }
+    }
+
     @Test("multipart: the document part plus file parts; a file described by name, another attached as sent")
     func multipart() async throws {
         let fixture = try OutboundFixture()

@@ -41,7 +41,7 @@ struct ServeOutboundTests {
         }
         #expect(shown.status == .ok)
         #expect(daemon.stop(signal: SIGTERM) == 0, "\(daemon.stderr)")
-        #expect(daemon.stderr.contains("msg=\"outbound document queued\""))
+        #expect(daemon.stderr.split(separator: "\n").contains { $0.contains("msg=\"outbound document accepted\"") && $0.contains("message_id=\(accepted.id)") })
 
         let store = try SQLiteStore(directory: directory.file("store"))
         let messages = try await store.list(MessageFilter(limit: 10))

@@ -50,14 +50,22 @@ struct InboundNode {
          unitOrganIds: (office: [String], annex: [String]) = (["000.00.00.G22"], ["000.00.00.G23"]),
          busURL: String = "http://127.0.0.1:9/vdxp", busExtra: String = "") throws {
         directory = try TemporaryDirectory(prefix: "lienthong-inbound")
-        let pki = try InboundPKI.trusted.get()
-        try pki.write(to: directory.file("pki"))
+        var text = Self.configuration(policy: policy, organIds: organIds, unitOrganIds: unitOrganIds)
+        text.busURL = busURL
+        text.busExtra = busExtra
+        let file = try Self.write(text, in: directory)
+        let configuration = try GatewayConfiguration.load(contentsOf: file)
+        parts = try GatewayParts.load(configuration, environment: [:])
+        services = try GatewayAssembly.services(for: parts, logger: Self.logger)
+    }
+
+    /// The node's configuration: signing with the trusted PKI's G22 key, its root as anchor, two units.
+    static func configuration(policy: String = "require", organIds: [String] = ["000.00.00.G22", "000.00.00.G23"],
+                              unitOrganIds: (office: [String], annex: [String]) = (["000.00.00.G22"], ["000.00.00.G23"])) -> ConfigurationText {
         var text = ConfigurationText()
         text.organIds = organIds
         text.signing = "key_file = \"pki/org-000.00.00.G22.key\"\ncertificate_file = \"pki/org-000.00.00.G22.pem\""
         text.signaturePolicy = policy
-        text.busURL = busURL
-        text.busExtra = busExtra
         text.extra = """
         [trust]
         anchors = ["pki/trust.pem"]
@@ -75,11 +83,15 @@ struct InboundNode {
         organ_ids = [\(unitOrganIds.annex.map { "\"\($0)\"" }.joined(separator: ", "))]
 
         """
+        return text
+    }
+
+    /// Writes the trusted PKI under `pki/` and the configuration as `gateway.toml`; returns its URL.
+    static func write(_ text: ConfigurationText, in directory: TemporaryDirectory) throws -> URL {
+        try InboundPKI.trusted.get().write(to: directory.file("pki"))
         let file = directory.file("gateway.toml")
         try text.write(to: file)
-        let configuration = try GatewayConfiguration.load(contentsOf: file)
-        parts = try GatewayParts.load(configuration, environment: [:])
-        services = try GatewayAssembly.services(for: parts, logger: Self.logger)
+        return file
     }
 
     func remove() { directory.remove() }

@@ -1,0 +1,89 @@
+import EdXML
+import Foundation
+import Store
+
+/// What passed every check goes into the inbox (once per message key); what did not is kept as a refusal.
+extension InboundPipeline {
+    func store(_ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
+        switch examined.message {
+        case .document(let document): try await storeDocument(document, examined, envelope: envelope)
+        case .status(let status): try await storeStatus(status, examined, envelope: envelope)
+        }
+    }
+
+    func storeDocument(_ document: EdXMLDocument, _ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
+        let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        var recall: InboundRecall?
+        if let business = document.traceList.business, business.kind == .revoke {
+            let revoked = business.documentId?.trimmingCharacters(in: .whitespacesAndNewlines)
+            recall = InboundRecall(documentID: revoked.flatMap { $0.isEmpty ? nil : $0 } ?? examined.documentID, sender: sender,
+                                   reason: business.reason ?? "")
+        }
+        var stored: [(recipient: String, id: String)] = []
+        var anyNew = false
+        for recipient in examined.recipients {
+            let receipt = try await parts.store.receive(InboundSubmission(
+                messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
+                documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
+                kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
+                // The 01 joins the document's timeline with the row; it is queued just after (and
+                // again, once, on a redelivery if the process died in between).
+                status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
+                                                           organID: recipient, at: Date()),
+                recall: recall))
+            if case .stored = receipt { anyNew = true }
+            stored.append((recipient, receipt.id))
+        }
+        // Also on a duplicate: a crash after the row committed and before these were queued is
+        // repaired by the redelivery; their idempotency keys queue each one once.
+        for (recipient, id) in stored {
+            try await followUps.arrived(document, documentID: examined.documentID, inboxID: id, recipient: recipient, envelope: envelope)
+        }
+        if let recall, anyNew, let first = stored.first {
+            try await followUps.recalled(recall, by: first.id, envelope: envelope)
+        }
+        let ids = stored.map(\.id)
+        return anyNew ? .accepted(ids: ids) : .duplicate(ids: ids)
+    }
+
+    func storeStatus(_ status: StatusMessage, _ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
+        let sender = status.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        let code = status.statusCode?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        let event = StatusEvent.isValidCode(code)
+            ? StatusEvent(documentID: examined.documentID, code: code, organID: sender, description: status.description ?? "", at: Date())
+            : nil
+        let recall = code == StatusCode.recallRequested.text
+            ? InboundRecall(documentID: examined.documentID, sender: sender, reason: status.description ?? "") : nil
+        let receipt = try await parts.store.receive(InboundSubmission(
+            messageKey: InboundMessageKey.status(status, documentID: examined.documentID, envelope: envelope),
+            documentID: examined.documentID, from: sender, to: examined.recipients.first ?? "",
+            subject: "status \(code) (\(StatusCode(code).name))", kind: "status", envelope: Data(envelope),
+            verdict: examined.verdict, status: event, recall: recall))
+        guard case .stored(let id) = receipt else { return .duplicate(ids: [receipt.id]) }
+        if let recall { try await followUps.recalled(recall, by: id, envelope: envelope) }
+        return .accepted(ids: [id])
+    }
+
+    /// Keeps the refused envelope and, when a document's sender can be named, answers it with 02.
+    func keep(_ refused: Refused, envelope: [UInt8], source: InboundSource) async throws -> InboundRefusal {
+        let document = refused.message?.document
+        let sender = refused.message?.from.organId?.text.trimmingCharacters(in: .whitespaces)
+        let recipients = document?.header.to.compactMap { $0.organId?.text } ?? []
+        let kept = try await parts.store.recordRefusal(RefusalSubmission(
+            envelope: Data(envelope), reasonCode: refused.refusal.reasonCode, reason: refused.refusal.explanation,
+            sender: sender, documentID: refused.documentID, recipients: recipients, source: source.description))
+        parts.metrics.recordInboundVerdict("refused", reasonCode: refused.refusal.reasonCode)
+        logger.warning("inbound message refused", metadata: [
+            "message_id": "\(kept.id)", "reason": "\(refused.refusal.reasonCode)", "source": "\(source)",
+            "sender": "\(sender ?? "-")", "times": "\(kept.times)",
+        ])
+        if let document, let sender, !sender.isEmpty, kept.statusMessageID == nil {
+            let ours = recipients.first { organIds.contains($0) } ?? organIds.first
+            if let ours, let statusID = try await followUps.refused(document, documentID: refused.documentID, sender: sender,
+                                                                     from: ours, refusal: refused.refusal, refusalID: kept.id) {
+                try await parts.store.noteRefusalStatus(kept.id, statusMessageID: statusID)
+            }
+        }
+        return refused.refusal.kept(as: kept.id)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Relay
+import Testing
+import TestSupport
+
+/// `lienthong demo` as a newcomer runs it: one process, a bus and two gateways on loopback.
+@Suite("demo: the whole network in one process")
+struct DemoProcessTests {
+    struct Ready: Decodable {
+        struct Gateway: Decodable {
+            let organId: String
+            let api: String
+            let token: String
+        }
+        let bus: String
+        let gateways: [Gateway]
+    }
+
+    /// The demo running with its output in files; `ready` waits (bounded) for its ready line.
+    final class Demo: @unchecked Sendable {
+        let process = Process()
+        let output: URL
+
+        init(data: URL, portBase: Int) throws {
+            output = data.appendingPathExtension("stdout-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.executableURL = Paths.binary
+            process.arguments = ["demo", "--data", data.path, "--port-base", "\(portBase)", "--log-level", "error"]
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func ready() async throws -> Ready {
+            for _ in 0..<600 {
+                let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
+                    return try JSONDecoder().decode(Ready.self, from: Data(line.dropFirst(6).utf8))
+                }
+                guard process.isRunning else { throw BusTestFailure("the demo exited with \(process.terminationStatus) before ready") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw BusTestFailure("the demo printed no ready line within 60 s")
+        }
+
+        /// SIGTERM, then the exit status (nil when it had to be killed after 40 s).
+        func terminate() -> Int32? {
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<400 where process.isRunning { usleep(100_000) }
+            guard !process.isRunning else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return nil
+            }
+            return process.terminationStatus
+        }
+
+        deinit {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    static func call(_ method: String, _ url: String, token: String, json: String? = nil) async throws -> (Int, Any?) {
+        let transport = try CurlHTTPTransport(configuration: TransportConfiguration())
+        var headers = [HTTPField("Authorization", "Bearer \(token)")]
+        if json != nil { headers.append(HTTPField("Content-Type", "application/json")) }
+        let response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers,
+                                                            body: json.map { .bytes(Array($0.utf8)) } ?? .none))
+        return (response.status, try? JSONSerialization.jsonObject(with: Data(response.body)))
+    }
+
+    struct InboxItem: Sendable {
+        let from: String?
+        let verdict: String?
+    }
+
+    static func inbox(of gateway: Ready.Gateway) async throws -> [InboxItem] {
+        let (_, body) = try await call("GET", "\(gateway.api)/v1/inbox", token: gateway.token)
+        let items = (body as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        return items.map { InboxItem(from: $0["from"] as? String, verdict: $0["verdict"] as? String) }
+    }
+
+    @Test("ready line, a document from A reaches B through the bus, SIGTERM exits 0, a restart keeps the data")
+    func demoRunsStopsAndResumes() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-demo")
+        defer { directory.remove() }
+        let portBase = try #require(freeLoopbackPortBlock(count: 20))
+        let data = directory.file("data")
+
+        let demo = try Demo(data: data, portBase: portBase)
+        let ready = try await demo.ready()
+        #expect(ready.bus == "https://127.0.0.1:\(portBase)/vdxp")
+        #expect(ready.gateways.count == 2)
+        let (a, b) = (ready.gateways[0], ready.gateways[1])
+        let document = """
+            {"from": {"organId": "\(a.organId)", "organName": "A"}, "to": [{"organId": "\(b.organId)", "organName": "B"}],
+             "code": {"number": "7", "notation": "DEMO-TEST"}, "promulgation": {"place": "Hà Nội", "date": "2026/11/25"},
+             "type": {"type": 1, "name": "Công văn"}, "subject": "Demo test", "content": "Nội dung."}
+            """
+        let (status, answer) = try await Self.call("POST", "\(a.api)/v1/documents", token: a.token, json: document)
+        #expect(status == 202, "\(answer ?? "")")
+        let items = try await eventually(attempts: 300, { try await Self.inbox(of: b) }, until: { !$0.isEmpty })
+        #expect(items.count == 1)
+        #expect(items.first?.from == a.organId)
+        #expect(items.first?.verdict == "valid", "B verified A's signature after the bus's hop")
+        #expect(demo.terminate() == 0, "the demo stops cleanly on SIGTERM")
+
+        let again = try Demo(data: data, portBase: portBase)
+        let resumed = try await again.ready()
+        #expect(resumed.gateways.map(\.token) == ready.gateways.map(\.token), "a restart reuses the data directory")
+        #expect(try await Self.inbox(of: resumed.gateways[1]).count == 1, "B's inbox survived the restart")
+        #expect(again.terminate() == 0)
+    }
+}
