@@ -120,12 +120,12 @@ import TestSupport
     }
 
     @Test func waitingForASlotDoesNotCountAgainstTheTimeout() async throws {
-        // One slot, twelve calls of about 0.25 s each: the last waits about 2.75 s for its slot,
-        // longer than its 2 s timeout, and still succeeds because the timeout starts with the
-        // transfer (each transfer has 1.75 s to spare on a loaded machine).
+        // One slot, twelve calls of about 0.5 s each: the last waits about 5.5 s for its slot,
+        // longer than its 5 s timeout, and still succeeds because the timeout starts with the
+        // transfer (each transfer has 4.5 s to spare on a machine busy with the whole suite).
         let pki = try sharedPKI()
-        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(250)) }) { bus in
-            let transport = try makeTransport(pki, maxTransfersPerDestination: 1, totalTimeout: .seconds(2))
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(500)) }) { bus in
+            let transport = try makeTransport(pki, maxTransfersPerDestination: 1, totalTimeout: .seconds(5))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<12 { group.addTask { try await transport.send(self.get("\(bus.baseURL)/slow")).status } }
                 return try await group.reduce(into: []) { $0.append($1) }

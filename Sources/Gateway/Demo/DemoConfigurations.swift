@@ -83,6 +83,9 @@ enum DemoConfigurations {
         base = "1s"
         cap = "30s"
 
+        [relay]
+        concurrency = 32
+
         [listeners.unit_api]
         address = "127.0.0.1"
         port = \(unitAPIPort)

@@ -28,7 +28,7 @@ struct BenchQueue: AsyncParsableCommand {
         print("reference: \(Int(try Self.fsyncRate(in: root))) fsyncs/s of a new \(envelopeBytes)-byte file, one thread, same disk")
         guard let mode = Durability(rawValue: durability) else { throw ValidationError("--durability is full or normal") }
         let durable = try SQLiteStore(directory: root.appendingPathComponent("durable-\(mode.rawValue)"), options: StoreOptions(durability: mode))
-        let label = mode == .full ? "durable enqueue (synchronous=FULL, blob fsynced)" : "enqueue (synchronous=NORMAL, no fsync)"
+        let label = mode == .full ? "durable enqueue (synchronous=FULL, envelope synced with its row)" : "enqueue (synchronous=NORMAL, no fsync)"
         for producers in [1, 8, 64] {
             let rate = try await measureEnqueues(durable, producers: producers, count: enqueues)
             print("\(label), \(producers) producers, each acknowledged after its commit: \(Int(rate))/s")
