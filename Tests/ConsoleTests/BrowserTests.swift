@@ -20,14 +20,17 @@ struct BrowserTests {
                                    stdin: Data((ConsoleFixture.password + "\n").utf8))
         #expect(added.status == 0, "\(added.stderr)")
 
+        // serve loads its signing key at start: a development PKI gives it one.
+        let pki = try runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", "000.00.00.H41"])
+        #expect(pki.status == 0, "\(pki.stderr)")
         let port = freeLoopbackPort()
         let config = directory.file("gateway.toml")
         try """
         [gateway]
         organ_ids = ["000.00.00.H41"]
         [signing]
-        key_file = "pki/gateway.key"
-        certificate_file = "pki/gateway.crt"
+        key_file = "pki/org-000.00.00.H41.key"
+        certificate_file = "pki/org-000.00.00.H41.pem"
         [signature]
         policy = "off"
         [bus]
