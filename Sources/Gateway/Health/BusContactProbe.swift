@@ -14,22 +14,29 @@ struct BusContactProbe: Service {
     let logger: Logger
 
     func run() async throws {
-        var lastFailure: String?
+        var failuresInARow = 0
+        var warnedReason: String?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             switch await transport.probe(url) {
             case .success:
                 await tracker.recordContact()
-                if lastFailure != nil { logger.notice("bus reachable again", metadata: ["url": "\(url)"]) }
-                lastFailure = nil
+                if warnedReason != nil { logger.notice("bus reachable again", metadata: ["url": "\(url)"]) }
+                failuresInARow = 0
+                warnedReason = nil
             case .failure(let failure):
-                if lastFailure != failure.reasonCode {
-                    logger.warning("bus not reachable", metadata: ["url": "\(url)", "reason": "\(failure.reasonCode)",
-                                                                   "error": "\(failure.explanation)"])
+                failuresInARow += 1
+                // One miss is often a bus started at the same moment (the demo, an orchestrator):
+                // only a second miss in a row is worth a warning, and only once per reason.
+                let metadata: Logger.Metadata = ["url": "\(url)", "reason": "\(failure.reasonCode)", "error": "\(failure.explanation)"]
+                if failuresInARow == 1 {
+                    logger.info("bus not reachable yet; trying again in 5 s", metadata: metadata)
+                } else if warnedReason != failure.reasonCode {
+                    logger.warning("bus not reachable", metadata: metadata)
+                    warnedReason = failure.reasonCode
                 }
-                lastFailure = failure.reasonCode
             }
-            // After a failure, look again soon: nodes started together may simply not listen yet.
-            let pause = lastFailure == nil ? interval : min(interval, .seconds(5))
+            // After a failure, look again soon.
+            let pause = failuresInARow == 0 ? interval : min(interval, .seconds(5))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
