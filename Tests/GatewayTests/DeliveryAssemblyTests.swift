@@ -49,14 +49,14 @@ struct DeliveryAssemblyTests {
         let (received, receivedContinuation) = AsyncStream.makeStream(of: String.self)
         let group = ServiceGroup(configuration: .init(services: delivery + [bus(port: busPort, received: receivedContinuation)],
                                                       logger: logger))
-        let receipt = try await parts.store.enqueue(OutboundSubmission(
-            documentID: "doc-1", from: "000.00.00.G22", to: ["000.00.00.H41"], envelope: Data("<edXML/>".utf8)))
-        let id = try #require(receipt.messages.first?.messageID)
-
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            // The bus may not listen yet at the first attempt: the retry policy takes care of
-            // that, and the hour-long poll means only the nudge (and retries) wake the worker.
+            // Queued once the bus listens (a retry would wait for the hour-long poll); with that
+            // poll, only the nudge can wake the worker.
+            try #require(await waitForLoopbackListener(port: busPort), "the test bus listens")
+            let receipt = try await parts.store.enqueue(OutboundSubmission(
+                documentID: "doc-1", from: "000.00.00.G22", to: ["000.00.00.H41"], envelope: Data("<edXML/>".utf8)))
+            let id = try #require(receipt.messages.first?.messageID)
             parts.deliverySignal.nudge()
             let deadline = Task {
                 try? await Task.sleep(for: .seconds(30))   // bounds the wait below if nothing arrives

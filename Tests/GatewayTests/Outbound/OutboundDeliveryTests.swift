@@ -58,6 +58,8 @@ struct OutboundDeliveryTests {
         let app = Application(router: GatewayRouters.unitAPI(configuration: configuration, services: services))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
+            // Submitted once the bus listens: a failed first attempt would wait for the hour-long poll.
+            try #require(await waitForLoopbackListener(port: busPort), "the test bus listens")
             let deadline = Task {
                 try? await Task.sleep(for: .seconds(30))   // bounds the waits below if nothing arrives
                 receivedContinuation.finish()
