@@ -107,7 +107,7 @@ let package = Package(
         ]),
         // A bus and two gateways as separate `lienthong serve` processes.
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TestSupport",
+            "Gateway", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Relay
 import Testing
 import TestSupport
@@ -84,7 +85,7 @@ struct DemoProcessTests {
     func demoRunsStopsAndResumes() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-demo")
         defer { directory.remove() }
-        let portBase = try #require(freeLoopbackPortBlock(count: 20))
+        let portBase = try #require(LoopbackPorts.freeBlock(count: 20))
         let data = directory.file("data")
 
         let demo = try Demo(data: data, portBase: portBase)

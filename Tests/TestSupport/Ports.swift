@@ -1,28 +1,5 @@
 import Foundation
 
-/// The first of `count` consecutive TCP ports on 127.0.0.1 that were all free a moment ago, for
-/// a network whose nodes take ports from a base (the demo's `--port-base`). Bounded: 200 tries.
-public func freeLoopbackPortBlock(count: Int) -> Int? {
-    for _ in 0..<200 {
-        let base = Int.random(in: 20_000...(60_000 - count))
-        if (base..<base + count).allSatisfy(isFreeLoopbackPort) { return base }
-    }
-    return nil
-}
-
-/// Whether a listening socket can be bound to 127.0.0.1:`port` right now.
-public func isFreeLoopbackPort(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
-}
-
 /// Waits until something accepts TCP connections on 127.0.0.1:`port` (bounded by `timeout`);
 /// false if nothing did. For servers a test starts in a task before pointing a daemon at them.
 public func waitForLoopbackListener(port: Int, timeout: Duration = .seconds(15)) async -> Bool {

@@ -32,20 +32,10 @@ extension GatewayAssembly {
                                   listLimit: settings.listLimit)
         let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport)
         services.busAPI = BusAPI(routes: routes, deliverer: deliverer)
-        let relay = parts.configuration.relay
-        let metrics = parts.metrics
-        services.workers.append(DeliveryWorker(
-            store: parts.store, deliverer: deliverer, signal: parts.deliverySignal,
-            // A short lease: a bus killed mid-push gets its messages back within seconds of the
-            // restart; a long transfer has its lease extended every third of it.
-            configuration: DeliveryWorkerConfiguration(name: "bus-delivery@\(ProcessInfo.processInfo.processIdentifier)",
-                                                       concurrency: relay.concurrency, leaseDuration: .seconds(15),
-                                                       pollInterval: relay.pollInterval, shutdownGrace: relay.shutdownGrace),
-            logger: logger,
-            onAttempt: { attempt in
-                metrics.recordAttempt(destination: attempt.destination, reasonCode: attempt.reasonCode,
-                                      delivered: attempt.delivered, duration: attempt.duration)
-            }))
+        // A short lease: a bus killed mid-push gets its messages back within seconds of the
+        // restart; a long transfer has its lease extended every third of it.
+        services.workers.append(deliveryWorker(parts, deliverer: deliverer, name: "bus-delivery",
+                                               leaseDuration: .seconds(15), logger: logger))
     }
 
     private static func registryEntry(_ settings: GatewayConfiguration.AgencySettings, secrets: [String: String],

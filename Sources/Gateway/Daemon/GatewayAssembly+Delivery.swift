@@ -22,21 +22,33 @@ extension GatewayAssembly {
         }
         let bus = parts.busClient.map(BusDeliverer.init(client:))
         guard bus != nil || !routes.isEmpty else { return }
-        let metrics = parts.metrics
         let busContact = parts.busContact
-        let worker = DeliveryWorker(
-            store: parts.store, deliverer: RoutingDeliverer(routes: routes, default: bus), signal: parts.deliverySignal,
-            configuration: DeliveryWorkerConfiguration(name: "delivery@\(ProcessInfo.processInfo.processIdentifier)",
-                                                       concurrency: relay.concurrency, pollInterval: relay.pollInterval,
-                                                       shutdownGrace: relay.shutdownGrace),
+        let worker = deliveryWorker(parts, deliverer: RoutingDeliverer(routes: routes, default: bus), name: "delivery",
+                                    logger: logger) { attempt in
+            if attempt.delivered && !attempt.destination.hasPrefix(WebhookDeliverer.destinationPrefix) {
+                Task { await busContact.recordContact() }
+            }
+        }
+        services.workers.append(worker)
+    }
+
+    /// A delivery worker over `deliverer` with the `[relay]` settings, woken by the parts' signal,
+    /// each attempt counted in the metrics and then shown to `onAttempt`.
+    static func deliveryWorker(_ parts: GatewayParts, deliverer: any Deliverer, name: String,
+                               leaseDuration: Duration = DeliveryWorkerConfiguration().leaseDuration, logger: Logger,
+                               onAttempt: @escaping DeliveryWorker.AttemptHook = { _ in }) -> DeliveryWorker {
+        let relay = parts.configuration.relay
+        let metrics = parts.metrics
+        return DeliveryWorker(
+            store: parts.store, deliverer: deliverer, signal: parts.deliverySignal,
+            configuration: DeliveryWorkerConfiguration(name: "\(name)@\(ProcessInfo.processInfo.processIdentifier)",
+                                                       concurrency: relay.concurrency, leaseDuration: leaseDuration,
+                                                       pollInterval: relay.pollInterval, shutdownGrace: relay.shutdownGrace),
             logger: logger,
             onAttempt: { attempt in
                 metrics.recordAttempt(destination: attempt.destination, reasonCode: attempt.reasonCode,
                                       delivered: attempt.delivered, duration: attempt.duration)
-                if attempt.delivered && !attempt.destination.hasPrefix(WebhookDeliverer.destinationPrefix) {
-                    Task { await busContact.recordContact() }
-                }
+                onAttempt(attempt)
             })
-        services.workers.append(worker)
     }
 }

@@ -36,7 +36,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: .critical) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        guard let portBase = BenchPorts.freeBlock(count: 16) else {
+        guard let portBase = LoopbackPorts.freeBlock(count: 16) else {
             throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
         }
         let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"))

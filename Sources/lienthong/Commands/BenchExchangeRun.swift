@@ -95,26 +95,3 @@ final class ExchangeRun: Sendable {
         return arrived
     }
 }
-
-/// Free loopback ports for the bench's network.
-enum BenchPorts {
-    static func freeBlock(count: Int) -> Int? {
-        for _ in 0..<200 {
-            let base = Int.random(in: 20_000...(60_000 - count))
-            if (base..<base + count).allSatisfy(isFree) { return base }
-        }
-        return nil
-    }
-
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
-    }
-}

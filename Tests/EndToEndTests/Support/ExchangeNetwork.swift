@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import HummingbirdTesting
 import TestSupport
 
@@ -40,7 +41,7 @@ final class ExchangeNetwork: @unchecked Sendable {
 
     static func start() async throws -> ExchangeNetwork {
         let directory = try TemporaryDirectory()
-        guard let base = freeLoopbackPortBlock(count: 16) else { throw StartFailed(description: "no block of 16 free loopback ports") }
+        guard let base = LoopbackPorts.freeBlock(count: 16) else { throw StartFailed(description: "no block of 16 free loopback ports") }
         let prepared = try runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
                                                       "--port-base", "\(base)"], timeout: 120)
         guard prepared.status == 0, let line = prepared.stdout.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) else {
