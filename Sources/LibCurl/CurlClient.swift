@@ -7,12 +7,14 @@ public struct CurlClientOptions: Sendable, Equatable {
     /// At most this many transfers run at once to one `scheme://host:port`; the rest wait their
     /// turn in arrival order (the wait does not count against their timeouts).
     public var maxTransfersPerDestination: Int
-    /// Idle connections kept open for reuse, over all destinations.
+    /// Idle connections kept open for reuse, over all destinations. Never fewer than the
+    /// transfers allowed to one destination: a smaller cache closes, after each busy moment,
+    /// connections the next transfers open again, each with a new TLS handshake.
     public var maxCachedConnections: Int
 
     public init(maxTransfersPerDestination: Int = 4, maxCachedConnections: Int = 16) {
         self.maxTransfersPerDestination = max(1, maxTransfersPerDestination)
-        self.maxCachedConnections = max(1, maxCachedConnections)
+        self.maxCachedConnections = max(1, maxCachedConnections, self.maxTransfersPerDestination)
     }
 }
 
