@@ -24,7 +24,7 @@ struct DemoProcessTests {
 
         init(data: URL, portBase: Int) throws {
             output = data.appendingPathExtension("stdout-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             process.executableURL = Paths.binary
             process.arguments = ["demo", "--data", data.path, "--port-base", "\(portBase)", "--log-level", "error"]
             process.standardOutput = try FileHandle(forWritingTo: output)

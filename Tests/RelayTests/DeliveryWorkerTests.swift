@@ -59,6 +59,7 @@ import Testing
         let detail = try await harness.store.detail(ofMessage: id)
         #expect(detail.message.state == .delivered)
         #expect(detail.attempts.map(\.outcome) == [.retry, .delivered])
+        #expect(detail.attempts.map(\.httpStatus) == [503, 200], "each attempt records the status the bus answered with")
         #expect(detail.attempts.first?.httpStatus == 503)
         #expect(detail.attempts.first?.reasonCode == "relay.http_5xx")
         #expect(detail.changes.map(\.to) == [.queued, .sending, .retryWait, .sending, .delivered])

@@ -106,7 +106,7 @@ import Testing
                 let outcome = await client.deliver(sampleEdxml, from: "000.00.00.G22", to: ["000.00.00.H41"])
                 #expect(outcome.reasonCode == reason)
                 switch outcome {
-                case .delivered(let busDocId): #expect(busDocId == "bus-0001")
+                case .delivered(let busDocId, let status): #expect(busDocId == "bus-0001"); #expect(status == 200)
                 case .retryable(_, let after): #expect(retryable, "\(reason) should be permanent"); #expect(after == retryAfter)
                 case .permanent: #expect(!retryable, "\(reason) should be retryable")
                 }

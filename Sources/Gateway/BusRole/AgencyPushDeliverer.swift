@@ -22,7 +22,7 @@ struct AgencyPushDeliverer: Sendable {
             if let failure = RelayFailure.classify(status: response.status, headers: response.headers, body: response.body) {
                 return TransferOutcome(failure)
             }
-            return .delivered(busDocId: message.id)
+            return .delivered(busDocId: message.id, httpStatus: response.status)
         } catch {
             return TransferOutcome(classifying: error)
         }

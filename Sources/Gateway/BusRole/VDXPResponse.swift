@@ -20,10 +20,10 @@ enum VDXPResponse {
     }
 
     private static func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data(#"{"status":"FAIL","ErrorCode":"internal.error","ErrorDesc":"the reply could not be encoded"}"#.utf8)
+        let bytes = JSONBytes.encode(object)
+            ?? Array(#"{"status":"FAIL","ErrorCode":"internal.error","ErrorDesc":"the reply could not be encoded"}"#.utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Times in replies: ISO 8601, UTC, milliseconds.

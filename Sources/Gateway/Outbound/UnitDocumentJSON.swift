@@ -23,8 +23,9 @@ enum UnitDocumentJSON {
             throw Refusal("build.invalid_json", "the document description is not a JSON object")
         }
         let entries = object.removeValue(forKey: "attachments")
-        let rest = try JSONSerialization.data(withJSONObject: object)
-        let spec = try DocumentBuilder.decode(json: rest)
+        // Written again only when there were attachment entries to set aside: serialising the
+        // content text again costs more than the rest of reading the request.
+        let spec = try DocumentBuilder.decode(json: entries == nil ? json : try JSONSerialization.data(withJSONObject: object))
 
         var remaining = files ?? []
         var attachments: [IncomingAttachment] = []

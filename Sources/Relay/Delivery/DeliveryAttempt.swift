@@ -17,8 +17,8 @@ extension AttemptResult {
     /// `Retry-After`, so the retry policy and the operator see what the relay saw.
     public init(_ outcome: TransferOutcome) {
         switch outcome {
-        case .delivered:
-            self = .delivered(httpStatus: nil)
+        case .delivered(_, let httpStatus):
+            self = .delivered(httpStatus: httpStatus)
         case .retryable(let failure, let retryAfter):
             self = .failed(.classified(reasonCode: failure.reasonCode, detail: failure.explanation,
                                        httpStatus: failure.httpStatus, retryable: true, retryAfter: retryAfter))

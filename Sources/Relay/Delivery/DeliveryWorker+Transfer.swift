@@ -2,10 +2,11 @@ import Logging
 import Store
 
 extension DeliveryWorker {
-    /// One attempt: read the envelope, deliver it while keeping the lease alive, report the
-    /// outcome (or give the message back when the worker is stopping), one log line.
+    /// One attempt: read the envelope, deliver it (`keepLeases` keeps its lease alive), report
+    /// the outcome (or give the message back when the worker is stopping), one log line.
     func transfer(_ claim: ClaimedMessage) async {
-        defer { transferEnded() }
+        transferStarted(claim.lease)
+        defer { transferEnded(claim.lease) }
         let message = claim.message
         var logger = self.logger
         logger[metadataKey: "message_id"] = "\(message.id)"
@@ -17,7 +18,7 @@ extension DeliveryWorker {
         let result: AttemptResult
         do {
             let envelope = Array(try await store.envelope(ofMessage: message.id))
-            result = AttemptResult(await deliverHoldingLease(claim, envelope: envelope, logger: logger))
+            result = AttemptResult(await deliverer.deliver(message, envelope: envelope))
         } catch is CancellationError {
             await giveBack(claim, logger: logger)
             return
@@ -29,39 +30,6 @@ extension DeliveryWorker {
             return
         }
         await report(claim, result: result, duration: started.duration(to: clock.now), logger: logger)
-    }
-
-    /// Runs the delivery while a sibling task extends the lease every third of its duration, so
-    /// a long transfer is never taken over by another worker.
-    private func deliverHoldingLease(_ claim: ClaimedMessage, envelope: [UInt8], logger: Logger) async -> TransferOutcome {
-        let store = self.store, deliverer = self.deliverer
-        let every = configuration.leaseRenewalInterval, leaseDuration = configuration.leaseDuration
-        return await withTaskGroup(of: TransferOutcome?.self) { group in
-            group.addTask { await deliverer.deliver(claim.message, envelope: envelope) }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: every)
-                    guard !Task.isCancelled else { break }
-                    do {
-                        _ = try await store.extend(claim.lease, by: leaseDuration)
-                    } catch {
-                        // Cancelled: the transfer ended while the extension was being written.
-                        if !Task.isCancelled {
-                            logger.warning("the lease could not be extended", metadata: ["reason": "\(error)"])
-                        }
-                        break
-                    }
-                }
-                return nil
-            }
-            while let finished = await group.next() {
-                if let outcome = finished {
-                    group.cancelAll()
-                    return outcome
-                }
-            }
-            return TransferOutcome(classifying: CancellationError())
-        }
     }
 
     private func report(_ claim: ClaimedMessage, result: AttemptResult, duration: Duration, logger: Logger) async {

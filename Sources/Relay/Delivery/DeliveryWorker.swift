@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import Store
@@ -27,6 +28,8 @@ public final class DeliveryWorker: Service {
     private struct State {
         var inFlight = 0
         var stopping = false
+        /// The leases of transfers in flight, by message id, for `keepLeases`.
+        var leases: [String: Lease] = [:]
     }
 
     public init(store: any MessageStore, deliverer: any Deliverer, signal: DeliverySignal,
@@ -46,6 +49,7 @@ public final class DeliveryWorker: Service {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.forwardNudges() }
+                group.addTask { await self.keepLeases() }
                 while let claims = await nextRound() {
                     for claim in claims {
                         group.addTask { await self.transfer(claim) }
@@ -120,9 +124,45 @@ public final class DeliveryWorker: Service {
         }
     }
 
-    func transferEnded() {
-        state.withLock { $0.inFlight -= 1 }
+    func transferStarted(_ lease: Lease) {
+        state.withLock { $0.leases[lease.messageID] = lease }
+    }
+
+    func transferEnded(_ lease: Lease) {
+        state.withLock {
+            $0.inFlight -= 1
+            $0.leases[lease.messageID] = nil
+        }
         wakeup.nudge()
+    }
+
+    /// Extends, every third of the lease duration, the lease of each transfer that has run that
+    /// long, so a long transfer is never taken over by another worker. One keeper for all
+    /// transfers: most end in milliseconds, and a timer task each would cost more than they do.
+    /// Runs until the worker's task group is cancelled, after the drain.
+    private func keepLeases() async {
+        let every = configuration.leaseRenewalInterval, leaseDuration = configuration.leaseDuration
+        while !Task.isCancelled {
+            try? await Task.sleep(for: every)
+            guard !Task.isCancelled else { return }
+            let renewBefore = Date().addingTimeInterval(Double(leaseDuration.milliseconds - every.milliseconds / 2) / 1000)
+            let due = state.withLock { $0.leases.values.filter { $0.expiresAt < renewBefore } }
+            for lease in due {
+                do {
+                    let extended = try await store.extend(lease, by: leaseDuration)
+                    state.withLock { state in
+                        if state.leases[lease.messageID] != nil { state.leases[lease.messageID] = extended }
+                    }
+                } catch {
+                    let ended = state.withLock { $0.leases[lease.messageID] == nil }
+                    if !ended {
+                        state.withLock { $0.leases[lease.messageID] = nil }
+                        logger.warning("the lease could not be extended",
+                                       metadata: ["message_id": "\(lease.messageID)", "reason": "\(error)"])
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -32,7 +32,7 @@ public struct WebhookDeliverer: Deliverer {
             if let failure = RelayFailure.classify(status: response.status, headers: response.headers, body: response.body) {
                 return TransferOutcome(failure)
             }
-            return .delivered(busDocId: nil)
+            return .delivered(busDocId: nil, httpStatus: response.status)
         } catch {
             return TransferOutcome(classifying: error)
         }

@@ -2,8 +2,9 @@ import Foundation
 
 /// What the bus said to one delivery attempt, in the terms of the retry policy.
 public enum TransferOutcome: Sendable, Equatable {
-    /// The bus has the message. `busDocId` is its transport id, when it returned one.
-    case delivered(busDocId: String?)
+    /// The far side has the message. `busDocId` is its transport id, when it returned one;
+    /// `httpStatus` the status of the answer that said so, for the attempt's record.
+    case delivered(busDocId: String?, httpStatus: Int? = nil)
     /// Try again later; `retryAfter` is the far side's wish (`Retry-After`), if it stated one.
     case retryable(RelayFailure, retryAfter: Duration?)
     /// Do not try again: the far side refused this message.

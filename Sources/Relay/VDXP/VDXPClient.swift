@@ -16,6 +16,11 @@ public struct VDXPClient: Sendable {
     /// Sends one .edxml (a document or a status message) to its recipients; returns the bus's `DocId`.
     public func sendEdoc(_ edxml: [UInt8], from: String, to recipients: [String],
                          messageType: VDXPMessageType = .edoc, fileName: String = "edoc.edxml") async throws -> String? {
+        try await sendEdocReply(edxml, from: from, to: recipients, messageType: messageType, fileName: fileName).busDocId
+    }
+
+    private func sendEdocReply(_ edxml: [UInt8], from: String, to recipients: [String], messageType: VDXPMessageType,
+                               fileName: String) async throws -> (busDocId: String?, httpStatus: Int) {
         let headers = [
             HTTPField("from", from),
             HTTPField("to", JSONText.array(recipients)),
@@ -26,14 +31,15 @@ public struct VDXPClient: Sendable {
         let body = HTTPRequestBody.multipart([FormPart(name: "file_doc", data: edxml, fileName: fileName,
                                                        contentType: "application/xml")])
         let reply = try await call("sendEdoc", headers: headers, body: body)
-        return reply.string("DocId") ?? reply.string("docId")
+        return (reply.string("DocId") ?? reply.string("docId"), reply.httpStatus)
     }
 
     /// `sendEdoc`, classified: never throws, so a delivery worker can record any outcome.
     public func deliver(_ edxml: [UInt8], from: String, to recipients: [String],
                         messageType: VDXPMessageType = .edoc) async -> TransferOutcome {
         do {
-            return .delivered(busDocId: try await sendEdoc(edxml, from: from, to: recipients, messageType: messageType))
+            let reply = try await sendEdocReply(edxml, from: from, to: recipients, messageType: messageType, fileName: "edoc.edxml")
+            return .delivered(busDocId: reply.busDocId, httpStatus: reply.httpStatus)
         } catch {
             return TransferOutcome(classifying: error)
         }
@@ -89,7 +95,8 @@ public struct VDXPClient: Sendable {
         if let failure = RelayFailure.classify(status: response.status, headers: response.headers, body: response.body) {
             throw failure
         }
-        let reply = try VDXPReply(body: response.body)
+        var reply = try VDXPReply(body: response.body)
+        reply.httpStatus = response.status
         try reply.requireOK(call: name, retryableErrorCodes: configuration.retryableErrorCodes)
         return reply
     }

@@ -4,6 +4,8 @@ import Foundation
 /// Field names are matched case-insensitively: the bus and its SDK disagree on capitals.
 struct VDXPReply {
     let fields: [String: Any]
+    /// The HTTP status the reply came with.
+    var httpStatus = 200
 
     init(body: [UInt8]) throws {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),

@@ -2,7 +2,6 @@ import EdXML
 import Foundation
 import Gateway
 import Logging
-import ServiceLifecycle
 import Store
 import XMLDSig
 
@@ -17,9 +16,8 @@ struct BenchBusNode {
     let directory: URL
     let pki: DevelopmentPKI
     let port: Int
-    let parts: GatewayParts
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+    let node: RunningNode
+    var parts: GatewayParts { node.parts }
 
     var baseURL: String { "https://127.0.0.1:\(port)/vdxp" }
     func pkiFile(_ name: String) -> String { directory.appendingPathComponent("pki/\(name)").path }
@@ -68,25 +66,13 @@ struct BenchBusNode {
         let configuration = try GatewayConfiguration.load(contentsOf: file)
         var logger = Logger(label: "bench-bus")
         logger.logLevel = .critical
-        let parts = try GatewayParts.load(configuration)
-        var daemon = GatewayDaemon(configuration: configuration, services: try GatewayAssembly.services(for: parts, logger: logger),
-                                   logger: logger)
-        let (listening, sink) = AsyncStream<String>.makeStream()
-        daemon.onListening = { name, _ in sink.yield(name) }
-        let group = ServiceGroup(configuration: .init(services: try daemon.lifecycleServices(), logger: logger))
-        let task = Task {
-            defer { sink.finish() }
-            try await group.run()
+        let node: RunningNode
+        do {
+            node = try await RunningNode.start(configuration, logger: logger)
+        } catch {
+            throw CommandFailure.unavailable("daemon.failed", "the bench bus did not start listening: \(error)")
         }
-        var names = Set<String>()
-        for await name in listening {
-            names.insert(name)
-            if names.contains("bus_api") && names.contains("unit_api") { break }
-        }
-        guard names.contains("bus_api") else {
-            throw CommandFailure.unavailable("daemon.failed", "the bench bus did not start listening")
-        }
-        return BenchBusNode(directory: directory, pki: pki, port: port, parts: parts, group: group, task: task)
+        return BenchBusNode(directory: directory, pki: pki, port: port, node: node)
     }
 
     /// `count` different documents from the sender to the recipient, signed (outside any measurement).
@@ -107,8 +93,7 @@ struct BenchBusNode {
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await node.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }

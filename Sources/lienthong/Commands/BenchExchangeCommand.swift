@@ -20,15 +20,18 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Option(help: "Documents with a 1 MB attachment to send.")
     var largeDocuments = 40
 
-    @Option(help: "Submissions in flight at once.")
+    @Option(help: "Submissions in flight at once (with --rate: at most).")
     var concurrency = 16
+
+    @Option(help: "Documents per second offered to A (open loop); without it each of --concurrency senders sends its next document when the last is answered.")
+    var rate: Double?
 
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
     func validate() throws {
-        guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0 else {
-            throw ValidationError("--documents and --large-documents must not be negative (one positive), --concurrency positive")
+        guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0, (rate ?? 1) > 0 else {
+            throw ValidationError("--documents and --large-documents must not be negative (one positive), --concurrency and --rate positive")
         }
     }
 
@@ -50,7 +53,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         let run = try ExchangeRun(sender: ready.gateways[0], recipient: ready.gateways[1], inbox: inbox, concurrency: concurrency)
         _ = try await run.measure(count: 20, attachmentBytes: 0)   // warm-up: connections, caches
         var results: [(String, ExchangeFigures)] = []
-        if documents > 0 { results.append(("4 KB documents", try await run.measure(count: documents, attachmentBytes: 0))) }
+        if documents > 0 { results.append(("4 KB documents", try await run.measure(count: documents, attachmentBytes: 0, rate: rate))) }
         if largeDocuments > 0 {
             results.append(("1 MB attachment", try await run.measure(count: largeDocuments, attachmentBytes: 1 << 20)))
         }
@@ -62,7 +65,8 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("unit at \(ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(ready.gateways[1].organId), concurrency \(concurrency)")
+            print("unit at \(ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(ready.gateways[1].organId), "
+                  + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
             for (label, figures) in results { print(figures.lines(label: label)) }
         }
     }
@@ -73,10 +77,13 @@ struct BenchExchangeCommand: AsyncParsableCommand {
 struct ExchangeFigures {
     let count: Int
     let elapsed: Duration
+    /// CPU used while the batch ran (until the last arrival was seen), the whole process.
+    let cpuSeconds: Double
     let submission: [Double]
     let arrival: [Double]
 
     var perSecond: Double { Double(count) / elapsed.seconds }
+    var cpuMillisecondsPerDocument: Double { cpuSeconds * 1000 / Double(count) }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
         values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
@@ -85,13 +92,14 @@ struct ExchangeFigures {
     func lines(label: String) -> String {
         let p = Self.percentile
         return "  \(label): \(count) documents in \(String(format: "%.2f", elapsed.seconds)) s = "
-            + String(format: "%.0f documents/s end to end\n", perSecond)
+            + String(format: "%.0f documents/s end to end, %.1f ms of CPU per document (all three nodes)\n", perSecond, cpuMillisecondsPerDocument)
             + String(format: "    submission → durable at A (202): p50 %6.1f ms  p99 %6.1f ms\n", p(submission, 0.5), p(submission, 0.99))
             + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
     }
 
     var json: [String: Any] {
         ["documents": count, "seconds": elapsed.seconds, "documentsPerSecond": perSecond,
+         "cpuMillisecondsPerDocument": cpuMillisecondsPerDocument,
          "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
          "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
     }

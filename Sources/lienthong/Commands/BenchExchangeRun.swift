@@ -22,32 +22,61 @@ final class ExchangeRun: Sendable {
         transport = try CurlHTTPTransport(configuration: TransportConfiguration(maxTransfersPerDestination: concurrency))
     }
 
-    func measure(count: Int, attachmentBytes: Int) async throws -> ExchangeFigures {
+    /// Sends `count` documents and waits until B holds them all. Closed loop (`rate` nil):
+    /// `concurrency` senders, each sending its next document when the last one is answered.
+    /// Open loop: one document every 1/`rate` s whatever the answers, at most `concurrency` in
+    /// flight; submission latency then counts from the planned send time, so a slow answer
+    /// is not hidden by sending less (no coordinated omission).
+    func measure(count: Int, attachmentBytes: Int, rate: Double? = nil) async throws -> ExchangeFigures {
         let batch = batches.add(1, ordering: .relaxed).newValue
         let clock = ContinuousClock()
-        let submitted = try await withThrowingTaskGroup(of: [(String, Date, Double)].self) { group in
-            for worker in 0..<min(concurrency, count) {
-                let share = count / concurrency + (worker < count % concurrency ? 1 : 0)
-                group.addTask {
-                    var sent: [(String, Date, Double)] = []
-                    for index in 0..<share {
-                        let begin = clock.now
+        let start = clock.now
+        let cpuAtStart = ProcessCPU.seconds()
+        let submitted = try await withThrowingTaskGroup(of: [Submitted].self) { group in
+            var done: [Submitted] = []
+            if let rate {
+                for index in 0..<count {
+                    let planned = start + .seconds(Double(index) / rate)
+                    try await clock.sleep(until: planned)
+                    if index >= concurrency, let finished = try await group.next() { done += finished }
+                    group.addTask {
                         let at = Date()
-                        let documentId = try await self.submit(number: batch * 10_000_000 + worker * 100_000 + index, attachmentBytes: attachmentBytes)
-                        sent.append((documentId, at, (clock.now - begin).seconds * 1000))
+                        let documentId = try await self.submit(number: batch * 10_000_000 + index, attachmentBytes: attachmentBytes)
+                        return [Submitted(documentId: documentId, at: at, milliseconds: (clock.now - planned).seconds * 1000)]
                     }
-                    return sent
+                }
+            } else {
+                for worker in 0..<min(concurrency, count) {
+                    let share = count / concurrency + (worker < count % concurrency ? 1 : 0)
+                    group.addTask {
+                        var sent: [Submitted] = []
+                        for index in 0..<share {
+                            let begin = clock.now
+                            let at = Date()
+                            let documentId = try await self.submit(number: batch * 10_000_000 + worker * 100_000 + index,
+                                                                   attachmentBytes: attachmentBytes)
+                            sent.append(Submitted(documentId: documentId, at: at, milliseconds: (clock.now - begin).seconds * 1000))
+                        }
+                        return sent
+                    }
                 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
+            return try await group.reduce(into: done) { $0 += $1 }
         }
-        let sentAt = Dictionary(submitted.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let sentAt = Dictionary(submitted.map { ($0.documentId, $0.at) }, uniquingKeysWith: { first, _ in first })
         let arrivals = try await waitForArrivals(of: Set(sentAt.keys), deadline: clock.now + .seconds(600))
         let last = arrivals.values.max() ?? Date()
         let firstSent = sentAt.values.min() ?? Date()
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
-                               submission: submitted.map(\.2).sorted(),
+                               cpuSeconds: ProcessCPU.seconds() - cpuAtStart,
+                               submission: submitted.map(\.milliseconds).sorted(),
                                arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted())
+    }
+
+    private struct Submitted: Sendable {
+        var documentId: String
+        var at: Date
+        var milliseconds: Double
     }
 
     private func submit(number: Int, attachmentBytes: Int) async throws -> String {
@@ -80,7 +109,8 @@ final class ExchangeRun: Sendable {
 
     /// Reads B's inbox until every document is there. From the start each time: inbox ids are
     /// made when a receive begins, and concurrent receives commit out of id order, so a cursor
-    /// could step past a document that commits a moment later.
+    /// could step past a document that commits a moment later. Arrival times are B's own
+    /// `receivedAt`, so reading seldom costs no precision, only CPU the network would not have.
     private func waitForArrivals(of documentIds: Set<String>, deadline: ContinuousClock.Instant) async throws -> [String: Date] {
         var arrived: [String: Date] = [:]
         while arrived.count < documentIds.count {
@@ -90,8 +120,19 @@ final class ExchangeRun: Sendable {
             for message in try await inbox.inbox(after: nil, limit: 1_000_000) where documentIds.contains(message.documentID) {
                 arrived[message.documentID] = message.receivedAt
             }
-            if arrived.count < documentIds.count { try await Task.sleep(for: .milliseconds(20)) }
+            if arrived.count < documentIds.count { try await Task.sleep(for: .milliseconds(250)) }
         }
         return arrived
+    }
+}
+
+/// CPU time this process has used (user + system, all threads): the three nodes, and the bench's
+/// own client, which is small beside them.
+enum ProcessCPU {
+    static func seconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

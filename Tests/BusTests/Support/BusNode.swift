@@ -4,7 +4,6 @@ import Gateway
 import LibCrypto
 import Logging
 import Relay
-import ServiceLifecycle
 import Store
 import TestSupport
 import XMLDSig
@@ -54,19 +53,16 @@ final class BusNode: Sendable {
 
     let directory: TemporaryDirectory
     let port: Int
-    let parts: GatewayParts
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let node: RunningNode
 
     var baseURL: String { "https://127.0.0.1:\(port)/vdxp" }
-    var store: SQLiteStore { parts.store }
+    var parts: GatewayParts { node.parts }
+    var store: SQLiteStore { node.store }
 
-    private init(directory: TemporaryDirectory, port: Int, parts: GatewayParts, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(directory: TemporaryDirectory, port: Int, node: RunningNode) {
         self.directory = directory
         self.port = port
-        self.parts = parts
-        self.group = group
-        self.task = task
+        self.node = node
     }
 
     /// The bus's configuration (and its agencies' secret files) in `directory`.
@@ -161,32 +157,16 @@ final class BusNode: Sendable {
         let configuration = try GatewayConfiguration.load(contentsOf: file)
         var logger = Logger(label: "bus-test")
         logger.logLevel = ProcessInfo.processInfo.environment["BUS_TEST_LOG"] == nil ? .critical : .debug
-        let parts = try GatewayParts.load(configuration)
-        var daemon = GatewayDaemon(configuration: configuration, services: try GatewayAssembly.services(for: parts, logger: logger),
-                                   logger: logger)
-        let (listening, sink) = AsyncStream<String>.makeStream()
-        daemon.onListening = { name, _ in sink.yield(name) }
-        let group = ServiceGroup(configuration: .init(services: try daemon.lifecycleServices(), logger: logger))
-        let task = Task {
-            defer { sink.finish() }
-            try await group.run()
-        }
-        var names = Set<String>()
-        for await name in listening {
-            names.insert(name)
-            if names.isSuperset(of: ["bus_api", "unit_api"]) { break }
-        }
-        guard names.isSuperset(of: ["bus_api", "unit_api"]) else {
-            let failure = await task.result
+        do {
+            return BusNode(directory: directory, port: port, node: try await RunningNode.start(configuration, logger: logger))
+        } catch {
             directory.remove()
-            throw BusTestFailure("the bus did not start listening: \(failure)")
+            throw BusTestFailure("the bus did not start listening: \(error)")
         }
-        return BusNode(directory: directory, port: port, parts: parts, group: group, task: task)
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        await node.stop()
         directory.remove()
     }
 
