@@ -32,7 +32,7 @@ extension SQLiteStore {
     /// A blob's bytes, from the database or its file.
     func readBlob(_ sha256: String) async throws -> Data {
         if let data = try await pool.read({ db in
-            try Data.fetchOne(db, sql: "SELECT data FROM inline_blobs WHERE sha256 = ?", arguments: [sha256])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM inline_blobs WHERE sha256 = ?"), arguments: [sha256])
         }) {
             return data
         }

@@ -7,9 +7,12 @@ struct BreakerGate {
     private var probeable: Set<String> = []
 
     init(db: Database, now: Int64) throws {
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM destinations WHERE breaker <> 'closed'") {
-            let destination: String = row["destination"]
-            let until: Int64? = row["breaker"] == "open" ? row["retry_at"] : row["probe_expires_at"]
+        let paused = try db.cachedStatement(sql: """
+            SELECT destination, breaker, retry_at, probe_expires_at FROM destinations WHERE breaker <> 'closed'
+            """).decodeAll { row -> (destination: String, until: Int64?) in
+            (row[0], row[1] == "open" ? row[2] : row[3])
+        }
+        for (destination, until) in paused {
             if let until, until > now { blocked.insert(destination) } else { probeable.insert(destination) }
         }
     }
@@ -20,31 +23,31 @@ struct BreakerGate {
     /// other message of that destination is let through until the probe reports or its lease ends.
     mutating func admitted(_ destination: String, probeUntil: Int64, db: Database) throws -> Bool {
         guard probeable.remove(destination) != nil else { return false }
-        try db.execute(sql: "UPDATE destinations SET breaker = 'half_open', probe_expires_at = ? WHERE destination = ?",
-                       arguments: [probeUntil, destination])
+        try db.cachedStatement(sql: "UPDATE destinations SET breaker = 'half_open', probe_expires_at = ? WHERE destination = ?")
+            .execute(arguments: [probeUntil, destination])
         blocked.insert(destination)
         return true
     }
 
     /// A destination answered: its circuit closes.
     static func recordSuccess(_ db: Database, destination: String) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE destinations SET breaker = 'closed', consecutive_failures = 0, opened_at = NULL,
                 retry_at = NULL, probe_expires_at = NULL
             WHERE destination = ? AND (breaker <> 'closed' OR consecutive_failures <> 0)
-            """, arguments: [destination])
+            """).execute(arguments: [destination])
     }
 
     /// A destination failed to answer: count it, and open the circuit at the threshold or when
     /// the probe failed.
     static func recordFailure(_ db: Database, destination: String, now: Int64, policy: BreakerPolicy) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO destinations (destination, consecutive_failures) VALUES (?, 1)
             ON CONFLICT (destination) DO UPDATE SET consecutive_failures = consecutive_failures + 1
-            """, arguments: [destination])
-        try db.execute(sql: """
+            """).execute(arguments: [destination])
+        try db.cachedStatement(sql: """
             UPDATE destinations SET breaker = 'open', opened_at = ?, retry_at = ?, probe_expires_at = NULL
             WHERE destination = ? AND (breaker = 'half_open' OR (breaker = 'closed' AND consecutive_failures >= ?))
-            """, arguments: [now, now + policy.openDuration.millis, destination, policy.failureThreshold])
+            """).execute(arguments: [now, now + policy.openDuration.millis, destination, policy.failureThreshold])
     }
 }

@@ -31,8 +31,8 @@ extension SQLiteStore {
         guard !agency.organId.isEmpty, !agency.name.isEmpty else {
             throw StoreError("agency.invalid", "an agency needs an OrganId and a name")
         }
-        let existing = try Row.fetchOne(db, sql: "SELECT * FROM agencies WHERE organ_id = ?", arguments: [agency.organId])
-            .map(Agency.init(row:))
+        let existing = try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies WHERE organ_id = ?")
+            .decodeFirst(arguments: [agency.organId], Agency.init(row:))
         if existing != nil && !replacing {
             throw StoreError("agency.exists", "an agency with the OrganId \(agency.organId) is already registered")
         }
@@ -55,7 +55,7 @@ extension SQLiteStore {
 
     public func agencies() async throws -> [Agency] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM agencies ORDER BY organ_id").map(Agency.init(row:))
+            try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies ORDER BY organ_id").decodeAll(Agency.init(row:))
         }
     }
 
@@ -73,7 +73,9 @@ extension SQLiteStore {
 
     private func agency(where column: String, is value: String) async throws -> Agency? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM agencies WHERE \(column) = ?", arguments: [value]).map(Agency.init(row:))
+            // One compiled statement per column (three).
+            try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies WHERE \(column) = ?")
+                .decodeFirst(arguments: [value], Agency.init(row:))
         }
     }
 
@@ -128,13 +130,6 @@ extension SQLiteStore {
 }
 
 extension Agency {
-    init(row: Row) {
-        self.init(organId: row["organ_id"], name: row["name"], parent: row["parent"],
-                  certificateSHA256: row["certificate_sha256"], systemId: row["system_id"], hmacSecret: row["hmac_secret"],
-                  pushEndpoint: row["push_endpoint"], state: State(rawValue: row["state"]) ?? .suspended,
-                  createdAt: Date(storeMillis: row["created_at"]), updatedAt: Date(storeMillis: row["updated_at"]))
-    }
-
     func sameSettings(as other: Agency) -> Bool {
         organId == other.organId && name == other.name && parent == other.parent
             && certificateSHA256 == other.certificateSHA256 && systemId == other.systemId

@@ -10,40 +10,44 @@ extension SQLiteStore {
     public func depositInMailbox(messageID: String) async throws {
         let now = nowMillis()
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [messageID]) else {
-                throw StoreError.notFound(messageID)
-            }
-            try db.execute(sql: """
+            // The row's columns go straight into the mailbox; no row means no such message.
+            try db.cachedStatement(sql: """
                 INSERT INTO bus_mailbox (message_id, recipient, sender, kind, document_id, blob_sha256, blob_size, state,
-                    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?)
+                    created_at, updated_at)
+                SELECT id, destination, sender, kind, document_id, blob_sha256, blob_size, 'waiting', ?, ?
+                FROM messages WHERE id = ?
                 ON CONFLICT (message_id) DO NOTHING
-                """, arguments: [messageID, row["destination"] as String, row["sender"] as String, row["kind"] as String,
-                                 row["document_id"] as String, row["blob_sha256"] as String, row["blob_size"] as Int, now, now])
+                """).execute(arguments: [now, now, messageID])
+            if db.changesCount == 0 {
+                let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM messages WHERE id = ?"),
+                                               arguments: [messageID]) != nil
+                guard exists else { throw StoreError.notFound(messageID) }
+            }
         }
     }
 
     /// What waits for `recipient` (waiting or processing), oldest first.
     public func mailbox(of recipient: String, kind: String?, limit: Int) async throws -> [BusMailboxEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM bus_mailbox WHERE recipient = ? AND state IN ('waiting', 'processing')
+            try db.cachedStatement(sql: """
+                SELECT \(BusMailboxEntry.columns) FROM bus_mailbox WHERE recipient = ? AND state IN ('waiting', 'processing')
                     AND (? IS NULL OR kind = ?) ORDER BY created_at, message_id LIMIT ?
-                """, arguments: [recipient, kind, kind, max(0, limit)]).map(BusMailboxEntry.init(row:))
+                """).decodeAll(arguments: [recipient, kind, kind, max(0, limit)], BusMailboxEntry.init(row:))
         }
     }
 
     /// One entry of `recipient`'s mailbox, whatever its state; nil when it is not theirs.
     public func mailboxEntry(_ docId: String, of recipient: String) async throws -> BusMailboxEntry? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM bus_mailbox WHERE message_id = ? AND recipient = ?",
-                             arguments: [docId, recipient]).map(BusMailboxEntry.init(row:))
+            try db.cachedStatement(sql: "SELECT \(BusMailboxEntry.columns) FROM bus_mailbox WHERE message_id = ? AND recipient = ?")
+                .decodeFirst(arguments: [docId, recipient], BusMailboxEntry.init(row:))
         }
     }
 
     /// The envelope of a mailbox entry of `recipient`.
     public func mailboxEnvelope(_ docId: String, of recipient: String) async throws -> Data {
         let sha = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT blob_sha256 FROM bus_mailbox WHERE message_id = ? AND recipient = ?",
+            try String.fetchOne(db.cachedStatement(sql: "SELECT blob_sha256 FROM bus_mailbox WHERE message_id = ? AND recipient = ?"),
                                 arguments: [docId, recipient])
         }
         guard let sha else { throw Self.notInMailbox(docId) }
@@ -55,13 +59,13 @@ extension SQLiteStore {
     public func updateMailbox(_ docId: String, of recipient: String, to state: BusMailboxEntry.State) async throws {
         let now = nowMillis()
         try await pool.write { db in
-            guard let current = try String.fetchOne(db, sql: "SELECT state FROM bus_mailbox WHERE message_id = ? AND recipient = ?",
+            guard let current = try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM bus_mailbox WHERE message_id = ? AND recipient = ?"),
                                                     arguments: [docId, recipient]) else {
                 throw Self.notInMailbox(docId)
             }
             guard current != state.rawValue, current == "waiting" || current == "processing" else { return }
-            try db.execute(sql: "UPDATE bus_mailbox SET state = ?, updated_at = ? WHERE message_id = ?",
-                           arguments: [state.rawValue, now, docId])
+            try db.cachedStatement(sql: "UPDATE bus_mailbox SET state = ?, updated_at = ? WHERE message_id = ?")
+                .execute(arguments: [state.rawValue, now, docId])
         }
     }
 
@@ -129,30 +133,12 @@ extension SQLiteStore {
     }
 }
 
-extension BusMailboxEntry {
-    init(row: Row) {
-        docId = row["message_id"]
-        recipient = row["recipient"]
-        sender = row["sender"]
-        kind = row["kind"]
-        documentID = row["document_id"]
-        state = State(rawValue: row["state"]) ?? .waiting
-        createdAt = Date(storeMillis: row["created_at"])
-        updatedAt = Date(storeMillis: row["updated_at"])
-    }
-}
-
 extension SQLiteStore {
     /// The submission an idempotency key was first used for, with its messages; nil when unseen.
     public func submission(idempotencyKey key: String) async throws -> EnqueueReceipt? {
         try await pool.read { db in
-            guard let submissionID = try String.fetchOne(db, sql: "SELECT submission_id FROM idempotency_keys WHERE key = ?",
-                                                         arguments: [key]) else { return nil }
-            let rows = try Row.fetchAll(db, sql: "SELECT id, destination FROM messages WHERE submission_id = ? ORDER BY id",
-                                        arguments: [submissionID])
-            return EnqueueReceipt(submissionID: submissionID,
-                                  messages: rows.map { .init(messageID: $0["id"], destination: $0["destination"]) },
-                                  replayed: true)
+            guard let record = try Self.idempotencyRecord(db, key: key) else { return nil }
+            return try Self.replayedReceipt(db, submissionID: record.submissionID)
         }
     }
 }

@@ -8,14 +8,17 @@ extension SQLiteStore {
         let policy = self.policy
         let jitter = options.jitter
         return try await completer.submit(CompletionJob { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [lease.messageID]) else {
+            guard let current = try db.cachedStatement(sql: """
+                SELECT state, lease_token, destination, budget_attempts, age_origin FROM messages WHERE id = ?
+                """).decodeFirst(arguments: [lease.messageID], LeasedRow.init(row:)) else {
                 throw StoreError.notFound(lease.messageID)
             }
-            guard try Transition.state(of: row) == .sending, row["lease_token"] == lease.token else {
+            guard try Transition.state(current.state, ofMessage: lease.messageID) == .sending, current.leaseToken == lease.token else {
                 throw StoreError.leaseLost(lease.messageID)
             }
-            let destination: String = row["destination"]
-            let next = Self.nextStep(after: result, row: row, now: now, policy: policy.retry(for: destination), jitter: jitter)
+            let destination = current.destination
+            let next = Self.nextStep(after: result, budgetAttempts: current.budgetAttempts, ageOrigin: current.ageOrigin,
+                                     now: now, policy: policy.retry(for: destination), jitter: jitter)
             try Self.recordAttempt(db, lease: lease, result: result, duration: duration, outcome: next.outcome)
             switch result {
             case .failed(let failure) where failure.countsAgainstDestination:
@@ -35,21 +38,27 @@ extension SQLiteStore {
     /// does not undo the others.
     static func commitEach(_ batch: [CompletionJob], pool: DatabasePool) async -> [Result<MessageState, any Error>] {
         do {
-            return try await pool.write { db in
-                batch.map { job in
-                    Result {
-                        var state: MessageState?
-                        try db.inSavepoint {
-                            state = try job.run(db)
-                            return .commit
-                        }
-                        return state!
-                    }
-                }
-            }
+            return try await pool.write { db in db.eachInSavepoint(batch) { job in try job.run(db) } }
         } catch {
             let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
             return batch.map { _ in .failure(failure) }
+        }
+    }
+
+    /// What a report needs of its message's row.
+    private struct LeasedRow {
+        var state: String
+        var leaseToken: String?
+        var destination: String
+        var budgetAttempts: Int
+        var ageOrigin: Int64
+
+        init(row: Row) {
+            state = row[0]
+            leaseToken = row[1]
+            destination = row[2]
+            budgetAttempts = row[3]
+            ageOrigin = row[4]
         }
     }
 
@@ -69,8 +78,8 @@ extension SQLiteStore {
     }
 
     /// The retry policy applied to one attempt's result.
-    static func nextStep(after result: AttemptResult, row: Row, now: Int64, policy: RetryPolicy,
-                         jitter: any JitterSource) -> NextStep {
+    static func nextStep(after result: AttemptResult, budgetAttempts: Int, ageOrigin: Int64, now: Int64,
+                         policy: RetryPolicy, jitter: any JitterSource) -> NextStep {
         guard case .failed(let failure) = result else {
             return NextStep(state: .delivered, outcome: .delivered, reasonCode: "queue.delivered")
         }
@@ -80,8 +89,7 @@ extension SQLiteStore {
             return NextStep(state: .dead, outcome: .dead, reasonCode: code, detail: failure.detail,
                             lastReasonCode: code, lastReason: failure.detail)
         case .retryable(let notBefore):
-            let budgetAttempts: Int = row["budget_attempts"]
-            if let (giveUp, why) = exhausted(policy, budgetAttempts: budgetAttempts, ageOrigin: row["age_origin"], now: now) {
+            if let (giveUp, why) = exhausted(policy, budgetAttempts: budgetAttempts, ageOrigin: ageOrigin, now: now) {
                 return NextStep(state: .dead, outcome: .dead, reasonCode: giveUp, detail: "\(why); last: \(code): \(failure.detail)",
                                 lastReasonCode: code, lastReason: "\(failure.detail) (\(why))")
             }
@@ -99,10 +107,10 @@ extension SQLiteStore {
         case .delivered(let status): httpStatus = status
         case .failed(let reason): failure = reason; httpStatus = reason.httpStatus
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE attempts SET duration_ms = ?, http_status = ?, transport_error = ?, reason_code = ?, reason = ?, outcome = ?
             WHERE message_id = ? AND number = ?
-            """, arguments: [duration.millis, httpStatus, failure?.transportError, failure?.reasonCode, failure?.detail,
+            """).execute(arguments: [duration.millis, httpStatus, failure?.transportError, failure?.reasonCode, failure?.detail,
                              outcome.rawValue, lease.messageID, lease.attemptNumber])
     }
 }

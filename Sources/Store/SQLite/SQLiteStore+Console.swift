@@ -116,7 +116,8 @@ extension SQLiteStore {
 
     public func inboundMessage(_ id: String) async throws -> InboundMessage? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE id = ?", arguments: [id]).map(InboundMessage.init(row:))
+            try db.cachedStatement(sql: "SELECT \(InboundMessage.columns) FROM inbound WHERE id = ?")
+                .decodeFirst(arguments: [id], InboundMessage.init(row:))
         }
     }
 
@@ -142,8 +143,8 @@ extension SQLiteStore {
     public func oldestUndelivered() async throws -> OutboundMessage? {
         try await pool.read { db in
             try MessageState.undelivered.compactMap { state in
-                try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE state = ? ORDER BY created_at LIMIT 1",
-                                 arguments: [state.rawValue]).map(OutboundMessage.init(row:))
+                try db.cachedStatement(sql: "SELECT \(OutboundMessage.columns) FROM messages WHERE state = ? ORDER BY created_at LIMIT 1")
+                    .decodeFirst(arguments: [state.rawValue], OutboundMessage.init(row:))
             }.min { $0.createdAt < $1.createdAt }
         }
     }

@@ -57,16 +57,7 @@ extension SQLiteStore {
         do {
             return try await pool.write { db in
                 let now = clock.now().storeMillis
-                return batch.map { prepared in
-                    Result {
-                        var receipt: EnqueueReceipt?
-                        try db.inSavepoint {
-                            receipt = try insert(prepared, now: now, db: db)
-                            return .commit
-                        }
-                        return receipt!
-                    }
-                }
+                return db.eachInSavepoint(batch) { prepared in try insert(prepared, now: now, db: db) }
             }
         } catch {
             let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
@@ -77,15 +68,9 @@ extension SQLiteStore {
     private static func insert(_ prepared: PreparedSubmission, now: Int64, db: Database) throws -> EnqueueReceipt {
         let submission = prepared.submission
         if let key = submission.idempotencyKey,
-           let seen = try Row.fetchOne(db, sql: "SELECT fingerprint, submission_id FROM idempotency_keys WHERE key = ?",
-                                       arguments: [key]) {
-            guard seen["fingerprint"] as String == prepared.fingerprint else { throw StoreError.idempotencyConflict(key) }
-            let submissionID: String = seen["submission_id"]
-            let rows = try Row.fetchAll(db, sql: "SELECT id, destination FROM messages WHERE submission_id = ? ORDER BY id",
-                                        arguments: [submissionID])
-            return EnqueueReceipt(submissionID: submissionID,
-                                  messages: rows.map { .init(messageID: $0["id"], destination: $0["destination"]) },
-                                  replayed: true)
+           let seen = try idempotencyRecord(db, key: key) {
+            guard seen.fingerprint == prepared.fingerprint else { throw StoreError.idempotencyConflict(key) }
+            return try replayedReceipt(db, submissionID: seen.submissionID)
         }
         let submissionID = MessageID.make(at: Date(storeMillis: now))
         try prepared.blob.insert(db, now: now)
@@ -110,17 +95,22 @@ extension SQLiteStore {
             try insertSubmitter(submitter, submissionID: submissionID, submission: submission, now: now, db: db)
         }
         if let key = submission.idempotencyKey {
-            try db.execute(sql: "INSERT INTO idempotency_keys (key, fingerprint, submission_id, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [key, prepared.fingerprint, submissionID, now])
+            try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, fingerprint, submission_id, created_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [key, prepared.fingerprint, submissionID, now])
         }
         return EnqueueReceipt(submissionID: submissionID, messages: deliveries, replayed: false)
     }
 
+    /// The message's envelope; an inline blob comes with the row in one read.
     public func envelope(ofMessage id: String) async throws -> Data {
-        let sha = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT blob_sha256 FROM messages WHERE id = ?", arguments: [id])
+        let found = try await pool.read { db in
+            try db.cachedStatement(sql: """
+                SELECT m.blob_sha256, b.data FROM messages m LEFT JOIN inline_blobs b ON b.sha256 = m.blob_sha256
+                WHERE m.id = ?
+                """).decodeFirst(arguments: [id]) { row -> (sha256: String, inline: Data?) in (row[0], row[1]) }
         }
-        guard let sha else { throw StoreError.notFound(id) }
-        return try await readBlob(sha)
+        guard let found else { throw StoreError.notFound(id) }
+        if let inline = found.inline { return inline }
+        return try await readBlob(found.sha256)
     }
 }

@@ -1,6 +1,15 @@
 import Foundation
 import GRDB
 
+/// An inbound document whose envelope is ready (a durable file or bytes for the transaction),
+/// waiting for its row to commit.
+struct PreparedInbound: Sendable {
+    var submission: InboundSubmission
+    var blob: PreparedBlob
+    var id: String
+    var now: Int64
+}
+
 extension SQLiteStore {
     public func receive(_ submission: InboundSubmission) async throws -> InboundReceipt {
         guard !submission.messageKey.isEmpty else {
@@ -11,76 +20,77 @@ extension SQLiteStore {
         if let seen = try await inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
         let blob = try await prepareBlob(submission.envelope)
         let id = MessageID.make(at: Date(storeMillis: now))
-        return try await pool.write { db in
-            // Checked again inside the transaction: another receiver may have stored it meanwhile.
-            if let seen = try String.fetchOne(db, sql: "SELECT id FROM inbound WHERE message_key = ?",
-                                              arguments: [submission.messageKey]) {
-                return .duplicate(id: seen)
-            }
-            // The recall first: a revoke envelope may carry the DocumentId it revokes and must not mark itself.
-            if let recall = submission.recall {
-                try db.execute(sql: """
-                    UPDATE inbound SET recalled_at = COALESCE(recalled_at, ?), recall_reason = ?, acknowledged_at = NULL
-                    WHERE document_id = ? AND sender = ? AND kind = 'edoc'
-                    """, arguments: [now, recall.reason, recall.documentID, recall.sender])
-            }
-            try blob.insert(db, now: now)
-            try db.execute(sql: """
-                INSERT INTO inbound (id, message_key, document_id, sender, recipient, subject, kind, blob_sha256,
-                    blob_size, received_at, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, submission.messageKey, submission.documentID, submission.from, submission.to,
-                                 submission.subject, submission.kind, blob.sha256, blob.size, now, submission.verdict])
-            if let status = submission.status {
-                try Self.insertStatus(status, db: db)
-            }
-            return .stored(id: id)
+        return try await receiver.submit(PreparedInbound(submission: submission, blob: blob, id: id, now: now))
+    }
+
+    /// Concurrent receives share one transaction and one sync, each in its own savepoint so one
+    /// failure does not undo the others.
+    static func commitInbound(_ batch: [PreparedInbound], pool: DatabasePool) async -> [Result<InboundReceipt, any Error>] {
+        do {
+            return try await pool.write { db in db.eachInSavepoint(batch) { prepared in try store(prepared, db: db) } }
+        } catch {
+            let failure = StoreError("store.unavailable", "the inbox could not commit: \(error)")
+            return batch.map { _ in .failure(failure) }
         }
     }
 
-    private func inboundID(forKey key: String) async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT id FROM inbound WHERE message_key = ?", arguments: [key])
+    private static func store(_ prepared: PreparedInbound, db: Database) throws -> InboundReceipt {
+        let submission = prepared.submission
+        let now = prepared.now
+        // Checked again inside the transaction: another receiver (or an earlier item of this
+        // batch) may have stored it meanwhile.
+        if let seen = try inboundID(db, key: submission.messageKey) {
+            return .duplicate(id: seen)
         }
+        // The recall first: a revoke envelope may carry the DocumentId it revokes and must not mark itself.
+        if let recall = submission.recall {
+            try db.cachedStatement(sql: """
+                UPDATE inbound SET recalled_at = COALESCE(recalled_at, ?), recall_reason = ?, acknowledged_at = NULL
+                WHERE document_id = ? AND sender = ? AND kind = 'edoc'
+                """).execute(arguments: [now, recall.reason, recall.documentID, recall.sender])
+        }
+        try prepared.blob.insert(db, now: now)
+        try db.cachedStatement(sql: """
+            INSERT INTO inbound (id, message_key, document_id, sender, recipient, subject, kind, blob_sha256,
+                blob_size, received_at, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [prepared.id, submission.messageKey, submission.documentID, submission.from,
+                                     submission.to, submission.subject, submission.kind, prepared.blob.sha256,
+                                     prepared.blob.size, now, submission.verdict])
+        if let status = submission.status {
+            try insertStatus(status, db: db)
+        }
+        return .stored(id: prepared.id)
+    }
+
+    private func inboundID(forKey key: String) async throws -> String? {
+        try await pool.read { db in try Self.inboundID(db, key: key) }
+    }
+
+    private static func inboundID(_ db: Database, key: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM inbound WHERE message_key = ?"), arguments: [key])
     }
 
     public func inbox(after cursor: String?, limit: Int) async throws -> [InboundMessage] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM inbound WHERE acknowledged_at IS NULL AND id > ? ORDER BY id LIMIT ?
-                """, arguments: [cursor ?? "", max(0, limit)]).map(InboundMessage.init(row:))
+            try db.cachedStatement(sql: """
+                SELECT \(InboundMessage.columns) FROM inbound WHERE acknowledged_at IS NULL AND id > ? ORDER BY id LIMIT ?
+                """).decodeAll(arguments: [cursor ?? "", max(0, limit)], InboundMessage.init(row:))
         }
     }
 
     public func acknowledgeInbound(_ id: String) async throws {
         let now = nowMillis()
         try await pool.write { db in
-            try db.execute(sql: "UPDATE inbound SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?",
-                           arguments: [now, id])
+            try db.cachedStatement(sql: "UPDATE inbound SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?")
+                .execute(arguments: [now, id])
             guard db.changesCount == 1 else { throw StoreError("inbox.not_found", "no inbound document has the id \(id)") }
         }
     }
 
     public func inboundMessage(key: String) async throws -> InboundMessage? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE message_key = ?", arguments: [key]).map(InboundMessage.init(row:))
+            try db.cachedStatement(sql: "SELECT \(InboundMessage.columns) FROM inbound WHERE message_key = ?")
+                .decodeFirst(arguments: [key], InboundMessage.init(row:))
         }
-    }
-}
-
-extension InboundMessage {
-    init(row: Row) {
-        id = row["id"]
-        messageKey = row["message_key"]
-        documentID = row["document_id"]
-        from = row["sender"]
-        to = row["recipient"]
-        subject = row["subject"]
-        kind = row["kind"]
-        blobSHA256 = row["blob_sha256"]
-        receivedAt = Date(storeMillis: row["received_at"])
-        acknowledgedAt = (row["acknowledged_at"] as Int64?).map(Date.init(storeMillis:))
-        verdict = row["verdict"] ?? "unchecked"
-        recalledAt = (row["recalled_at"] as Int64?).map(Date.init(storeMillis:))
-        recallReason = row["recall_reason"]
     }
 }

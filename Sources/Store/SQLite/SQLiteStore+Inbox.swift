@@ -8,11 +8,12 @@ extension SQLiteStore {
     public func inbox(forRecipients recipients: [String], after cursor: String?, limit: Int) async throws -> [InboundMessage] {
         guard !recipients.isEmpty else { return [] }
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM inbound WHERE kind = 'edoc' AND acknowledged_at IS NULL AND id > ?
+            // One compiled statement per number of recipients (a unit's few OrganIds).
+            try db.cachedStatement(sql: """
+                SELECT \(InboundMessage.columns) FROM inbound WHERE kind = 'edoc' AND acknowledged_at IS NULL AND id > ?
                 AND recipient IN (\(Self.placeholders(recipients.count))) ORDER BY id LIMIT ?
-                """, arguments: StatementArguments([cursor ?? ""] + recipients + [max(0, limit)] as [any DatabaseValueConvertible])
-            ).map(InboundMessage.init(row:))
+                """).decodeAll(arguments: StatementArguments([cursor ?? ""] + recipients + [max(0, limit)] as [any DatabaseValueConvertible]),
+                               InboundMessage.init(row:))
         }
     }
 
@@ -27,10 +28,10 @@ extension SQLiteStore {
         guard !recipients.isEmpty else { return false }
         let now = nowMillis()
         return try await pool.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE inbound SET acknowledged_at = COALESCE(acknowledged_at, ?)
                 WHERE id = ? AND kind = 'edoc' AND recipient IN (\(Self.placeholders(recipients.count)))
-                """, arguments: StatementArguments([now, id] + recipients as [any DatabaseValueConvertible]))
+                """).execute(arguments: StatementArguments([now, id] + recipients as [any DatabaseValueConvertible]))
             return db.changesCount == 1
         }
     }
@@ -38,18 +39,19 @@ extension SQLiteStore {
     /// Inbox documents with this DocumentId from this sender (what a recall names).
     public func inboundDocuments(documentID: String, sender: String) async throws -> [InboundMessage] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM inbound WHERE document_id = ? AND sender = ? AND kind = 'edoc' ORDER BY id",
-                             arguments: [documentID, sender]).map(InboundMessage.init(row:))
+            try db.cachedStatement(sql: """
+                SELECT \(InboundMessage.columns) FROM inbound WHERE document_id = ? AND sender = ? AND kind = 'edoc' ORDER BY id
+                """).decodeAll(arguments: [documentID, sender], InboundMessage.init(row:))
         }
     }
 
     /// Every kept inbound message (documents and statuses), newest first; for operators.
     public func inboundMessages(after cursor: String?, limit: Int, includeAcknowledged: Bool) async throws -> [InboundMessage] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM inbound WHERE (? = '' OR id < ?) \(includeAcknowledged ? "" : "AND acknowledged_at IS NULL")
+            try db.cachedStatement(sql: """
+                SELECT \(InboundMessage.columns) FROM inbound WHERE (? = '' OR id < ?) \(includeAcknowledged ? "" : "AND acknowledged_at IS NULL")
                 ORDER BY id DESC LIMIT ?
-                """, arguments: [cursor ?? "", cursor ?? "", max(0, limit)]).map(InboundMessage.init(row:))
+                """).decodeAll(arguments: [cursor ?? "", cursor ?? "", max(0, limit)], InboundMessage.init(row:))
         }
     }
 

@@ -22,19 +22,19 @@ extension SQLiteStore {
         // With a state the (state, created_at) index gives the order; without one, ids sort by time.
         let order = filter.state == nil ? "id" : "created_at"
         arguments.append(max(0, filter.limit))
-        let sql = "SELECT * FROM messages \(whereClause) ORDER BY \(order) LIMIT ?"
+        let sql = "SELECT \(OutboundMessage.columns) FROM messages \(whereClause) ORDER BY \(order) LIMIT ?"
         let bound = StatementArguments(arguments)
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: bound).map(OutboundMessage.init(row:))
+            try db.makeStatement(sql: sql).decodeAll(arguments: bound, OutboundMessage.init(row:))
         }
     }
 
     public func detail(ofMessage id: String) async throws -> MessageDetail {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id]) else {
+            guard let message = try db.cachedStatement(sql: "SELECT \(OutboundMessage.columns) FROM messages WHERE id = ?")
+                .decodeFirst(arguments: [id], OutboundMessage.init(row:)) else {
                 throw StoreError.notFound(id)
             }
-            let message = try OutboundMessage(row: row)
             let attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE message_id = ? ORDER BY number",
                                             arguments: [id]).map(Attempt.init(row:))
             let changes = try Row.fetchAll(db, sql: "SELECT * FROM state_changes WHERE message_id = ? ORDER BY id",
@@ -100,8 +100,8 @@ extension SQLiteStore {
     }
 
     static func insertStatus(_ event: StatusEvent, db: Database) throws {
-        try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [event.documentID, event.code, event.organID, event.description, event.at.storeMillis])
+        try db.cachedStatement(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [event.documentID, event.code, event.organID, event.description, event.at.storeMillis])
     }
 
     public func timeline(ofDocument documentID: String) async throws -> [StatusEvent] {

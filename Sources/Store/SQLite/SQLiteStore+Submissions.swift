@@ -33,10 +33,10 @@ extension SQLiteStore: SubmissionStore {
 
     static func insertSubmitter(_ submitter: Submitter, submissionID: String, submission: OutboundSubmissionSummary,
                                 now: Int64, db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO submissions (id, unit, document_id, sender, subject, kind, reference, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [submissionID, submitter.unit, submission.documentID, submission.from, submission.subject,
+            """).execute(arguments: [submissionID, submitter.unit, submission.documentID, submission.from, submission.subject,
                              submission.kind, submitter.reference, now])
     }
 
@@ -75,10 +75,19 @@ extension SQLiteStore: SubmissionStore {
     }
 
     public func idempotencyRecord(forKey key: String) async throws -> IdempotencyRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT submission_id, fingerprint FROM idempotency_keys WHERE key = ?", arguments: [key])
-                .map { IdempotencyRecord(submissionID: $0["submission_id"], fingerprint: $0["fingerprint"]) }
-        }
+        try await pool.read { db in try Self.idempotencyRecord(db, key: key) }
+    }
+
+    static func idempotencyRecord(_ db: Database, key: String) throws -> IdempotencyRecord? {
+        try db.cachedStatement(sql: "SELECT submission_id, fingerprint FROM idempotency_keys WHERE key = ?")
+            .decodeFirst(arguments: [key]) { IdempotencyRecord(submissionID: $0[0], fingerprint: $0[1]) }
+    }
+
+    /// The answer to a replayed idempotency key: the messages its first submission queued.
+    static func replayedReceipt(_ db: Database, submissionID: String) throws -> EnqueueReceipt {
+        let messages = try db.cachedStatement(sql: "SELECT id, destination FROM messages WHERE submission_id = ? ORDER BY id")
+            .decodeAll(arguments: [submissionID]) { EnqueueReceipt.Delivery(messageID: $0[0], destination: $0[1]) }
+        return EnqueueReceipt(submissionID: submissionID, messages: messages, replayed: true)
     }
 
     public func attempts(ofMessages ids: [String]) async throws -> [String: [Attempt]] {
@@ -113,9 +122,10 @@ extension SQLiteStore: SubmissionStore {
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         var deliveries: [String: [OutboundMessage]] = [:]
         // rowid is the insertion order: the recipients' order (ids made in one millisecond are not ordered).
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE submission_id IN (\(placeholders)) ORDER BY rowid",
-                                    arguments: StatementArguments(ids)) {
-            let message = try OutboundMessage(row: row)
+        let statement = try db.makeStatement(sql: """
+            SELECT \(OutboundMessage.columns) FROM messages WHERE submission_id IN (\(placeholders)) ORDER BY rowid
+            """)
+        for message in try statement.decodeAll(arguments: StatementArguments(ids), OutboundMessage.init(row:)) {
             deliveries[message.submissionID, default: []].append(message)
         }
         var recalls: [String: [RecallEntry]] = [:]

@@ -27,32 +27,13 @@ enum Transition {
     }
 
     static func state(of row: Row) throws -> MessageState {
-        let raw: String = row["state"]
+        try state(row["state"], ofMessage: row["id"] as String? ?? "?")
+    }
+
+    static func state(_ raw: String, ofMessage id: String) throws -> MessageState {
         guard let state = MessageState(rawValue: raw) else {
-            throw StoreError("store.corrupt", "message \(row["id"] as String? ?? "?") has an unknown state \(raw)")
+            throw StoreError("store.corrupt", "message \(id) has an unknown state \(raw)")
         }
         return state
-    }
-}
-
-extension OutboundMessage {
-    init(row: Row) throws {
-        id = row["id"]
-        submissionID = row["submission_id"]
-        documentID = row["document_id"]
-        from = row["sender"]
-        destination = row["destination"]
-        subject = row["subject"]
-        kind = row["kind"]
-        blobSHA256 = row["blob_sha256"]
-        blobSize = row["blob_size"]
-        state = try Transition.state(of: row)
-        attempts = row["attempts"]
-        createdAt = Date(storeMillis: row["created_at"])
-        stateChangedAt = Date(storeMillis: row["state_changed_at"])
-        dueAt = (row["due_at"] as Int64?).map(Date.init(storeMillis:))
-        leaseOwner = row["lease_owner"]
-        lastReasonCode = row["last_reason_code"]
-        lastReason = row["last_reason"]
     }
 }

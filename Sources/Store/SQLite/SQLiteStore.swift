@@ -44,6 +44,8 @@ public final class SQLiteStore: MessageStore {
     let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
     /// Attempt reports from concurrent deliveries share a transaction and a sync the same way.
     let completer: GroupCommit<CompletionJob, MessageState>
+    /// Concurrent inbound documents (pushes from the bus) share a transaction and a sync too.
+    let receiver: GroupCommit<PreparedInbound, InboundReceipt>
 
     var clock: any StoreClock { options.clock }
     var policy: QueuePolicy { options.policy }
@@ -68,6 +70,7 @@ public final class SQLiteStore: MessageStore {
         let clock = options.clock
         enqueuer = GroupCommit { batch in await SQLiteStore.commit(batch, pool: pool, clock: clock) }
         completer = GroupCommit { batch in await SQLiteStore.commitEach(batch, pool: pool) }
+        receiver = GroupCommit { batch in await SQLiteStore.commitInbound(batch, pool: pool) }
     }
 
     static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {

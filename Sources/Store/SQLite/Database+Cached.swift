@@ -1,0 +1,53 @@
+import GRDB
+
+/// The hot paths run the same few statements for every message. `db.execute(sql:)` and
+/// `Row.fetchAll(db, sql:)` compile them at every call, and GRDB's authorizer walks each compile;
+/// a cached statement is compiled once per connection. Rows are decoded by position while the
+/// statement is stepped: no copy of the row, no search of a column by name.
+extension Statement {
+    /// Every row, each decoded by `decode` as it is stepped.
+    func decodeAll<T>(arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> [T] {
+        let cursor = try Row.fetchCursor(self, arguments: arguments)
+        var values: [T] = []
+        while let row = try cursor.next() {
+            values.append(try decode(row))
+        }
+        return values
+    }
+
+    /// The first row decoded by `decode`, or nil when there is none.
+    func decodeFirst<T>(arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> T? {
+        let cursor = try Row.fetchCursor(self, arguments: arguments)
+        // The cursor resets the statement when it goes: keep it until the row is decoded.
+        return try withExtendedLifetime(cursor) { try cursor.next().map(decode) }
+    }
+}
+
+extension Database {
+    /// Runs `body` in a savepoint of the current transaction, released on success and rolled
+    /// back on error (which is rethrown): `inSavepoint` with its three statements cached (GRDB's
+    /// compiles them at every call, twice per item of a group commit).
+    func inCachedSavepoint<T>(_ body: () throws -> T) throws -> T {
+        guard isInsideTransaction else {
+            // The transaction ended under us (SQLite aborts it on some I/O errors): a savepoint
+            // here would open a new one that commits on its own.
+            throw StoreError("store.unavailable", "the store's transaction was aborted")
+        }
+        try cachedStatement(sql: "SAVEPOINT item").execute()
+        do {
+            let value = try body()
+            try cachedStatement(sql: "RELEASE SAVEPOINT item").execute()
+            return value
+        } catch {
+            try? cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT item").execute()
+            try? cachedStatement(sql: "RELEASE SAVEPOINT item").execute()
+            throw error
+        }
+    }
+
+    /// Each item of a group commit in its own savepoint: one item's error (an idempotency
+    /// conflict, a lost lease) undoes only that item's writes.
+    func eachInSavepoint<Item, Output>(_ items: [Item], _ body: (Item) throws -> Output) -> [Result<Output, any Error>] {
+        items.map { item in Result { try inCachedSavepoint { try body(item) } } }
+    }
+}

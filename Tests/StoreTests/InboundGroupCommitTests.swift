@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Store
+
+/// Concurrent receives share one transaction; the duplicate check inside it still stores a key
+/// once, and one item's failure leaves the others' writes in place.
+@Suite struct InboundGroupCommitTests {
+    @Test func concurrentReceivesOfOneKeyStoreItOnce() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let at = fixture.clock.now()
+        let receipts = try await withThrowingTaskGroup(of: InboundReceipt.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    try await store.receive(InboundSubmission(
+                        messageKey: "H41/doc-5|G22", documentID: "doc-5", from: "H41", to: "G22", envelope: Data("<e/>".utf8),
+                        status: StatusEvent(documentID: "doc-5", code: "01", organID: "G22", at: at)))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let stored = receipts.filter { if case .stored = $0 { true } else { false } }
+        #expect(stored.count == 1)
+        #expect(Set(receipts.map(\.id)).count == 1)
+        #expect(try await store.inbox(after: nil, limit: 50).map(\.messageKey) == ["H41/doc-5|G22"])
+        // The status rides with the row: stored once too.
+        #expect(try await store.timeline(ofDocument: "doc-5").map(\.code) == ["01"])
+    }
+
+    @Test func concurrentReceivesOfDistinctDocumentsAreAllStored() async throws {
+        let fixture = try StoreFixture(durability: .full)
+        let store = fixture.store
+        let receipts = try await withThrowingTaskGroup(of: InboundReceipt.self) { group in
+            for number in 0..<24 {
+                group.addTask {
+                    try await store.receive(InboundSubmission(
+                        messageKey: "H41/doc-\(number)", documentID: "doc-\(number)", from: "H41", to: "G22",
+                        envelope: Data("<e>\(number)</e>".utf8)))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(receipts.allSatisfy { if case .stored = $0 { true } else { false } })
+        let inbox = try await store.inbox(after: nil, limit: 50)
+        #expect(Set(inbox.map(\.id)) == Set(receipts.map(\.id)))
+        for message in inbox {
+            #expect(try await store.inboundEnvelope(message.id) == Data("<e>\(message.documentID.dropFirst(4))</e>".utf8))
+        }
+    }
+
+    @Test func oneItemsFailureUndoesOnlyItsOwnWrites() async throws {
+        let fixture = try StoreFixture()
+        let results = try await fixture.store.pool.write { db in
+            db.eachInSavepoint(["doc-1", "doc-2", "doc-3"]) { document in
+                try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, '01', 'G22', '', 0)",
+                               arguments: [document])
+                if document == "doc-2" { throw StoreError("test.refused", "refused on purpose") }
+                return document
+            }
+        }
+        #expect(results.map { (try? $0.get()) ?? "failed" } == ["doc-1", "failed", "doc-3"])
+        for (document, expected) in [("doc-1", 1), ("doc-2", 0), ("doc-3", 1)] {
+            #expect(try await fixture.store.timeline(ofDocument: document).count == expected)
+        }
+    }
+}
