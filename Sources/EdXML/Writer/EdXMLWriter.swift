@@ -301,7 +301,7 @@ public struct EdXMLWriter: Sendable {
             var start = bytes.startIndex
             while start < bytes.endIndex {
                 let end = bytes.index(start, offsetBy: piece, limitedBy: bytes.endIndex) ?? bytes.endIndex
-                try out.raw(bytes[start..<end].base64EncodedString())
+                try out.raw(bytes[start..<end].base64EncodedData())
                 start = end
             }
         }
