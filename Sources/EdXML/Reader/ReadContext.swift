@@ -12,6 +12,8 @@ final class ReadContext {
     init(lineOffset: Int, payloads: any PayloadStore) {
         self.lineOffset = lineOffset
         self.payloads = payloads
+        // A message records a few dozen paths: growing the table from empty rehashed it several times.
+        lines.byPath.reserveCapacity(64)
     }
 
     func line(of element: XMLElement) -> Int { element.line + lineOffset }
