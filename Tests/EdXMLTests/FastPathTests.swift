@@ -54,6 +54,19 @@ import TestSupport
             """)
     }
 
+    @Test func base64PiecesConcatenateToTheWhole() throws {
+        var generator = SeededGenerator(seed: 47)
+        // Over one piece of 3 × 2^16 bytes and not a multiple of 3, flushed between pieces.
+        let bytes = Data((0..<(3 << 16) + 1001).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var written = Data()
+        var flushes = 0
+        let out = XMLTextOutput(flushThreshold: 1 << 16) { written.append($0); flushes += 1 }
+        try out.base64(bytes)
+        try out.flush()
+        #expect(written == bytes.base64EncodedData())
+        #expect(flushes == 2)
+    }
+
     @Test(arguments: ["\u{1}", "\u{FFFE}", "\u{FFFF}", "ok \u{1F}"])
     func charactersXMLCannotCarryAreRefused(_ text: String) {
         let out = XMLTextOutput { _ in }

@@ -4,14 +4,21 @@ import Foundation
 /// attachments never has to exist twice in memory. Names and text go straight into one byte
 /// buffer: no intermediate `String` per tag.
 final class XMLTextOutput {
+    /// Tags and text, appended byte by byte where appending to `Data` costs more per call.
     private var buffer: [UInt8] = []
+    /// What goes to `sink`: staged bytes moved in, and large base64 text appended directly, so
+    /// a large attachment grows one `Data` as before instead of a second copy of it.
+    private var output = Data()
     private let sink: (Data) throws -> Void
     private(set) var depth = 0
-    private static let flushThreshold = 1 << 20
+    private let flushThreshold: Int
+    private static let stagingLimit = 16 << 10
 
-    init(sink: @escaping (Data) throws -> Void) {
+    /// `sink` gets the text in pieces of at least `flushThreshold` bytes, and the rest at `flush`.
+    init(flushThreshold: Int = 1 << 20, sink: @escaping (Data) throws -> Void) {
+        self.flushThreshold = flushThreshold
         self.sink = sink
-        buffer.reserveCapacity(8 << 10)
+        buffer.reserveCapacity(Self.stagingLimit)
     }
 
     func raw(_ text: String) throws {
@@ -19,19 +26,36 @@ final class XMLTextOutput {
         try flushIfFull()
     }
 
-    func raw(_ bytes: Data) throws {
-        buffer.append(contentsOf: bytes)
-        try flushIfFull()
+    /// `bytes` in base64, in pieces of 3 × 2^16 bytes (pieces that are multiples of 3 concatenate
+    /// to the base64 of the whole), so the output can be handed on between pieces.
+    func base64(_ bytes: Data) throws {
+        let piece = 3 << 16
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes.index(start, offsetBy: piece, limitedBy: bytes.endIndex) ?? bytes.endIndex
+            moveStaged()
+            output.append(bytes[start..<end].base64EncodedData())
+            try flushIfFull()
+            start = end
+        }
     }
 
     func flush() throws {
+        moveStaged()
+        guard !output.isEmpty else { return }
+        try sink(output)
+        output.removeAll(keepingCapacity: true)
+    }
+
+    private func moveStaged() {
         guard !buffer.isEmpty else { return }
-        try sink(Data(buffer))
+        buffer.withUnsafeBufferPointer { output.append($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     private func flushIfFull() throws {
-        if buffer.count >= Self.flushThreshold { try flush() }
+        if buffer.count >= Self.stagingLimit { moveStaged() }
+        if output.count >= flushThreshold { try flush() }
     }
 
     private func newLine() {
