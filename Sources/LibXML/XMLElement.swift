@@ -85,6 +85,7 @@ public struct XMLElement: @unchecked Sendable, Hashable {
     /// All text below this element, in order, with comments and processing instructions left
     /// out: `Đà<!--x-->Nẵng` reads `ĐàNẵng`, never the part before the comment.
     public var text: String {
+        if let only = soleTextChild { return String(xml: only) }
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { lt_xmlFree(content) }
         return String(xml: content)
@@ -92,9 +93,18 @@ public struct XMLElement: @unchecked Sendable, Hashable {
 
     /// The same text as UTF-8 bytes, without a String in between (for large base64 payloads).
     public var textBytes: [UInt8] {
+        if let only = soleTextChild { return Array(UnsafeBufferPointer(start: only, count: Int(xmlStrlen(only)))) }
         guard let content = xmlNodeGetContent(node) else { return [] }
         defer { lt_xmlFree(content) }
         return Array(UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
+    }
+
+    /// The content of the one text node an element holds when that is all it holds (the usual
+    /// field): read in place, where `xmlNodeGetContent` would allocate and copy it first.
+    private var soleTextChild: UnsafePointer<xmlChar>? {
+        guard let child = node.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+              let content = child.pointee.content else { return nil }
+        return UnsafePointer(content)
     }
 
     /// The value of the attribute `name` with no namespace, or in `namespaceURI` when given.

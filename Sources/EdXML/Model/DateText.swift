@@ -76,6 +76,93 @@ public struct LocalDateTime: Hashable, Sendable, Codable, Comparable {
     /// Reads `yyyy/MM/dd` and `yyyy/MM/dd HH:mm:ss` (also with `-` between the date parts, which
     /// some senders use). Returns the fields even when the day is impossible: see `isPossible`.
     public init?(parsing text: String) {
+        var text = text
+        switch text.withUTF8(Self.parseASCII) {
+        case .parsed(let value): self = value
+        case .refused: return nil
+        case .notASCII: self.init(parsingCharacters: text)
+        }
+    }
+
+    private enum ASCIIParse {
+        case parsed(LocalDateTime)
+        case refused
+        /// Bytes where a `Character` is not one byte, or a CRLF (one `Character`): left to the
+        /// general reading below, so both agree on every text.
+        case notASCII
+    }
+
+    /// The same reading as `init(parsingCharacters:)` on the bytes of an ASCII text, without the
+    /// strings and arrays that reading builds: every date of every message goes through here.
+    private static func parseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> ASCIIParse {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        for (index, byte) in bytes.enumerated() {
+            if byte >= 0x80 || (byte == cr && index + 1 < bytes.count && bytes[index + 1] == lf) { return .notASCII }
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == space || byte == tab || byte == lf || byte == cr }
+        var start = 0, end = bytes.count
+        while start < end && isSpace(bytes[start]) { start += 1 }
+        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+        // The halves around spaces (tabs and line breaks inside are not separators).
+        var halves: [Range<Int>] = []
+        var index = start
+        while index < end {
+            while index < end && bytes[index] == space { index += 1 }
+            guard index < end else { break }
+            let from = index
+            while index < end && bytes[index] != space { index += 1 }
+            if halves.count == 2 { return .refused }
+            halves.append(from..<index)
+        }
+        guard halves.count == 1 || halves.count == 2 else { return .refused }
+        let day = halves[0]
+        let separator = day.contains { bytes[$0] == UInt8(ascii: "-") } ? UInt8(ascii: "-") : UInt8(ascii: "/")
+        guard let dateParts = split(bytes, day, on: separator, expecting: 3),
+              dateParts[0].count == 4, (1...2).contains(dateParts[1].count), (1...2).contains(dateParts[2].count),
+              let y = integer(bytes, dateParts[0]), let m = integer(bytes, dateParts[1]), let d = integer(bytes, dateParts[2]) else { return .refused }
+        var time: TimeOfDay?
+        if halves.count == 2 {
+            guard let t = split(bytes, halves[1], on: UInt8(ascii: ":"), expecting: 3), t.allSatisfy({ $0.count == 2 }),
+                  let h = integer(bytes, t[0]), let mi = integer(bytes, t[1]), let s = integer(bytes, t[2]) else { return .refused }
+            time = TimeOfDay(hour: h, minute: mi, second: s)
+        }
+        return .parsed(LocalDateTime(year: y, month: m, day: d, time: time))
+    }
+
+    /// The `count` parts of `range` between `separator`s (empty parts kept), or nil for another count.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, on separator: UInt8, expecting count: Int) -> [Range<Int>]? {
+        var parts: [Range<Int>] = []
+        parts.reserveCapacity(count)
+        var from = range.lowerBound
+        for index in range where bytes[index] == separator {
+            if parts.count == count - 1 { return nil }
+            parts.append(from..<index)
+            from = index + 1
+        }
+        parts.append(from..<range.upperBound)
+        return parts.count == count ? parts : nil
+    }
+
+    /// `Int(_:)` of an ASCII text: an optional sign, then one or more digits.
+    private static func integer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        var negative = false
+        if index < range.upperBound && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        guard index < range.upperBound else { return nil }
+        var value = 0
+        while index < range.upperBound {
+            guard bytes[index].isASCIIDigit else { return nil }
+            value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// The general reading, on `Character`s.
+    init?(parsingCharacters text: String) {
         let trimmed = text.trimmingWhitespace
         let halves = trimmed.split(separator: " ", omittingEmptySubsequences: true)
         guard halves.count == 1 || halves.count == 2 else { return nil }

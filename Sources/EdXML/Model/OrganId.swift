@@ -50,12 +50,13 @@ public struct OrganId: Hashable, Sendable, Codable, ExpressibleByStringLiteral, 
     public var isRecognised: Bool { form != .unrecognised }
 
     private static func matchesQCVN102(_ s: String) -> Bool {
-        let chars = Array(s.utf8)
-        guard chars.count == 13 else { return false }
-        let digitsAt = [0, 1, 2, 4, 5, 7, 8, 11, 12]
-        return digitsAt.allSatisfy { chars[$0].isASCIIDigit }
-            && [3, 6, 9].allSatisfy { chars[$0] == UInt8(ascii: ".") }
-            && chars[10].isASCIIUppercaseLetter
+        guard s.utf8.count == 13 else { return false }
+        var s = s
+        return s.withUTF8 { chars in
+            for index in [0, 1, 2, 4, 5, 7, 8, 11, 12] where !chars[index].isASCIIDigit { return false }
+            return chars[3] == UInt8(ascii: ".") && chars[6] == UInt8(ascii: ".") && chars[9] == UInt8(ascii: ".")
+                && chars[10].isASCIIUppercaseLetter
+        }
     }
 
     /// Top level first: a group letter A-K and two digits, then numeric levels of 2 or 3 digits.
@@ -72,11 +73,15 @@ public struct OrganId: Hashable, Sendable, Codable, ExpressibleByStringLiteral, 
 extension UInt8 {
     var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
     var isASCIIUppercaseLetter: Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self) }
+    var isXMLSpace: Bool { self == UInt8(ascii: " ") || self == UInt8(ascii: "\t") || self == UInt8(ascii: "\n") || self == UInt8(ascii: "\r") }
 }
 
 extension String {
     /// The text without leading and trailing spaces, tabs and line breaks (XML whitespace).
     var trimmingWhitespace: String {
+        // Usually there is nothing to trim: when neither end byte is white space, neither end
+        // `Character` is (a Character equal to one of the four is that one byte).
+        if let first = utf8.first, let last = utf8.last, !first.isXMLSpace, !last.isXMLSpace { return self }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])

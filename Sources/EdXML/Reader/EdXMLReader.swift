@@ -74,7 +74,7 @@ public struct EdXMLReader: Sendable {
         let context = ReadContext(lineOffset: input.lineOffset, payloads: payloads)
         context.findings = input.notes
         guard let root = input.document.root else { throw EdXMLError("xml.empty", "the document has no root element") }
-        guard root.lenientName == "edXML" else {
+        guard root.hasLenientName("edXML") else {
             throw EdXMLError("edxml.not_edxml", "the root element is \(root.localName), not edXML", line: context.line(of: root))
         }
         if let ns = root.namespaceURI, ns != EdXMLNamespace.qcvn102 {

@@ -3,6 +3,7 @@ import LibXML
 /// A prefix a sender forgot to declare (`<edXML:AttachmentEncoded>` outside the envelope that
 /// binds `edXML`, in a real sample) leaves libxml2 with an element literally named
 /// `edXML:AttachmentEncoded` in no namespace. Matching on the part after the colon reads it anyway.
+/// Names are compared on libxml2's bytes; `lenientName` builds a `String` and is for messages.
 extension XMLElement {
     var lenientName: String {
         let name = localName
@@ -10,26 +11,15 @@ extension XMLElement {
         return String(name[name.index(after: colon)...])
     }
 
-    var hasUndeclaredPrefix: Bool { localName.contains(":") }
+    func hasLenientName(_ name: String) -> Bool {
+        isNamed(name, includingUndeclaredPrefix: true)
+    }
 
     func lenientChildren(named name: String) -> [XMLElement] {
-        children.filter { $0.lenientName == name }
+        children.filter { $0.hasLenientName(name) }
     }
 
     func lenientChild(named name: String) -> XMLElement? {
-        children.first { $0.lenientName == name }
-    }
-
-    func lenientDescendants(named name: String) -> [XMLElement] {
-        var found: [XMLElement] = []
-        var pending = children
-        var index = 0
-        while index < pending.count {
-            let element = pending[index]
-            if element.lenientName == name { found.append(element) }
-            pending.append(contentsOf: element.children)
-            index += 1
-        }
-        return found
+        children.first { $0.hasLenientName(name) }
     }
 }

@@ -22,7 +22,7 @@ final class MessageReading {
             throw EdXMLError("edxml.missing_message_header", "edXMLHeader holds neither MessageHeader nor Status", line: context.line(of: header))
         }
         context.record("MessageHeader", messageHeader)
-        if messageHeader.lenientName == "Status" {
+        if messageHeader.hasLenientName("Status") {
             context.note("edxml.status_element", "the header element is Status (one vendor's name); it is written as MessageHeader", at: messageHeader)
         }
         let traceList = headerFields.child("TraceHeaderList").map(readTraceList)
@@ -81,11 +81,11 @@ final class MessageReading {
     /// A status is named `Status`, or carries a StatusCode, or (when a sender left the code out)
     /// carries only what a status carries and nothing a document must have.
     static func isStatus(_ header: XMLElement) -> Bool {
-        if header.lenientName == "Status" || header.lenientChild(named: "StatusCode") != nil { return true }
-        let names = Set(header.children.map(\.lenientName))
-        let documentOnly: Set = ["To", "Code", "Subject", "PromulgationInfo", "DocumentType", "DocumentId"]
-        let statusOnly: Set = ["Timestamp", "StaffInfo", "Description"]
-        return names.isDisjoint(with: documentOnly) && !names.isDisjoint(with: statusOnly)
+        if header.hasLenientName("Status") || header.lenientChild(named: "StatusCode") != nil { return true }
+        let children = header.children
+        func holdsAny(of names: [String]) -> Bool { children.contains { child in names.contains(where: child.hasLenientName) } }
+        return !holdsAny(of: ["To", "Code", "Subject", "PromulgationInfo", "DocumentType", "DocumentId"])
+            && holdsAny(of: ["Timestamp", "StaffInfo", "Description"])
     }
 
     private func readTraceList(_ element: XMLElement) -> TraceHeaderList {

@@ -12,6 +12,8 @@ final class ReadContext {
     init(lineOffset: Int, payloads: any PayloadStore) {
         self.lineOffset = lineOffset
         self.payloads = payloads
+        // A message records a few dozen paths: growing the table from empty rehashed it several times.
+        lines.byPath.reserveCapacity(64)
     }
 
     func line(of element: XMLElement) -> Int { element.line + lineOffset }
@@ -48,12 +50,16 @@ final class ElementFields {
     let element: XMLElement
     let path: String
     private let context: ReadContext
-    private var taken: Set<String> = []
+    /// The children, walked once; `taken[i]` says whether a field read `childElements[i]`.
+    private let childElements: [XMLElement]
+    private var taken: [Bool]
 
     init(element: XMLElement, path: String, context: ReadContext) {
         self.element = element
         self.path = path
         self.context = context
+        childElements = element.children
+        taken = Array(repeating: false, count: childElements.count)
         if element.hasUndeclaredPrefix {
             context.note("edxml.undeclared_prefix", "\(element.localName) uses a namespace prefix that is not declared; read by its local name", at: element)
         }
@@ -61,23 +67,39 @@ final class ElementFields {
 
     private func qualified(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
+    /// Marks every child called `name` as read and calls `body` with each, in order.
+    private func take(_ name: String, _ body: (XMLElement) -> Void) {
+        for index in childElements.indices where childElements[index].hasLenientName(name) {
+            taken[index] = true
+            body(childElements[index])
+        }
+    }
+
     /// The one child called `name`; a second one is reported and not read.
     func child(_ name: String) -> XMLElement? {
-        taken.insert(name)
-        let found = element.lenientChildren(named: name)
-        if found.count > 1 {
-            context.note("edxml.duplicate_element",
-                         "\(element.localName) has \(found.count) \(name) elements; only the first is read", at: found[1])
+        var first: XMLElement?
+        var second: XMLElement?
+        var count = 0
+        take(name) { element in
+            count += 1
+            if first == nil { first = element } else if second == nil { second = element }
         }
-        context.record(qualified(name), found.first)
-        return found.first
+        if let second {
+            context.note("edxml.duplicate_element",
+                         "\(element.localName) has \(count) \(name) elements; only the first is read", at: second)
+        }
+        if let first { context.record(qualified(name), first) }
+        return first
     }
 
     /// Every child called `name`, in order.
     func children(_ name: String) -> [XMLElement] {
-        taken.insert(name)
-        let found = element.lenientChildren(named: name)
-        for (i, e) in found.enumerated() { context.record("\(qualified(name))[\(i)]", e) }
+        var found: [XMLElement] = []
+        take(name) { found.append($0) }
+        if !found.isEmpty {
+            let prefix = qualified(name)
+            for (i, e) in found.enumerated() { context.record("\(prefix)[\(i)]", e) }
+        }
         return found
     }
 
@@ -98,9 +120,9 @@ final class ElementFields {
     /// Handles children no field took. With `keepIn`, they become opaque elements the writer puts
     /// back at the end of that container; without, they are reported as dropped on rewrite.
     @discardableResult
-    func finish(keepIn container: String?, except ignored: Set<String> = []) -> [OpaqueElement] {
+    func finish(keepIn container: String?, except ignored: [String] = []) -> [OpaqueElement] {
         var kept: [OpaqueElement] = []
-        for child in element.children where !taken.contains(child.lenientName) && !ignored.contains(child.lenientName) {
+        for (index, child) in childElements.enumerated() where !taken[index] && !ignored.contains(where: child.hasLenientName) {
             if let container {
                 kept.append(OpaqueElement(reading: child, container: container))
                 context.note("edxml.unknown_element", "\(element.lenientName) holds \(child.lenientName), which edXML does not name; it is kept as it is", at: child)
@@ -109,20 +131,5 @@ final class ElementFields {
             }
         }
         return kept
-    }
-}
-
-extension OpaqueElement {
-    /// Keeps `element` as XML text that declares the namespaces it uses, except the edXML default
-    /// namespace when it was only inherited: the writer always places fragments where that default
-    /// is in scope, so an undeclared `<Signature>` is written back as `<Signature>`.
-    init(reading element: XMLElement, container: String) {
-        var xml = String(decoding: element.serializedStandalone(), as: UTF8.self)
-        let inherited = " xmlns=\"\(EdXMLNamespace.qcvn102)\""
-        let declaresItself = element.namespaceDeclarations.contains { $0.prefix == nil && $0.uri == EdXMLNamespace.qcvn102 }
-        if !declaresItself, let end = xml.firstIndex(of: ">"), let range = xml.range(of: inherited, range: xml.startIndex..<end) {
-            xml.removeSubrange(range)
-        }
-        self.init(container: container, localName: element.lenientName, namespaceURI: element.namespaceURI, xml: xml)
     }
 }

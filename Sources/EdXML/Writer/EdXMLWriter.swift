@@ -15,7 +15,8 @@ public struct EdXMLWriter: Sendable {
     /// The whole file in memory.
     public func data(for message: EdXMLMessage) throws -> Data {
         var data = Data()
-        try write(message) { data.append($0) }
+        // The first piece (for most documents, the whole) is taken as it is, not copied.
+        try write(message) { piece in if data.isEmpty { data = piece } else { data.append(piece) } }
         return data
     }
 
@@ -285,8 +286,6 @@ public struct EdXMLWriter: Sendable {
         try out.close("AttachmentEncoded")
     }
 
-    /// Base64 in pieces of 3 × 2^16 bytes: pieces that are multiples of 3 concatenate to the
-    /// base64 of the whole.
     private func writePayload(_ payload: PayloadReference, _ out: XMLTextOutput) throws {
         let bytes = try payloads.bytes(at: payload.location)
         guard bytes.count == payload.decodedSize, SHA256Hasher.hexDigest(bytes) == payload.sha256 else {
@@ -297,13 +296,7 @@ public struct EdXMLWriter: Sendable {
         case .undecodableText:
             try out.raw(try XMLTextOutput.escapeText(String(decoding: bytes, as: UTF8.self)))
         case .base64:
-            let piece = 3 << 16
-            var start = bytes.startIndex
-            while start < bytes.endIndex {
-                let end = bytes.index(start, offsetBy: piece, limitedBy: bytes.endIndex) ?? bytes.endIndex
-                try out.raw(bytes[start..<end].base64EncodedString())
-                start = end
-            }
+            try out.base64(bytes)
         }
     }
 

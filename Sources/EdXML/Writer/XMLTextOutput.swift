@@ -1,73 +1,151 @@
 import Foundation
 
 /// Writes indented XML text in pieces, handing full buffers to `sink` so a document with large
-/// attachments never has to exist twice in memory.
+/// attachments never has to exist twice in memory. Names and text go straight into one byte
+/// buffer: no intermediate `String` per tag.
 final class XMLTextOutput {
-    private var buffer = Data()
+    /// Tags and text, appended byte by byte where appending to `Data` costs more per call.
+    private var buffer: [UInt8] = []
+    /// What goes to `sink`: staged bytes moved in, and large base64 text appended directly, so
+    /// a large attachment grows one `Data` as before instead of a second copy of it.
+    private var output = Data()
     private let sink: (Data) throws -> Void
     private(set) var depth = 0
-    private static let flushThreshold = 1 << 20
+    private let flushThreshold: Int
+    private static let stagingLimit = 16 << 10
 
-    init(sink: @escaping (Data) throws -> Void) {
+    /// `sink` gets the text in pieces of at least `flushThreshold` bytes, and the rest at `flush`.
+    init(flushThreshold: Int = 1 << 20, sink: @escaping (Data) throws -> Void) {
+        self.flushThreshold = flushThreshold
         self.sink = sink
+        buffer.reserveCapacity(Self.stagingLimit)
     }
 
     func raw(_ text: String) throws {
-        buffer.append(contentsOf: Array(text.utf8))
-        if buffer.count >= Self.flushThreshold { try flush() }
+        buffer.append(contentsOf: text.utf8)
+        try flushIfFull()
+    }
+
+    /// `bytes` in base64, in pieces of 3 × 2^16 bytes (pieces that are multiples of 3 concatenate
+    /// to the base64 of the whole), so the output can be handed on between pieces.
+    func base64(_ bytes: Data) throws {
+        let piece = 3 << 16
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes.index(start, offsetBy: piece, limitedBy: bytes.endIndex) ?? bytes.endIndex
+            moveStaged()
+            output.append(bytes[start..<end].base64EncodedData())
+            try flushIfFull()
+            start = end
+        }
     }
 
     func flush() throws {
+        moveStaged()
+        guard !output.isEmpty else { return }
+        try sink(output)
+        output.removeAll(keepingCapacity: true)
+    }
+
+    private func moveStaged() {
         guard !buffer.isEmpty else { return }
-        try sink(buffer)
+        buffer.withUnsafeBufferPointer { output.append($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func newLine() throws { try raw("\n" + String(repeating: "  ", count: depth)) }
+    private func flushIfFull() throws {
+        if buffer.count >= Self.stagingLimit { moveStaged() }
+        if output.count >= flushThreshold { try flush() }
+    }
+
+    private func newLine() {
+        buffer.append(UInt8(ascii: "\n"))
+        for _ in 0..<(2 * depth) { buffer.append(UInt8(ascii: " ")) }
+    }
+
+    private func startTag(_ name: String, _ attributes: [(String, String)]) throws {
+        newLine()
+        buffer.append(UInt8(ascii: "<"))
+        buffer.append(contentsOf: name.utf8)
+        for (attribute, value) in attributes {
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(contentsOf: attribute.utf8)
+            buffer.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            try appendEscaped(value, quote: true)
+            buffer.append(UInt8(ascii: "\""))
+        }
+    }
+
+    private func endTag(_ name: String) {
+        buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+        buffer.append(contentsOf: name.utf8)
+        buffer.append(UInt8(ascii: ">"))
+    }
 
     func open(_ name: String, attributes: [(String, String)] = []) throws {
-        try newLine()
-        try raw("<\(name)\(try Self.attributeText(attributes))>")
+        try startTag(name, attributes)
+        buffer.append(UInt8(ascii: ">"))
         depth += 1
+        try flushIfFull()
     }
 
     func close(_ name: String) throws {
         depth -= 1
-        try newLine()
-        try raw("</\(name)>")
+        newLine()
+        endTag(name)
+        try flushIfFull()
     }
 
     func empty(_ name: String, attributes: [(String, String)] = []) throws {
-        try newLine()
-        try raw("<\(name)\(try Self.attributeText(attributes)) />")
+        try startTag(name, attributes)
+        buffer.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "/"), UInt8(ascii: ">")])
+        try flushIfFull()
     }
 
     /// `<name>text</name>`, nothing when `text` is nil, `<name />` when it is empty.
     func leaf(_ name: String, _ text: String?) throws {
         guard let text else { return }
         if text.isEmpty { return try empty(name) }
-        try newLine()
-        try raw("<\(name)>\(try Self.escapeText(text))</\(name)>")
+        try startTag(name, [])
+        buffer.append(UInt8(ascii: ">"))
+        try appendEscaped(text, quote: false)
+        endTag(name)
+        try flushIfFull()
     }
 
     /// An element kept as text from an earlier read, placed at the current indentation.
     func fragment(_ xml: String) throws {
-        try newLine()
+        newLine()
         try raw(xml)
     }
 
-    private static func attributeText(_ attributes: [(String, String)]) throws -> String {
-        var out = ""
-        for (name, value) in attributes { out += " \(name)=\"\(try escapeAttribute(value))\"" }
-        return out
+    /// Text with nothing to escape (the usual field) is copied as it is; anything else goes
+    /// through `escape`, which also refuses what XML cannot carry.
+    private func appendEscaped(_ text: String, quote: Bool) throws {
+        if Self.needsNoEscaping(text) {
+            buffer.append(contentsOf: text.utf8)
+        } else {
+            buffer.append(contentsOf: try Self.escape(text, quote: quote).utf8)
+        }
+    }
+
+    /// No markup character, no control character (tab and line breaks included, which some
+    /// contexts escape) and no 0xEF lead byte (U+FFFE and U+FFFF start with it).
+    private static func needsNoEscaping(_ text: String) -> Bool {
+        func check(_ bytes: some Sequence<UInt8>) -> Bool {
+            for byte in bytes {
+                switch byte {
+                case 0..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), 0xEF: return false
+                default: continue
+                }
+            }
+            return true
+        }
+        return text.utf8.withContiguousStorageIfAvailable(check) ?? check(text.utf8)
     }
 
     static func escapeText(_ text: String) throws -> String {
         try escape(text, quote: false)
-    }
-
-    static func escapeAttribute(_ text: String) throws -> String {
-        try escape(text, quote: true)
     }
 
     /// Escapes markup and the line-break characters a parser would otherwise normalise, and
