@@ -10,6 +10,21 @@ enum MessageID {
         String(make(at: date).prefix(10))
     }
 
+    /// The next id after `id` in sort order (its last character counted up, carrying).
+    static func successor(of id: String) -> String {
+        var digits = id.map { alphabet.firstIndex(of: $0) ?? 0 }
+        var index = digits.count - 1
+        while index >= 0 {
+            if digits[index] < 31 {
+                digits[index] += 1
+                break
+            }
+            digits[index] = 0
+            index -= 1
+        }
+        return String(digits.map { alphabet[$0] })
+    }
+
     static func make(at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, date.storeMillis))

@@ -50,16 +50,27 @@ extension SQLiteStore {
                 """).execute(arguments: [now, recall.reason, recall.documentID, recall.sender])
         }
         try prepared.blob.insert(db, now: now)
+        let id = try commitOrderedID(db, proposed: prepared.id)
         try db.cachedStatement(sql: """
             INSERT INTO inbound (id, message_key, document_id, sender, recipient, subject, kind, blob_sha256,
                 blob_size, received_at, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [prepared.id, submission.messageKey, submission.documentID, submission.from,
+            """).execute(arguments: [id, submission.messageKey, submission.documentID, submission.from,
                                      submission.to, submission.subject, submission.kind, prepared.blob.sha256,
                                      prepared.blob.size, now, submission.verdict])
         if let status = submission.status {
             try insertStatus(status, db: db)
         }
-        return .stored(id: prepared.id)
+        return .stored(id: id)
+    }
+
+    /// Inbox ids grow in commit order (the writer is serial), so a unit that pages the inbox
+    /// with `after` never steps past a document that commits later: the id made when the receive
+    /// began could be older than one a faster receive already committed.
+    private static func commitOrderedID(_ db: Database, proposed: String) throws -> String {
+        guard let last = try String.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM inbound")), last >= proposed else {
+            return proposed
+        }
+        return MessageID.successor(of: last)
     }
 
     private func inboundID(forKey key: String) async throws -> String? {

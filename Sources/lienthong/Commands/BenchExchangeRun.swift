@@ -107,17 +107,19 @@ final class ExchangeRun: Sendable {
         return documentId
     }
 
-    /// Reads B's inbox until every document is there. From the start each time: inbox ids are
-    /// made when a receive begins, and concurrent receives commit out of id order, so a cursor
-    /// could step past a document that commits a moment later. Arrival times are B's own
-    /// `receivedAt`, so reading seldom costs no precision, only CPU the network would not have.
+    /// Reads B's inbox until every document is there, each read after the last id seen (inbox ids
+    /// grow in commit order). Arrival times are B's own `receivedAt`, so reading seldom costs no
+    /// precision, only CPU the network would not have.
     private func waitForArrivals(of documentIds: Set<String>, deadline: ContinuousClock.Instant) async throws -> [String: Date] {
         var arrived: [String: Date] = [:]
+        var cursor: String?
         while arrived.count < documentIds.count {
             guard ContinuousClock.now < deadline else {
                 throw CommandFailure.unavailable("bench.timeout", "only \(arrived.count) of \(documentIds.count) documents reached B")
             }
-            for message in try await inbox.inbox(after: nil, limit: 1_000_000) where documentIds.contains(message.documentID) {
+            let page = try await inbox.inbox(after: cursor, limit: 1_000_000)
+            cursor = page.last?.id ?? cursor
+            for message in page where documentIds.contains(message.documentID) {
                 arrived[message.documentID] = message.receivedAt
             }
             if arrived.count < documentIds.count { try await Task.sleep(for: .milliseconds(250)) }
