@@ -33,7 +33,7 @@ public final class CurlClient: Sendable {
         thread.start()
     }
 
-    deinit { engine.stop() }
+    deinit { engine.stop(waitingUpTo: .seconds(5)) }
 
     public var options: CurlClientOptions { engine.options }
 
@@ -57,12 +57,18 @@ public final class CurlClient: Sendable {
         engine.snapshot()
     }
 
-    /// Stops the engine thread: transfers still running or waiting fail with `.cancelled`.
-    public func shutdown() { engine.stop() }
+    /// Stops the engine thread and waits (at most `timeout`) until it has closed its connections:
+    /// transfers still running or waiting fail with `.shutDown`. Waiting matters at exit: a
+    /// thread still closing TLS connections while the process runs OpenSSL's exit handlers crashes.
+    public func shutdown(waitingUpTo timeout: Duration = .seconds(5)) { engine.stop(waitingUpTo: timeout) }
+
+    /// Whether the engine thread has ended and closed its connections.
+    public var hasShutDown: Bool { engine.hasStopped }
 }
 
 /// The state the engine thread owns. Other threads only touch `mailbox` (under its mutex) and
-/// call `curl_multi_wakeup`, which libcurl documents as safe from any thread.
+/// call `curl_multi_wakeup` (safe from any thread, libcurl says), under that mutex and only while
+/// the engine has not cleaned up.
 final class CurlEngine: @unchecked Sendable {
     private struct Mailbox {
         var submitted: [CurlTransfer] = []
@@ -77,6 +83,10 @@ final class CurlEngine: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let share: UnsafeMutableRawPointer
     private let mailbox = Mutex(Mailbox())
+    /// Signalled once the engine thread has cleaned up its handles (and again by each waiter,
+    /// so every later `stop` passes too).
+    private let finished = DispatchSemaphore(value: 0)
+    private let engineThread = Mutex<pthread_t?>(nil)
 
     // Engine thread only.
     private var waiting: [String: [CurlTransfer]] = [:]
@@ -103,8 +113,11 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     deinit {
-        curl_multi_cleanup(multi)
-        curl_share_cleanup(share)
+        // The engine thread cleans up when it ends; only an engine whose thread never ran gets here with handles.
+        if !mailbox.withLock({ $0.stopped }) {
+            curl_multi_cleanup(multi)
+            curl_share_cleanup(share)
+        }
     }
 
     func nextID() -> UInt64 {
@@ -112,30 +125,42 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     func submit(_ transfer: CurlTransfer) {
+        let multi = self.multi
         let accepted = mailbox.withLock { box -> Bool in
             guard !box.stopping else { return false }
             box.submitted.append(transfer)
             box.load[transfer.destination, default: (0, 0)].waiting += 1
+            curl_multi_wakeup(multi)
             return true
         }
-        if accepted { curl_multi_wakeup(multi) } else { transfer.finish(.failure(.shutDown)) }
+        if !accepted { transfer.finish(.failure(.shutDown)) }
     }
 
     /// Flags the transfer first, then posts its id: whichever of the two the engine sees first
     /// (the flag when it takes the submission, the id once the transfer is queued or running) aborts it.
     func cancel(_ transfer: CurlTransfer) {
         transfer.cancelRequested.store(true, ordering: .sequentiallyConsistent)
-        mailbox.withLock { $0.cancelled.append(transfer.id) }
-        curl_multi_wakeup(multi)
+        let multi = self.multi
+        mailbox.withLock { box in
+            guard !box.stopped else { return }
+            box.cancelled.append(transfer.id)
+            curl_multi_wakeup(multi)
+        }
     }
 
-    func stop() {
-        let wasRunning = mailbox.withLock { box -> Bool in
-            defer { box.stopping = true }
-            return !box.stopping
+    func stop(waitingUpTo timeout: Duration) {
+        let multi = self.multi
+        mailbox.withLock { box in
+            if !box.stopping && !box.stopped { curl_multi_wakeup(multi) }
+            box.stopping = true
         }
-        if wasRunning { curl_multi_wakeup(multi) }
+        let onEngineThread = engineThread.withLock { thread in thread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+        guard !onEngineThread else { return }
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        if finished.wait(timeout: .now() + seconds) == .success { finished.signal() }
     }
+
+    var hasStopped: Bool { mailbox.withLock { $0.stopped } }
 
     func snapshot() -> [String: (running: Int, waiting: Int)] {
         mailbox.withLock { $0.load.filter { $0.value.running + $0.value.waiting > 0 } }
@@ -144,6 +169,7 @@ final class CurlEngine: @unchecked Sendable {
     // MARK: - The engine thread
 
     func run() {
+        engineThread.withLock { $0 = pthread_self() }
         while true {
             let (submitted, cancelled, stopping) = mailbox.withLock { box in
                 defer { box.submitted.removeAll(); box.cancelled.removeAll() }
@@ -174,7 +200,12 @@ final class CurlEngine: @unchecked Sendable {
         running.removeAll()
         for transfer in waiting.values.joined() { transfer.finish(.failure(.shutDown)) }
         waiting.removeAll()
+        // Flagged first, under the lock other threads wake the engine with: none of them touches
+        // the multi handle once it is gone.
         mailbox.withLock { $0.load.removeAll(); $0.stopped = true }
+        curl_multi_cleanup(multi)
+        curl_share_cleanup(share)
+        finished.signal()
     }
 
     private func startWaitingTransfers() {

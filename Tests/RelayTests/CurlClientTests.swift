@@ -74,4 +74,14 @@ import Testing
             }
         }
     }
+
+    @Test func shutdownReturnsOnceTheEngineHasClosedItsConnections() async throws {
+        let client = try CurlClient()
+        client.shutdown()
+        #expect(client.hasShutDown, "shutdown waits for the engine thread (a process may exit right after)")
+        client.shutdown()   // again: returns at once
+        await #expect(throws: CurlError.self) {
+            _ = try await client.perform(CurlRequest(method: "GET", url: "http://127.0.0.1:9/"))
+        }
+    }
 }
