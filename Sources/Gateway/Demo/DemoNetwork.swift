@@ -50,7 +50,8 @@ public struct DemoNetwork: Sendable {
         return secrets
     }
 
-    /// Runs the three nodes until SIGTERM or SIGINT (or the task's cancellation); `onReady` is
+    /// Runs the three nodes until SIGTERM or SIGINT or the task's cancellation, each of which
+    /// shuts them down gracefully; `onReady` is
     /// called once every listener accepts connections, with each node's store by node name
     /// (`bus`, `gateway-a`, …) for in-process observers such as `bench exchange`.
     public func run(onReady: @escaping @Sendable (Ready, [String: SQLiteStore]) -> Void) async throws {
@@ -84,9 +85,19 @@ public struct DemoNetwork: Sendable {
             }
             members += try daemon.lifecycleServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         }
-        var group = ServiceGroupConfiguration(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .seconds(30)
-        try await ServiceGroup(configuration: group).run()
+        var configuration = ServiceGroupConfiguration(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(30)
+        let group = ServiceGroup(configuration: configuration)
+        // Cancelling this task shuts the nodes down gracefully instead of cancelling them: a
+        // cancelled server may drop a connection it accepted but did not serve yet, and NIO traps
+        // on that (swift-nio#3481; `bench exchange` crashed so about once in 40 runs). The group
+        // runs in a task of its own so the cancellation does not reach it.
+        let running = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await running.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 
     /// The URLs and tokens of the network, as the `ready` line gives them.
