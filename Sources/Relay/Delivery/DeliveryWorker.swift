@@ -154,9 +154,9 @@ public final class DeliveryWorker: Service {
                         if state.leases[lease.messageID] != nil { state.leases[lease.messageID] = extended }
                     }
                 } catch {
-                    let ended = state.withLock { $0.leases[lease.messageID] == nil }
-                    if !ended {
-                        state.withLock { $0.leases[lease.messageID] = nil }
+                    // Renewed no more; nothing to say when the transfer ended meanwhile.
+                    let wasInFlight = state.withLock { $0.leases.removeValue(forKey: lease.messageID) != nil }
+                    if wasInFlight {
                         logger.warning("the lease could not be extended",
                                        metadata: ["message_id": "\(lease.messageID)", "reason": "\(error)"])
                     }

@@ -31,7 +31,7 @@ final class ExchangeRun: Sendable {
         let batch = batches.add(1, ordering: .relaxed).newValue
         let clock = ContinuousClock()
         let start = clock.now
-        let cpuAtStart = ProcessCPU.seconds()
+        let cpuAtStart = ProcessCPU.seconds(.this)
         let submitted = try await withThrowingTaskGroup(of: [Submitted].self) { group in
             var done: [Submitted] = []
             if let rate {
@@ -68,7 +68,7 @@ final class ExchangeRun: Sendable {
         let last = arrivals.values.max() ?? Date()
         let firstSent = sentAt.values.min() ?? Date()
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
-                               cpuSeconds: ProcessCPU.seconds() - cpuAtStart,
+                               cpuSeconds: ProcessCPU.seconds(.this) - cpuAtStart,
                                submission: submitted.map(\.milliseconds).sorted(),
                                arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted())
     }
@@ -125,16 +125,5 @@ final class ExchangeRun: Sendable {
             if arrived.count < documentIds.count { try await Task.sleep(for: .milliseconds(250)) }
         }
         return arrived
-    }
-}
-
-/// CPU time this process has used (user + system, all threads): the three nodes, and the bench's
-/// own client, which is small beside them.
-enum ProcessCPU {
-    static func seconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

@@ -215,21 +215,15 @@ struct CommandTime: CustomStringConvertible {
     var description: String { String(format: "%.3f s wall, %.3f s CPU", wall, cpu) }
 
     static func measure(_ executable: URL, _ arguments: [String]) throws -> CommandTime {
-        let before = childrenCPU()
+        let before = ProcessCPU.seconds(.children)
         let start = DispatchTime.now().uptimeNanoseconds
         guard try XmlsecCommand.run(executable, arguments) else {
             throw CommandFailure.internalError("bench.command", "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) failed")
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return CommandTime(wall: wall, cpu: childrenCPU() - before)
+        return CommandTime(wall: wall, cpu: ProcessCPU.seconds(.children) - before)
     }
 
-    private static func childrenCPU() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
 }
 
 /// Envelopes of a chosen size, shaped like real traffic (header fields in Vietnamese, one attachment).
