@@ -8,13 +8,23 @@ public struct CurlClientOptions: Sendable, Equatable {
     /// turn in arrival order (the wait does not count against their timeouts).
     public var maxTransfersPerDestination: Int
     /// Idle connections kept open for reuse, over all destinations. Never fewer than the
-    /// transfers allowed to one destination: a smaller cache closes, after each busy moment,
-    /// connections the next transfers open again, each with a new TLS handshake.
+    /// transfers allowed to one destination, and grown to that many per destination seen (up to
+    /// `connectionCacheCeiling`): a smaller cache closes, after each busy moment, connections
+    /// the next transfers open again, each with a new TLS handshake.
     public var maxCachedConnections: Int
 
     public init(maxTransfersPerDestination: Int = 4, maxCachedConnections: Int = 16) {
         self.maxTransfersPerDestination = max(1, maxTransfersPerDestination)
         self.maxCachedConnections = max(1, maxCachedConnections, self.maxTransfersPerDestination)
+    }
+
+    /// The most idle connections a client grows its cache to, whatever the destinations: each
+    /// holds a file descriptor.
+    public static let connectionCacheCeiling = 256
+
+    /// The cache size once `destinations` distinct destinations have been seen.
+    func connectionCacheSize(destinations: Int) -> Int {
+        max(maxCachedConnections, min(maxTransfersPerDestination * destinations, Self.connectionCacheCeiling))
     }
 }
 
@@ -92,6 +102,7 @@ final class CurlEngine: @unchecked Sendable {
     private var waiting: [String: [CurlTransfer]] = [:]
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var runningCount: [String: Int] = [:]
+    private var destinationsSeen: Set<String> = []
 
     init(options: CurlClientOptions) throws(CurlError) {
         CurlGlobal.ensureInitialized()
@@ -181,6 +192,10 @@ final class CurlEngine: @unchecked Sendable {
                     transfer.finish(.failure(.cancelled))
                 } else {
                     waiting[transfer.destination, default: []].append(transfer)
+                    if destinationsSeen.insert(transfer.destination).inserted {
+                        let size = options.connectionCacheSize(destinations: destinationsSeen.count)
+                        _ = lt_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, size)
+                    }
                 }
             }
             for id in cancelled { abort(id) }

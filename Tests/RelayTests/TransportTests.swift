@@ -119,6 +119,31 @@ import TestSupport
         }
     }
 
+    @Test func connectionsToSeveralDestinationsSurviveBetweenBursts() async throws {
+        // Two destinations, four transfers to each at once, a configured cache of only four: the
+        // cache grows to four per destination seen, so the second burst reuses the first's
+        // connections (a bus pushing to its agencies would otherwise handshake again each burst).
+        let pki = try sharedPKI()
+        let slow: BusBehaviour = { _ in BusReply(delay: .milliseconds(100)) }
+        try await withTestBus(pki: pki, behaviour: slow) { first in
+            try await withTestBus(pki: pki, behaviour: slow) { second in
+                let transport = try makeTransport(pki, maxTransfersPerDestination: 4, maxCachedConnections: 4)
+                for _ in 0..<2 {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for bus in [first, second] {
+                            for _ in 0..<4 { group.addTask { _ = try await transport.send(self.get("\(bus.baseURL)/slow")) } }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+                #expect(await first.recorder.requests.count == 8)
+                #expect(await second.recorder.requests.count == 8)
+                #expect(await first.recorder.connectionCount <= 4)
+                #expect(await second.recorder.connectionCount <= 4)
+            }
+        }
+    }
+
     @Test func waitingForASlotDoesNotCountAgainstTheTimeout() async throws {
         // One slot, twelve calls of about 0.5 s each: the last waits about 5.5 s for its slot,
         // longer than its 5 s timeout, and still succeeds because the timeout starts with the

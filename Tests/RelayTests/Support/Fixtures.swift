@@ -16,7 +16,7 @@ func sharedPKI() throws -> TestPKI { try sharedPKIResult.get() }
 
 /// A transport to the test bus: CA from a file, client certificate and key handed over in memory.
 func makeTransport(_ pki: TestPKI, clientCertificate: Bool = true, pin: String? = nil,
-                   maxTransfersPerDestination: Int = 4, connectTimeout: Duration = .seconds(5),
+                   maxTransfersPerDestination: Int = 4, maxCachedConnections: Int = 16, connectTimeout: Duration = .seconds(5),
                    totalTimeout: Duration = .seconds(20)) throws -> CurlHTTPTransport {
     let tls = MutualTLS(
         trustedCA: .file(pki.caCertificate.path),
@@ -25,7 +25,7 @@ func makeTransport(_ pki: TestPKI, clientCertificate: Bool = true, pin: String? 
         pinnedPublicKey: pin)
     return try CurlHTTPTransport(configuration: TransportConfiguration(
         tls: tls, connectTimeout: connectTimeout, totalTimeout: totalTimeout,
-        maxTransfersPerDestination: maxTransfersPerDestination))
+        maxTransfersPerDestination: maxTransfersPerDestination, maxCachedConnections: maxCachedConnections))
 }
 
 let okReply = BusReply.json(#"{"status":"OK","ErrorCode":"0","ErrorDesc":"","DocId":"bus-0001"}"#)
