@@ -83,7 +83,7 @@ extension SQLiteStore {
                                 setting: ["due_at": nil, "last_reason_code": code, "last_reason": reason])
             return nil
         }
-        let token = UUID().uuidString
+        let token = Lease.newToken()
         let expires = now + leaseDuration.millis
         try Transition.move(db, id: id, from: state, to: .sending, at: now, reasonCode: "queue.claimed",
                             detail: "attempt \(attempts + 1) by \(worker)", actor: worker,

@@ -76,6 +76,10 @@ public final class SQLiteStore: MessageStore {
     static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // Savepoint and statement journals in memory: on disk each group commit's savepoints
+        // created, wrote and deleted a file in /var/tmp. They only serve a rollback within the
+        // open transaction; the WAL is what survives a crash.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         do {
             let pool = try DatabasePool(path: path.path, configuration: configuration)
             // Set after opening: GRDB puts the writer in synchronous=NORMAL when it enables WAL.
