@@ -72,7 +72,7 @@ extension SQLiteStore {
     }
 
     private func agency(where column: String, is value: String) async throws -> Agency? {
-        try await pool.read { db in
+        try pool.readInPlace { db in
             // One compiled statement per column (three).
             try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies WHERE \(column) = ?")
                 .decodeFirst(arguments: [value], Agency.init(row:))
