@@ -103,7 +103,7 @@ extension SQLiteStore {
 
     /// The message's envelope; an inline blob comes with the row in one read.
     public func envelope(ofMessage id: String) async throws -> Data {
-        let found = try pool.readInPlace { db in
+        let found = try lookups.read { db in
             try db.cachedStatement(sql: """
                 SELECT m.blob_sha256, b.data FROM messages m LEFT JOIN inline_blobs b ON b.sha256 = m.blob_sha256
                 WHERE m.id = ?

@@ -74,7 +74,7 @@ extension SQLiteStore {
     }
 
     private func inboundID(forKey key: String) async throws -> String? {
-        try pool.readInPlace { db in try Self.inboundID(db, key: key) }
+        try lookups.read { db in try Self.inboundID(db, key: key) }
     }
 
     private static func inboundID(_ db: Database, key: String) throws -> String? {

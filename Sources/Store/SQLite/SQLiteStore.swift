@@ -39,6 +39,8 @@ public struct StoreOptions: Sendable {
 public final class SQLiteStore: MessageStore {
     public let directory: URL
     let pool: DatabasePool
+    /// Point lookups by key on the calling thread (see `LookupConnection`).
+    let lookups: LookupConnection
     let blobs: BlobStore
     let options: StoreOptions
     let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
@@ -65,6 +67,11 @@ public final class SQLiteStore: MessageStore {
             try SQLiteSchema.migrator.migrate(pool)
         } catch {
             throw StoreError("store.migration_failed", "the store's schema could not be brought up to date: \(error)")
+        }
+        do {
+            lookups = try LookupConnection(path: directory.appendingPathComponent("queue.sqlite").path)
+        } catch {
+            throw StoreError("store.unavailable", "cannot open a lookup connection to the store: \(error)")
         }
         let pool = self.pool
         let clock = options.clock
