@@ -29,7 +29,9 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
                 state.committing = true
                 return true
             }
-            if leads { Task { await self.drain() } }
+            // Immediate: the leader's task starts draining on this thread, up to the commit's
+            // first suspension, instead of waiting to be scheduled.
+            if leads { Task.immediate { await self.drain() } }
         }
     }
 

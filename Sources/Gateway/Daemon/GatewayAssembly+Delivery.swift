@@ -26,7 +26,7 @@ extension GatewayAssembly {
         let worker = deliveryWorker(parts, deliverer: RoutingDeliverer(routes: routes, default: bus), name: "delivery",
                                     logger: logger) { attempt in
             if attempt.delivered && !attempt.destination.hasPrefix(WebhookDeliverer.destinationPrefix) {
-                Task { await busContact.recordContact() }
+                busContact.recordContact()
             }
         }
         services.workers.append(worker)

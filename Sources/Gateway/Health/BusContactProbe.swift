@@ -19,7 +19,7 @@ struct BusContactProbe: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             switch await transport.probe(url) {
             case .success:
-                await tracker.recordContact()
+                tracker.recordContact()
                 if warnedReason != nil { logger.notice("bus reachable again", metadata: ["url": "\(url)"]) }
                 failuresInARow = 0
                 warnedReason = nil

@@ -38,7 +38,7 @@ public enum OperatorReadinessProbes {
     public static func busReachedRecently(_ tracker: BusContactTracker, window: Duration,
                                           now: @escaping @Sendable () -> Date = { Date() }) -> any ReadinessProbe {
         ClosureReadinessProbe(name: "bus") {
-            guard let last = await tracker.lastContact else {
+            guard let last = tracker.lastContact else {
                 return .notReady(reason: "bus.not_reached", detail: "the bus has not been reached since start")
             }
             let seconds = Double(window.components.seconds)

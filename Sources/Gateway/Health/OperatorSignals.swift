@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A certificate the gateway depends on and when it stops being valid. The signing and TLS
 /// layers supply them; the console, `/metrics` and `/readyz` read them.
@@ -26,8 +27,11 @@ public protocol SigningKeyStatus: Sendable {
 
 /// When the bus last answered. The relay and the poller call `recordContact()` after every
 /// exchange that reached the bus (whatever the answer's status), the readiness probe reads it.
-public actor BusContactTracker {
-    public private(set) var lastContact: Date?
+/// A lock, not an actor: the relay records a contact per delivered message, and an actor call
+/// from there needed a task of its own each time.
+public final class BusContactTracker: Sendable {
+    private let last = Mutex<Date?>(nil)
     public init() {}
-    public func recordContact(at date: Date = Date()) { lastContact = date }
+    public var lastContact: Date? { last.withLock { $0 } }
+    public func recordContact(at date: Date = Date()) { last.withLock { $0 = date } }
 }

@@ -83,9 +83,10 @@ extension DeliveryWorker {
     }
 
     /// Store writes that must happen even when the transfer's task was cancelled (shutdown):
-    /// the database refuses work in a cancelled task, so they run in a task of their own.
+    /// the database refuses work in a cancelled task, so they run in a task of their own (an
+    /// unstructured task is not cancelled with its creator), started on this thread.
     static func uncancelled<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await Task { try await operation() }.value
+        try await Task.immediate { try await operation() }.value
     }
 }
 
