@@ -20,7 +20,6 @@ final class LookupConnection: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         queue = try DatabaseQueue(path: path, configuration: configuration)
     }
 

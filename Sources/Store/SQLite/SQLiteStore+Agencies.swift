@@ -60,18 +60,18 @@ extension SQLiteStore {
     }
 
     public func agency(organId: String) async throws -> Agency? {
-        try await agency(where: "organ_id", is: organId)
+        try agency(where: "organ_id", is: organId)
     }
 
     public func agency(systemId: String) async throws -> Agency? {
-        try await agency(where: "system_id", is: systemId)
+        try agency(where: "system_id", is: systemId)
     }
 
     public func agency(certificateSHA256: String) async throws -> Agency? {
-        try await agency(where: "certificate_sha256", is: certificateSHA256.lowercased())
+        try agency(where: "certificate_sha256", is: certificateSHA256.lowercased())
     }
 
-    private func agency(where column: String, is value: String) async throws -> Agency? {
+    private func agency(where column: String, is value: String) throws -> Agency? {
         try lookups.read { db in
             // One compiled statement per column (three).
             try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies WHERE \(column) = ?")

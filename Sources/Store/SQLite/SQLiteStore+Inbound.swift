@@ -17,7 +17,7 @@ extension SQLiteStore {
         }
         if let status = submission.status { try Self.checkStatus(status) }
         let now = nowMillis()
-        if let seen = try await inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
+        if let seen = try inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
         let blob = try await prepareBlob(submission.envelope)
         let id = MessageID.make(at: Date(storeMillis: now))
         return try await receiver.submit(PreparedInbound(submission: submission, blob: blob, id: id, now: now))
@@ -73,7 +73,7 @@ extension SQLiteStore {
         return MessageID.successor(of: last)
     }
 
-    private func inboundID(forKey key: String) async throws -> String? {
+    private func inboundID(forKey key: String) throws -> String? {
         try lookups.read { db in try Self.inboundID(db, key: key) }
     }
 
