@@ -31,13 +31,15 @@ final class StoreFixture: Sendable {
     let store: SQLiteStore
 
     init(policy: QueuePolicy = QueuePolicy(), jitter: [Double] = [0.5], durability: Durability = .normal,
-         blobGrace: Duration = .zero, inlineBlobLimit: Int = 256 << 10) throws {
+         blobGrace: Duration = .zero, inlineBlobLimit: Int = 256 << 10,
+         unreadEnvelopeBudget: Int = 16 << 20) throws {
         directory = try TemporaryDirectory(prefix: "lienthong-store")
         clock = ManualClock()
         store = try SQLiteStore(directory: directory.url,
                                 options: StoreOptions(durability: durability, policy: policy, clock: clock,
                                                       jitter: ScriptedJitter(jitter), blobGrace: blobGrace,
-                                                      inlineBlobLimit: inlineBlobLimit))
+                                                      inlineBlobLimit: inlineBlobLimit,
+                                                      unreadEnvelopeBudget: unreadEnvelopeBudget))
     }
 
     deinit { directory.remove() }

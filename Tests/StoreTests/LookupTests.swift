@@ -10,7 +10,8 @@ import TestSupport
 struct LookupTests {
     @Test("a lookup answers while every reader of the pool is busy, and sees what was just committed")
     func lookupDoesNotWaitForThePoolsReaders() async throws {
-        let fixture = try StoreFixture()
+        // Without the in-memory copy of a new envelope, so its read goes to the database.
+        let fixture = try StoreFixture(unreadEnvelopeBudget: 0)
         let id = try await fixture.enqueueOne("doc-lookup")
         let readers = fixture.store.pool.configuration.maximumReaderCount
         // Every reader held by a read that waits for a release. Were a lookup to borrow one of

@@ -23,7 +23,19 @@ final class LookupConnection: Sendable {
         queue = try DatabaseQueue(path: path, configuration: configuration)
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.read(body)
+    /// Runs `body`, which must execute exactly one statement: SQLite gives a statement in
+    /// autocommit mode a read transaction of its own, so it sees one snapshot. (GRDB's `read`
+    /// would add a savepoint around it, parsing `BEGIN` and `COMMIT` anew on every lookup.)
+    func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.inDatabase(body)
+    }
+
+    /// Runs `body`'s several statements in one read transaction, so they see one snapshot.
+    func readSnapshot<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.inDatabase { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED").execute()
+            defer { try? db.cachedStatement(sql: "COMMIT").execute() }
+            return try body(db)
+        }
     }
 }

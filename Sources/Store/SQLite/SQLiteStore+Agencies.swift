@@ -72,7 +72,7 @@ extension SQLiteStore {
     }
 
     private func agency(where column: String, is value: String) throws -> Agency? {
-        try lookups.read { db in
+        try lookups.readOneStatement { db in
             // One compiled statement per column (three).
             try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies WHERE \(column) = ?")
                 .decodeFirst(arguments: [value], Agency.init(row:))

@@ -136,7 +136,7 @@ extension SQLiteStore {
 extension SQLiteStore {
     /// The submission an idempotency key was first used for, with its messages; nil when unseen.
     public func submission(idempotencyKey key: String) async throws -> EnqueueReceipt? {
-        try lookups.read { db in
+        try lookups.readSnapshot { db in
             guard let record = try Self.idempotencyRecord(db, key: key) else { return nil }
             return try Self.replayedReceipt(db, submissionID: record.submissionID)
         }

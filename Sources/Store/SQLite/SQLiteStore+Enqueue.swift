@@ -35,7 +35,11 @@ extension SQLiteStore {
                                                 to: submission.to, subject: submission.subject,
                                                 kind: submission.kind, idempotencyKey: submission.idempotencyKey,
                                                 submitter: submission.submitter)
-        return try await enqueuer.submit(PreparedSubmission(submission: summary, blob: blob, fingerprint: fingerprint))
+        let receipt = try await enqueuer.submit(PreparedSubmission(submission: summary, blob: blob, fingerprint: fingerprint))
+        if !receipt.replayed, submission.envelope.count <= options.inlineBlobLimit {
+            unreadEnvelopes.keep(submission.envelope, for: receipt.messages.map(\.messageID))
+        }
+        return receipt
     }
 
     static func validate(_ submission: OutboundSubmission) throws {
@@ -103,7 +107,8 @@ extension SQLiteStore {
 
     /// The message's envelope; an inline blob comes with the row in one read.
     public func envelope(ofMessage id: String) async throws -> Data {
-        let found = try lookups.read { db in
+        if let unread = unreadEnvelopes.take(id) { return unread }
+        let found = try lookups.readOneStatement { db in
             try db.cachedStatement(sql: """
                 SELECT m.blob_sha256, b.data FROM messages m LEFT JOIN inline_blobs b ON b.sha256 = m.blob_sha256
                 WHERE m.id = ?

@@ -74,7 +74,7 @@ extension SQLiteStore {
     }
 
     private func inboundID(forKey key: String) throws -> String? {
-        try lookups.read { db in try Self.inboundID(db, key: key) }
+        try lookups.readOneStatement { db in try Self.inboundID(db, key: key) }
     }
 
     private static func inboundID(_ db: Database, key: String) throws -> String? {

@@ -75,7 +75,7 @@ extension SQLiteStore: SubmissionStore {
     }
 
     public func idempotencyRecord(forKey key: String) async throws -> IdempotencyRecord? {
-        try lookups.read { db in try Self.idempotencyRecord(db, key: key) }
+        try lookups.readOneStatement { db in try Self.idempotencyRecord(db, key: key) }
     }
 
     static func idempotencyRecord(_ db: Database, key: String) throws -> IdempotencyRecord? {

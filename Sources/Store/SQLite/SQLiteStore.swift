@@ -20,16 +20,21 @@ public struct StoreOptions: Sendable {
     /// Envelopes up to this size live in the database, committed with their row in one sync;
     /// larger ones are files. 0 makes every blob a file.
     public var inlineBlobLimit: Int
+    /// Memory for envelopes enqueued and not yet read (their delivery's read is then free);
+    /// 0 turns it off. Only envelopes up to `inlineBlobLimit` are kept.
+    public var unreadEnvelopeBudget: Int
 
     public init(durability: Durability = .full, policy: QueuePolicy = QueuePolicy(),
                 clock: any StoreClock = SystemClock(), jitter: any JitterSource = SystemJitter(),
-                blobGrace: Duration = .seconds(900), inlineBlobLimit: Int = 256 << 10) {
+                blobGrace: Duration = .seconds(900), inlineBlobLimit: Int = 256 << 10,
+                unreadEnvelopeBudget: Int = 16 << 20) {
         self.durability = durability
         self.policy = policy
         self.clock = clock
         self.jitter = jitter
         self.blobGrace = blobGrace
         self.inlineBlobLimit = inlineBlobLimit
+        self.unreadEnvelopeBudget = unreadEnvelopeBudget
     }
 }
 
@@ -41,6 +46,8 @@ public final class SQLiteStore: MessageStore {
     let pool: DatabasePool
     /// Point lookups by key on the calling thread (see `LookupConnection`).
     let lookups: LookupConnection
+    /// Envelopes just enqueued, for their delivery's read (see `UnreadEnvelopes`).
+    let unreadEnvelopes: UnreadEnvelopes
     let blobs: BlobStore
     let options: StoreOptions
     let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
@@ -73,6 +80,7 @@ public final class SQLiteStore: MessageStore {
         } catch {
             throw StoreError("store.unavailable", "cannot open a lookup connection to the store: \(error)")
         }
+        unreadEnvelopes = UnreadEnvelopes(byteBudget: options.unreadEnvelopeBudget)
         let pool = self.pool
         let clock = options.clock
         enqueuer = GroupCommit { batch in await SQLiteStore.commit(batch, pool: pool, clock: clock) }
