@@ -23,6 +23,11 @@ public struct DocumentBuilder: Sendable {
         } catch {
             throw Refusal("build.invalid_json", "the document description is not JSON: \(error.localizedDescription)")
         }
+        return try decode(json: json, parsed: parsed)
+    }
+
+    /// The same, for a caller that has already parsed `json` into `parsed` (`JSONSerialization`).
+    public static func decode(json: Data, parsed: Any) throws -> OutboundDocument {
         if let unknown = JSONKeyCheck.firstUnknownKey(in: parsed, shape: JSONKeyCheck.outboundDocument) {
             throw Refusal("build.invalid_json", "the document description has a key '\(unknown)' that is not part of the shape (see docs/edxml.md)")
         }

@@ -46,7 +46,8 @@ struct BusIntake: Sendable {
     }
 
     func accept(_ call: Call, logger: Logger) async throws -> Accepted {
-        guard SHA256Hasher.hexDigest(call.file) == call.hashHeader.lowercased() else {
+        let fileSHA256 = SHA256Hasher.hexDigest(call.file)
+        guard fileSHA256 == call.hashHeader.lowercased() else {
             throw BusRefusal("bus.hash_mismatch", "hash-file is not the SHA-256 of the file_doc part")
         }
         guard call.fromHeader == call.sender.organId else {
@@ -59,7 +60,7 @@ struct BusIntake: Sendable {
             throw BusRefusal("bus.sender_mismatch", "the envelope's From/OrganId is \(message.from.organId?.text ?? "missing"), not the caller \(call.sender.organId)")
         }
         let addressed = try recipients(of: message, messageType: call.messageType, toHeader: call.toHeader)
-        let key = "bus:\(call.sender.organId):\(SHA256Hasher.hexDigest(call.file)):\(addressed.sorted().joined(separator: ","))"
+        let key = "bus:\(call.sender.organId):\(fileSHA256):\(addressed.sorted().joined(separator: ","))"
         if let seen = try await store.submission(idempotencyKey: key) {
             return Accepted(docId: seen.submissionID, recipients: seen.messages.map(\.destination), refused: [], duplicate: true)
         }

@@ -19,13 +19,16 @@ enum UnitDocumentJSON {
     /// `document` (nil for a plain JSON body): an attachment entry may name one by its field name
     /// or file name to describe it; parts no entry names are attached after the entries, in order.
     static func decode(_ json: Data, files: [MultipartPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
-        guard var object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+        guard let parsed = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
             throw Refusal("build.invalid_json", "the document description is not a JSON object")
         }
+        var object = parsed
         let entries = object.removeValue(forKey: "attachments")
         // Written again only when there were attachment entries to set aside: serialising the
         // content text again costs more than the rest of reading the request.
-        let spec = try DocumentBuilder.decode(json: entries == nil ? json : try JSONSerialization.data(withJSONObject: object))
+        let spec = entries == nil
+            ? try DocumentBuilder.decode(json: json, parsed: parsed)
+            : try DocumentBuilder.decode(json: try JSONSerialization.data(withJSONObject: object))
 
         var remaining = files ?? []
         var attachments: [IncomingAttachment] = []

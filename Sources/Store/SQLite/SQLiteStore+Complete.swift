@@ -38,7 +38,7 @@ extension SQLiteStore {
     /// does not undo the others.
     static func commitEach(_ batch: [CompletionJob], pool: DatabasePool) async -> [Result<MessageState, any Error>] {
         do {
-            return try await pool.write { db in db.eachInSavepoint(batch) { job in try job.run(db) } }
+            return try await pool.writeTransaction { db in db.eachInSavepoint(batch) { job in try job.run(db) } }
         } catch {
             let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
             return batch.map { _ in .failure(failure) }

@@ -59,7 +59,7 @@ extension SQLiteStore {
     static func commit(_ batch: [PreparedSubmission], pool: DatabasePool,
                        clock: any StoreClock) async -> [Result<EnqueueReceipt, any Error>] {
         do {
-            return try await pool.write { db in
+            return try await pool.writeTransaction { db in
                 let now = clock.now().storeMillis
                 return db.eachInSavepoint(batch) { prepared in try insert(prepared, now: now, db: db) }
             }

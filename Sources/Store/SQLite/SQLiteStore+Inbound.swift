@@ -27,7 +27,7 @@ extension SQLiteStore {
     /// failure does not undo the others.
     static func commitInbound(_ batch: [PreparedInbound], pool: DatabasePool) async -> [Result<InboundReceipt, any Error>] {
         do {
-            return try await pool.write { db in db.eachInSavepoint(batch) { prepared in try store(prepared, db: db) } }
+            return try await pool.writeTransaction { db in db.eachInSavepoint(batch) { prepared in try store(prepared, db: db) } }
         } catch {
             let failure = StoreError("store.unavailable", "the inbox could not commit: \(error)")
             return batch.map { _ in .failure(failure) }
