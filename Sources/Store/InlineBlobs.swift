@@ -64,4 +64,23 @@ extension SQLiteStore {
             ) WITHOUT ROWID;
             """)
     }
+
+    /// v7 kept the bytes in a b-tree ordered by digest: every insert landed on a random leaf
+    /// holding a few kilobyte-sized cells (read back from disk, often split, written whole to the
+    /// WAL). Rows now go at the end of the table, in arrival order; only the small digest index
+    /// takes random inserts.
+    static func appendInlineBlobs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE inline_blobs_appended (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL UNIQUE,
+                data BLOB NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            INSERT INTO inline_blobs_appended (sha256, data, created_at)
+                SELECT sha256, data, created_at FROM inline_blobs ORDER BY created_at;
+            DROP TABLE inline_blobs;
+            ALTER TABLE inline_blobs_appended RENAME TO inline_blobs;
+            """)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LibCrypto
 import Testing
 import TestSupport
 @testable import Store
@@ -45,6 +46,35 @@ import TestSupport
         let claims = try await store.claim(worker: "w", limit: 10, leaseDuration: .seconds(10))
         #expect(Set(claims.map(\.message.id)) == ["OLD1", "OLD3"])
         #expect(try await store.stats().byState[.sending] == 2)
+    }
+
+    /// v8 moves inline envelopes to a table in arrival order: a v7 store's envelopes still read
+    /// back, and an envelope queued again is still kept once.
+    @Test func inlineEnvelopesOfAV7StoreSurviveV8() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        let envelope = Data("<edXMLEnvelope>v7</edXMLEnvelope>".utf8)
+        let digest = SHA256Hasher.hexDigest(envelope)
+        do {
+            let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
+            try SQLiteSchema.migrator.migrate(pool, upTo: "v7-inline-blobs")
+            let now = Date().storeMillis
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO inline_blobs (sha256, data, created_at) VALUES (?, ?, ?)",
+                               arguments: [digest, envelope, now])
+                try db.execute(sql: """
+                    INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind, blob_sha256,
+                        blob_size, state, created_at, age_origin, state_changed_at, due_at)
+                    VALUES ('OLD1', 'S', 'D', 'F', 'T', '', 'edoc', ?, ?, 'queued', ?, ?, ?, ?)
+                    """, arguments: [digest, envelope.count, now, now, now, now])
+            }
+        }
+        let store = try SQLiteStore(directory: directory.url, options: StoreOptions(unreadEnvelopeBudget: 0))
+        #expect(try await store.envelope(ofMessage: "OLD1") == envelope)
+        let again = try await store.enqueue(OutboundSubmission(documentID: "D2", from: "F", to: ["T"], envelope: envelope))
+        #expect(try await store.envelope(ofMessage: again.messages[0].messageID) == envelope)
+        let copies = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inline_blobs") }
+        #expect(copies == 1)
     }
 
     @Test func openingTwiceRunsNothingAgain() async throws {

@@ -12,10 +12,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v5-inbound-verdicts-and-refusals", migrate: SQLiteStore.addInboundVerdictsAndRefusals)
         migrator.registerMigration("v6-busrole-agencies", migrate: SQLiteStore.addBusRole)
         migrator.registerMigration("v7-inline-blobs", migrate: SQLiteStore.addInlineBlobs)
+        migrator.registerMigration("v8-inline-blobs-appended", migrate: SQLiteStore.appendInlineBlobs)
         return migrator
     }
 
-    static let latestVersion = "v7-inline-blobs"
+    static let latestVersion = "v8-inline-blobs-appended"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """
