@@ -162,10 +162,12 @@ public struct InboundSubmission: Sendable {
     public var status: StatusEvent?
     /// A recall the message carries, marked on the inbox documents it names in the same transaction.
     public var recall: InboundRecall?
+    /// A message to queue with the row (the status 01 to the sender), when the row is new.
+    public var followUp: InboundFollowUp?
 
     public init(messageKey: String, documentID: String, from: String, to: String, subject: String = "",
                 kind: String = "edoc", envelope: Data, verdict: String = "unchecked", status: StatusEvent? = nil,
-                recall: InboundRecall? = nil) {
+                recall: InboundRecall? = nil, followUp: InboundFollowUp? = nil) {
         self.messageKey = messageKey
         self.documentID = documentID
         self.from = from
@@ -176,6 +178,21 @@ public struct InboundSubmission: Sendable {
         self.verdict = verdict
         self.status = status
         self.recall = recall
+        self.followUp = followUp
+    }
+}
+
+/// An outbound message queued in the transaction that stores a new inbox row, so the row never
+/// commits without it (and a redelivery of a duplicate queues nothing). Its idempotency key is
+/// `idempotencyKeyPrefix` followed by the row's id, the key a later attempt to queue the same
+/// message for that row would use.
+public struct InboundFollowUp: Sendable {
+    public var submission: OutboundSubmission
+    public var idempotencyKeyPrefix: String
+
+    public init(submission: OutboundSubmission, idempotencyKeyPrefix: String) {
+        self.submission = submission
+        self.idempotencyKeyPrefix = idempotencyKeyPrefix
     }
 }
 
@@ -195,11 +212,12 @@ public struct InboundRecall: Sendable, Equatable {
 }
 
 public enum InboundReceipt: Sendable, Equatable {
-    case stored(id: String)
+    /// A new row; `followUp` names what its follow-up queued (nil without one).
+    case stored(id: String, followUp: EnqueueReceipt? = nil)
     case duplicate(id: String)
 
     public var id: String {
-        switch self { case .stored(let id), .duplicate(let id): id }
+        switch self { case .stored(let id, _), .duplicate(let id): id }
     }
 }
 

@@ -10,17 +10,36 @@ struct InboundFollowUps: Sendable {
     let parts: GatewayParts
     let logger: Logger
 
-    /// A document stored for `recipient`: status 01 back to its sender (the store put it on the
-    /// document's timeline with the row), a copy to each webhook.
-    func arrived(_ document: EdXMLDocument, documentID: String, inboxID: String, recipient: String, envelope: [UInt8]) async throws {
-        let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
-        if !sender.isEmpty {
-            let status = StatusSender.Status(code: .arrived, from: OrganId(recipient), to: OrganId(sender),
-                                             about: Self.about(document.header, documentID: documentID))
-            _ = try await sendOnce(status, key: "inbound-01:\(inboxID)")
+    /// The idempotency key of a document's 01 is this followed by its inbox id.
+    static let arrivalKeyPrefix = "inbound-01:"
+
+    /// The signed status 01 for a document about to be stored for `recipient`, for the store to
+    /// queue with the row; nil when the sender is unknown.
+    func arrival(of document: EdXMLDocument, documentID: String, recipient: String) throws -> InboundFollowUp? {
+        guard let status = arrivalStatus(of: document, documentID: documentID, recipient: recipient) else { return nil }
+        let envelope = try parts.statusSender.envelope(for: status)
+        return InboundFollowUp(submission: parts.statusSender.submission(of: status, envelope: envelope),
+                               idempotencyKeyPrefix: Self.arrivalKeyPrefix)
+    }
+
+    /// A document stored for `recipient` (or seen again): the status 01 back to its sender unless
+    /// the row's transaction queued it, and a copy to each webhook. On a duplicate both are queued
+    /// again under their idempotency keys, so a row stored by an earlier version, whose 01 was to
+    /// follow it, gets it once.
+    func arrived(_ document: EdXMLDocument, documentID: String, inboxID: String, recipient: String, envelope: [UInt8],
+                 arrivalQueued: Bool) async throws {
+        if !arrivalQueued, let status = arrivalStatus(of: document, documentID: documentID, recipient: recipient) {
+            _ = try await sendOnce(status, key: Self.arrivalKeyPrefix + inboxID)
         }
         try await copyToWebhooks(envelope, inboxID: inboxID, recipient: recipient, subject: document.header.subject ?? "",
                                  key: "inbound-webhook:\(inboxID)")
+    }
+
+    private func arrivalStatus(of document: EdXMLDocument, documentID: String, recipient: String) -> StatusSender.Status? {
+        let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !sender.isEmpty else { return nil }
+        return StatusSender.Status(code: .arrived, from: OrganId(recipient), to: OrganId(sender),
+                                   about: Self.about(document.header, documentID: documentID))
     }
 
     /// A recall (status 13 or a revoke envelope) stored as `inboxID`: the recalled documents are

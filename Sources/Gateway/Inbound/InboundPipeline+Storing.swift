@@ -19,25 +19,32 @@ extension InboundPipeline {
             recall = InboundRecall(documentID: revoked.flatMap { $0.isEmpty ? nil : $0 } ?? examined.documentID, sender: sender,
                                    reason: business.reason ?? "")
         }
-        var stored: [(recipient: String, id: String)] = []
+        var stored: [(recipient: String, id: String, arrivalQueued: Bool)] = []
         var anyNew = false
         for recipient in examined.recipients {
+            let messageKey = InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient)
+            // The 01 is queued in the row's transaction (and joins the document's timeline with
+            // it), so the row never commits without it. (A redelivered duplicate has it signed for
+            // nothing: rare, and cheaper than asking the store first for every document.)
             let receipt = try await parts.store.receive(InboundSubmission(
-                messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
+                messageKey: messageKey,
                 documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
                 kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
-                // The 01 joins the document's timeline with the row; it is queued just after (and
-                // again, once, on a redelivery if the process died in between).
                 status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
                                                            organID: recipient, at: Date()),
-                recall: recall))
-            if case .stored = receipt { anyNew = true }
-            stored.append((recipient, receipt.id))
+                recall: recall,
+                followUp: try followUps.arrival(of: document, documentID: examined.documentID, recipient: recipient)))
+            var arrivalQueued = false
+            if case .stored(_, let queued) = receipt {
+                anyNew = true
+                arrivalQueued = queued != nil
+            }
+            stored.append((recipient, receipt.id, arrivalQueued))
         }
-        // Also on a duplicate: a crash after the row committed and before these were queued is
-        // repaired by the redelivery; their idempotency keys queue each one once.
-        for (recipient, id) in stored {
-            try await followUps.arrived(document, documentID: examined.documentID, inboxID: id, recipient: recipient, envelope: envelope)
+        if stored.contains(where: \.arrivalQueued) { parts.deliverySignal.nudge() }
+        for (recipient, id, arrivalQueued) in stored {
+            try await followUps.arrived(document, documentID: examined.documentID, inboxID: id, recipient: recipient,
+                                        envelope: envelope, arrivalQueued: arrivalQueued)
         }
         if let recall, anyNew, let first = stored.first {
             try await followUps.recalled(recall, by: first.id, envelope: envelope)
@@ -59,7 +66,7 @@ extension InboundPipeline {
             documentID: examined.documentID, from: sender, to: examined.recipients.first ?? "",
             subject: "status \(code) (\(StatusCode(code).name))", kind: "status", envelope: Data(envelope),
             verdict: examined.verdict, status: event, recall: recall))
-        guard case .stored(let id) = receipt else { return .duplicate(ids: [receipt.id]) }
+        guard case .stored(let id, _) = receipt else { return .duplicate(ids: [receipt.id]) }
         if let recall { try await followUps.recalled(recall, by: id, envelope: envelope) }
         return .accepted(ids: [id])
     }

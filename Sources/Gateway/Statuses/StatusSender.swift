@@ -57,12 +57,17 @@ public struct StatusSender: Sendable {
     /// Builds, signs and durably queues the status; returns the outbound message's id. The same
     /// `idempotencyKey` queues it once (for statuses sent automatically, e.g. 01 on arrival).
     public func send(_ status: Status, idempotencyKey: String? = nil) async throws -> String {
-        let envelope = try envelope(for: status)
-        let receipt = try await store.enqueue(Store.OutboundSubmission(
-            documentID: status.about.documentId ?? "", from: status.from.text, to: [status.to.text],
-            subject: "status \(status.code.text) (\(status.code.name))", kind: "status", envelope: Data(envelope),
-            idempotencyKey: idempotencyKey))
+        var submission = submission(of: status, envelope: try envelope(for: status))
+        submission.idempotencyKey = idempotencyKey
+        let receipt = try await store.enqueue(submission)
         signal?.nudge()
         return receipt.messages.first?.messageID ?? receipt.submissionID
+    }
+
+    /// The outbound message carrying `status`, signed as `envelope`.
+    public func submission(of status: Status, envelope: [UInt8]) -> Store.OutboundSubmission {
+        Store.OutboundSubmission(
+            documentID: status.about.documentId ?? "", from: status.from.text, to: [status.to.text],
+            subject: "status \(status.code.text) (\(status.code.name))", kind: "status", envelope: Data(envelope))
     }
 }

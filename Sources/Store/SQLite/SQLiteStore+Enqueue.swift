@@ -28,6 +28,13 @@ func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
 extension SQLiteStore {
     public func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt {
         try Self.validate(submission)
+        let receipt = try await enqueuer.submit(try await prepare(submission))
+        keepUnread(submission.envelope, of: receipt)
+        return receipt
+    }
+
+    /// The submission with its envelope ready (bytes for the transaction, or a synced file).
+    func prepare(_ submission: OutboundSubmission) async throws -> PreparedSubmission {
         let blob = try await prepareBlob(submission.envelope)
         let fingerprint = submission.requestFingerprint
             ?? SHA256Hasher.hexDigest(Data(([blob.sha256, submission.from] + submission.to).joined(separator: "\n").utf8))
@@ -35,11 +42,13 @@ extension SQLiteStore {
                                                 to: submission.to, subject: submission.subject,
                                                 kind: submission.kind, idempotencyKey: submission.idempotencyKey,
                                                 submitter: submission.submitter)
-        let receipt = try await enqueuer.submit(PreparedSubmission(submission: summary, blob: blob, fingerprint: fingerprint))
-        if !receipt.replayed, submission.envelope.count <= options.inlineBlobLimit {
-            unreadEnvelopes.keep(submission.envelope, for: receipt.messages.map(\.messageID))
-        }
-        return receipt
+        return PreparedSubmission(submission: summary, blob: blob, fingerprint: fingerprint)
+    }
+
+    /// Keeps a just-committed envelope for its messages' first read (see `UnreadEnvelopes`).
+    func keepUnread(_ envelope: Data, of receipt: EnqueueReceipt) {
+        guard !receipt.replayed, envelope.count <= options.inlineBlobLimit else { return }
+        unreadEnvelopes.keep(envelope, for: receipt.messages.map(\.messageID))
     }
 
     static func validate(_ submission: OutboundSubmission) throws {
@@ -69,7 +78,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func insert(_ prepared: PreparedSubmission, now: Int64, db: Database) throws -> EnqueueReceipt {
+    static func insert(_ prepared: PreparedSubmission, now: Int64, db: Database) throws -> EnqueueReceipt {
         let submission = prepared.submission
         if let key = submission.idempotencyKey,
            let seen = try idempotencyRecord(db, key: key) {

@@ -8,6 +8,8 @@ struct PreparedInbound: Sendable {
     var blob: PreparedBlob
     var id: String
     var now: Int64
+    /// The follow-up, its idempotency key still to be completed with the row's id.
+    var followUp: (prepared: PreparedSubmission, keyPrefix: String)?
 }
 
 extension SQLiteStore {
@@ -20,7 +22,17 @@ extension SQLiteStore {
         if let seen = try inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
         let blob = try await prepareBlob(submission.envelope)
         let id = MessageID.make(at: Date(storeMillis: now))
-        return try await receiver.submit(PreparedInbound(submission: submission, blob: blob, id: id, now: now))
+        var followUp: (PreparedSubmission, String)?
+        if let next = submission.followUp {
+            try Self.validate(next.submission)
+            followUp = (try await prepare(next.submission), next.idempotencyKeyPrefix)
+        }
+        let receipt = try await receiver.submit(PreparedInbound(submission: submission, blob: blob, id: id, now: now,
+                                                                followUp: followUp))
+        if case .stored(_, let queued?) = receipt, let envelope = submission.followUp?.submission.envelope {
+            keepUnread(envelope, of: queued)
+        }
+        return receipt
     }
 
     /// Concurrent receives share one transaction and one sync, each in its own savepoint so one
@@ -60,7 +72,9 @@ extension SQLiteStore {
         if let status = submission.status {
             try insertStatus(status, db: db)
         }
-        return .stored(id: id)
+        guard var (followUp, keyPrefix) = prepared.followUp else { return .stored(id: id) }
+        followUp.submission.idempotencyKey = keyPrefix + id
+        return .stored(id: id, followUp: try insert(followUp, now: now, db: db))
     }
 
     /// Inbox ids grow in commit order (the writer is serial), so a unit that pages the inbox
