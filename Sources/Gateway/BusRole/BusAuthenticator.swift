@@ -12,6 +12,7 @@ import Store
 struct BusAuthenticator: Sendable {
     let store: SQLiteStore
     let hmac: VDXPRequestVerifier
+    let peerDigests = PeerCertificateDigests()
 
     /// `callHeaders`: the headers this call relies on, which an HMAC signature must cover.
     func authenticate(headers: [String: String], channel: any Channel, callHeaders: [String]) async throws -> Agency {
@@ -28,7 +29,7 @@ struct BusAuthenticator: Sendable {
             }
             byHMAC = agency
         }
-        let fingerprint = await Self.peerCertificateFingerprint(channel)
+        let fingerprint = await peerDigests.fingerprint(of: channel)
         var byCertificate: Agency?
         if let fingerprint, let agency = try await store.agency(certificateSHA256: fingerprint) {
             guard agency.state == .active else {
@@ -47,13 +48,5 @@ struct BusAuthenticator: Sendable {
             }
             throw VDXPAuthenticationFailure(.missing, "authenticate with a registered TLS client certificate or the VDXP HMAC headers (systemid)")
         }
-    }
-
-    /// SHA-256 of the DER of the certificate the TLS peer presented (the listener already checked
-    /// it chains to its client CA); nil on a plain connection or without a certificate.
-    static func peerCertificateFingerprint(_ channel: any Channel) async -> String? {
-        guard let certificate = try? await channel.nioSSL_peerCertificate().get(),
-              let der = try? certificate.toDERBytes() else { return nil }
-        return SHA256Hasher.hexDigest(der)
     }
 }
