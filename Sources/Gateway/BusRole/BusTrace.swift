@@ -42,7 +42,7 @@ struct BusTrace {
     private func closingTraceList(in bytes: [UInt8]) -> (Int, String)? {
         let name = Array("TraceHeaderList>".utf8)
         var index = 0
-        while let found = Self.find(name, in: bytes, from: index) {
+        while let found = ByteSearch.find(name, in: bytes, from: index) {
             var start = found
             while start > 0, bytes[start - 1] != UInt8(ascii: "<"), bytes[start - 1] != UInt8(ascii: ">"),
                   found - start < 64 {
@@ -77,15 +77,5 @@ struct BusTrace {
     private static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 }

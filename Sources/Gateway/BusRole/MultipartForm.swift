@@ -17,7 +17,7 @@ struct MultipartForm {
         }
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [Part] = []
-        guard var cursor = Self.find(delimiter, in: body, from: 0) else {
+        guard var cursor = ByteSearch.find(delimiter, in: body, from: 0) else {
             throw BusRefusal("bus.body_invalid", "the multipart body has no part")
         }
         while true {
@@ -27,12 +27,12 @@ struct MultipartForm {
                 throw BusRefusal("bus.body_invalid", "a multipart delimiter is not followed by a line break")
             }
             cursor += 2
-            guard let headerEnd = Self.find([13, 10, 13, 10], in: body, from: cursor) else {
+            guard let headerEnd = ByteSearch.find([13, 10, 13, 10], in: body, from: cursor) else {
                 throw BusRefusal("bus.body_invalid", "a multipart part has no end of headers")
             }
             let headers = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
             let start = headerEnd + 4
-            guard let next = Self.find([13, 10] + delimiter, in: body, from: start) else {
+            guard let next = ByteSearch.find([13, 10] + delimiter, in: body, from: start) else {
                 throw BusRefusal("bus.body_invalid", "the multipart body is not closed")
             }
             guard let disposition = headers.split(separator: "\r\n").first(where: {
@@ -63,18 +63,6 @@ struct MultipartForm {
             var value = pair[pair.index(after: equals)...]
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
             return String(value)
-        }
-        return nil
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
         }
         return nil
     }

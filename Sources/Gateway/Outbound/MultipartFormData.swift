@@ -27,7 +27,7 @@ enum MultipartFormData {
         var position: Int
         if body.starts(with: delimiter) {
             position = delimiter.count
-        } else if let found = find(separator, in: body, from: 0) {
+        } else if let found = ByteSearch.find(separator, in: body, from: 0) {
             position = found + separator.count
         } else {
             throw malformed("the body holds no part delimited by the boundary")
@@ -40,12 +40,12 @@ enum MultipartFormData {
             position += 2
             guard parts.count < maxParts else { throw malformed("more than \(maxParts) parts") }
             guard !body[position...].starts(with: crlf) else { throw malformed("a part has no headers") }
-            guard let headerEnd = find(crlf + crlf, in: body, from: position, within: maxHeaderBytes + 4) else {
+            guard let headerEnd = ByteSearch.find(crlf + crlf, in: body, from: position, within: maxHeaderBytes + 4) else {
                 throw malformed("a part's headers do not end within \(maxHeaderBytes) bytes")
             }
             let headers = try parseHeaders(body[position..<headerEnd])
             let contentStart = headerEnd + 4
-            guard let contentEnd = find(separator, in: body, from: contentStart) else {
+            guard let contentEnd = ByteSearch.find(separator, in: body, from: contentStart) else {
                 throw malformed("the body ends before the closing boundary")
             }
             parts.append(try part(headers: headers, body: body[contentStart..<contentEnd]))
@@ -105,22 +105,6 @@ enum MultipartFormData {
         let pieces = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
         guard pieces.count == 3, pieces[0].lowercased() == "utf-8" else { return nil }
         return String(pieces[2]).removingPercentEncoding
-    }
-
-    /// The index where `needle` starts in `haystack` at or after `start` (and, if given, starting
-    /// before `start + within`), or nil.
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, within: Int? = nil) -> Int? {
-        guard let first = needle.first, start >= 0 else { return nil }
-        let lastStart = haystack.count - needle.count
-        let limit = within.map { min(lastStart, start + $0 - needle.count) } ?? lastStart
-        guard start <= limit else { return nil }
-        var index = start
-        while index <= limit {
-            guard let candidate = haystack[index...limit].firstIndex(of: first) else { return nil }
-            if haystack[candidate..<candidate + needle.count].elementsEqual(needle) { return candidate }
-            index = candidate + 1
-        }
-        return nil
     }
 
     private static func malformed(_ detail: String) -> Problem {
