@@ -61,6 +61,27 @@ struct InboundPipelineTests {
         #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP").map(\.code) == ["01"])
     }
 
+    @Test("a row stored without its 01 (an earlier version, stopped in between) gets it once on redelivery")
+    func redeliveryQueuesAMissing01Once() async throws {
+        let node = try InboundNode()
+        defer { node.remove() }
+        let envelope = try node.envelope(signer: h41)
+        let documentID = "000.00.00.H41,2026/11/20,12/UBND-VP"
+        // The row as the previous version left it: committed, its 01 still to be queued.
+        let row = try await node.store.receive(InboundSubmission(
+            messageKey: "edoc|\(InboundNode.sender)|\(documentID)|000.00.00.G22", documentID: documentID,
+            from: InboundNode.sender, to: "000.00.00.G22", envelope: Data(envelope), verdict: "valid"))
+        #expect(try await node.queuedStatuses().isEmpty)
+
+        let again = try await node.pipeline.process(envelope, source: .push)
+        let thirdTime = try await node.pipeline.process(envelope, source: .poll(busDocId: "bus-1"))
+        #expect(again == .duplicate(ids: [row.id]))
+        #expect(thirdTime == .duplicate(ids: [row.id]))
+        let statuses = try await node.queuedStatuses()
+        #expect(statuses.map(\.status.statusCode) == [.arrived])
+        #expect(statuses.first?.message.destination == InboundNode.sender)
+    }
+
     @Test("a document for two of our OrganIds is stored once for each, each answered with its 01")
     func twoRecipients() async throws {
         let node = try InboundNode()

@@ -16,30 +16,28 @@ struct InboundFollowUps: Sendable {
     /// The signed status 01 for a document about to be stored for `recipient`, for the store to
     /// queue with the row; nil when the sender is unknown.
     func arrival(of document: EdXMLDocument, documentID: String, recipient: String) throws -> InboundFollowUp? {
-        guard let status = arrivalStatus(of: document, documentID: documentID, recipient: recipient) else { return nil }
+        let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !sender.isEmpty else { return nil }
+        let status = StatusSender.Status(code: .arrived, from: OrganId(recipient), to: OrganId(sender),
+                                         about: Self.about(document.header, documentID: documentID))
         let envelope = try parts.statusSender.envelope(for: status)
         return InboundFollowUp(submission: parts.statusSender.submission(of: status, envelope: envelope),
                                idempotencyKeyPrefix: Self.arrivalKeyPrefix)
     }
 
-    /// A document stored for `recipient` (or seen again): the status 01 back to its sender unless
-    /// the row's transaction queued it, and a copy to each webhook. On a duplicate both are queued
-    /// again under their idempotency keys, so a row stored by an earlier version, whose 01 was to
-    /// follow it, gets it once.
-    func arrived(_ document: EdXMLDocument, documentID: String, inboxID: String, recipient: String, envelope: [UInt8],
-                 arrivalQueued: Bool) async throws {
-        if !arrivalQueued, let status = arrivalStatus(of: document, documentID: documentID, recipient: recipient) {
-            _ = try await sendOnce(status, key: Self.arrivalKeyPrefix + inboxID)
+    /// A document stored for `recipient` (or seen again): a copy to each webhook and, when the
+    /// row's transaction did not queue it (a duplicate), the status 01 `unqueued` under its
+    /// idempotency key, so a row stored by an earlier version, whose 01 was to follow it, gets it
+    /// once. Both are keyed, so a redelivery queues neither twice.
+    func arrived(_ document: EdXMLDocument, inboxID: String, recipient: String, envelope: [UInt8],
+                 unqueued: InboundFollowUp?) async throws {
+        if let unqueued {
+            var status = unqueued.submission
+            status.idempotencyKey = unqueued.idempotencyKeyPrefix + inboxID
+            try await enqueueOnce(status)
         }
         try await copyToWebhooks(envelope, inboxID: inboxID, recipient: recipient, subject: document.header.subject ?? "",
                                  key: "inbound-webhook:\(inboxID)")
-    }
-
-    private func arrivalStatus(of document: EdXMLDocument, documentID: String, recipient: String) -> StatusSender.Status? {
-        let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
-        guard !sender.isEmpty else { return nil }
-        return StatusSender.Status(code: .arrived, from: OrganId(recipient), to: OrganId(sender),
-                                   about: Self.about(document.header, documentID: documentID))
     }
 
     /// A recall (status 13 or a revoke envelope) stored as `inboxID`: the recalled documents are
@@ -74,6 +72,15 @@ struct InboundFollowUps: Sendable {
             return try await parts.statusSender.send(status, idempotencyKey: key)
         } catch let error as StoreError where error.reasonCode == "queue.idempotency_conflict" {
             return nil
+        }
+    }
+
+    /// Queues a ready message unless its key was used (then the first one stands).
+    private func enqueueOnce(_ submission: OutboundSubmission) async throws {
+        do {
+            if !(try await parts.store.enqueue(submission)).replayed { parts.deliverySignal.nudge() }
+        } catch let error as StoreError where error.reasonCode == "queue.idempotency_conflict" {
+            return
         }
     }
 

@@ -19,32 +19,32 @@ extension InboundPipeline {
             recall = InboundRecall(documentID: revoked.flatMap { $0.isEmpty ? nil : $0 } ?? examined.documentID, sender: sender,
                                    reason: business.reason ?? "")
         }
-        var stored: [(recipient: String, id: String, arrivalQueued: Bool)] = []
-        var anyNew = false
+        var stored: [(recipient: String, id: String, unqueuedArrival: InboundFollowUp?)] = []
+        var anyNew = false, arrivalQueued = false
         for recipient in examined.recipients {
-            let messageKey = InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient)
             // The 01 is queued in the row's transaction (and joins the document's timeline with
-            // it), so the row never commits without it. (A redelivered duplicate has it signed for
-            // nothing: rare, and cheaper than asking the store first for every document.)
+            // it), so the row never commits without it. A redelivered duplicate queues it under
+            // its key instead (see `arrived`).
+            let arrival = try followUps.arrival(of: document, documentID: examined.documentID, recipient: recipient)
             let receipt = try await parts.store.receive(InboundSubmission(
-                messageKey: messageKey,
+                messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
                 documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
                 kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
                 status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
                                                            organID: recipient, at: Date()),
-                recall: recall,
-                followUp: try followUps.arrival(of: document, documentID: examined.documentID, recipient: recipient)))
-            var arrivalQueued = false
+                recall: recall, followUp: arrival))
             if case .stored(_, let queued) = receipt {
                 anyNew = true
-                arrivalQueued = queued != nil
+                arrivalQueued = arrivalQueued || queued != nil
+                stored.append((recipient, receipt.id, nil))
+            } else {
+                stored.append((recipient, receipt.id, arrival))
             }
-            stored.append((recipient, receipt.id, arrivalQueued))
         }
-        if stored.contains(where: \.arrivalQueued) { parts.deliverySignal.nudge() }
-        for (recipient, id, arrivalQueued) in stored {
-            try await followUps.arrived(document, documentID: examined.documentID, inboxID: id, recipient: recipient,
-                                        envelope: envelope, arrivalQueued: arrivalQueued)
+        if arrivalQueued { parts.deliverySignal.nudge() }
+        for (recipient, id, unqueuedArrival) in stored {
+            try await followUps.arrived(document, inboxID: id, recipient: recipient, envelope: envelope,
+                                        unqueued: unqueuedArrival)
         }
         if let recall, anyNew, let first = stored.first {
             try await followUps.recalled(recall, by: first.id, envelope: envelope)

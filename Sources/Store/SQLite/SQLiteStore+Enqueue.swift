@@ -27,14 +27,14 @@ func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
 
 extension SQLiteStore {
     public func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt {
-        try Self.validate(submission)
         let receipt = try await enqueuer.submit(try await prepare(submission))
         keepUnread(submission.envelope, of: receipt)
         return receipt
     }
 
-    /// The submission with its envelope ready (bytes for the transaction, or a synced file).
+    /// The submission, checked, with its envelope ready (bytes for the transaction, or a synced file).
     func prepare(_ submission: OutboundSubmission) async throws -> PreparedSubmission {
+        try Self.validate(submission)
         let blob = try await prepareBlob(submission.envelope)
         let fingerprint = submission.requestFingerprint
             ?? SHA256Hasher.hexDigest(Data(([blob.sha256, submission.from] + submission.to).joined(separator: "\n").utf8))

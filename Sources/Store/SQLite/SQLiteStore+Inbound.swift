@@ -24,7 +24,6 @@ extension SQLiteStore {
         let id = MessageID.make(at: Date(storeMillis: now))
         var followUp: (PreparedSubmission, String)?
         if let next = submission.followUp {
-            try Self.validate(next.submission)
             followUp = (try await prepare(next.submission), next.idempotencyKeyPrefix)
         }
         let receipt = try await receiver.submit(PreparedInbound(submission: submission, blob: blob, id: id, now: now,
@@ -72,8 +71,9 @@ extension SQLiteStore {
         if let status = submission.status {
             try insertStatus(status, db: db)
         }
-        guard var (followUp, keyPrefix) = prepared.followUp else { return .stored(id: id) }
-        followUp.submission.idempotencyKey = keyPrefix + id
+        guard let pending = prepared.followUp else { return .stored(id: id) }
+        var followUp = pending.prepared
+        followUp.submission.idempotencyKey = pending.keyPrefix + id
         return .stored(id: id, followUp: try insert(followUp, now: now, db: db))
     }
 
