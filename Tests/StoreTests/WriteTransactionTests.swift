@@ -35,3 +35,52 @@ struct WriteTransactionTests {
         #expect(values == [2])
     }
 }
+
+/// Claims and delivery reports commit without their own sync; everything acknowledged to a peer
+/// still syncs, so the writer must be back at FULL after each deferred commit.
+@Suite("store: commits deferred to the next sync")
+struct DeferredSyncTests {
+    struct Refused: Error {}
+
+    func synchronous(_ pool: DatabasePool) async throws -> Int? {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+    }
+
+    @Test("a deferred transaction runs at NORMAL and the writer returns to FULL, after an error too")
+    func deferredTransactionRestoresFull() async throws {
+        let fixture = try StoreFixture(durability: .full)
+        let pool = fixture.store.pool
+        let inside = try await pool.writeTransaction(.deferred) { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(inside == 1)
+        #expect(try await synchronous(pool) == 2)
+        let immediate = try await pool.writeTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(immediate == 2)
+
+        await #expect(throws: Refused.self) {
+            try await pool.writeTransaction(.deferred) { _ in throw Refused() }
+        }
+        #expect(try await synchronous(pool) == 2)
+    }
+
+    @Test("a full store's claim and report commit, and leave the writer syncing every other commit")
+    func claimAndReportOnAFullStore() async throws {
+        let fixture = try StoreFixture(durability: .full)
+        let id = try await fixture.enqueueOne()
+        let claims = try await fixture.store.claim(worker: "w", limit: 1, leaseDuration: .seconds(30))
+        #expect(claims.map(\.message.id) == [id])
+        #expect(try await synchronous(fixture.store.pool) == 2)
+        try await fixture.store.complete(claims[0].lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3))
+        #expect(try await synchronous(fixture.store.pool) == 2)
+        #expect(try await fixture.state(id) == .delivered)
+    }
+
+    @Test("a normal store stays at NORMAL through claims and reports")
+    func normalStoreIsNotTurnedToFull() async throws {
+        let fixture = try StoreFixture(durability: .normal)
+        #expect(SQLiteStore.deferredSync(.normal) == .immediate)
+        _ = try await fixture.enqueueOne()
+        let claims = try await fixture.store.claim(worker: "w", limit: 1, leaseDuration: .seconds(30))
+        try await fixture.store.complete(claims[0].lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3))
+        #expect(try await synchronous(fixture.store.pool) == 1)
+    }
+}

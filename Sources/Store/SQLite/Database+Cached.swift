@@ -57,8 +57,17 @@ extension DatabasePool {
     /// `write` compiles both anew for every transaction, which on the group-commit and claim
     /// paths costs as much as some of the statements inside. Rolls back and rethrows on error,
     /// as `write` does.
-    func writeTransaction<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    ///
+    /// `.deferred` commits without a sync of their own (see `CommitSync`).
+    func writeTransaction<T: Sendable>(_ sync: CommitSync = .immediate,
+                                       _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writeWithoutTransaction { db in
+            if sync == .deferred {
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+            }
+            defer {
+                if sync == .deferred { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
+            }
             try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
             do {
                 let result = try updates(db)
@@ -72,4 +81,16 @@ extension DatabasePool {
             }
         }
     }
+}
+
+/// Whether a transaction's commit waits for the disk.
+enum CommitSync: Sendable {
+    /// Synced before the commit returns (on a `.full` store): what is acknowledged to a peer.
+    case immediate
+    /// Written to the WAL without a sync; it becomes durable with the next synced commit (the
+    /// WAL is written in order). For writes whose loss in a power cut only makes the queue do a
+    /// step again that the peer recognises: a claim (the lease expires and the message is
+    /// claimed anew) or a delivery's report (the message is sent again and the receiver, which
+    /// deduplicates by message id, answers as the first time).
+    case deferred
 }

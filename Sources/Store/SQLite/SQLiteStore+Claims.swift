@@ -6,7 +6,7 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         let policy = self.policy
         let now = nowMillis()
-        return try await pool.writeTransaction { db in
+        return try await pool.writeTransaction(Self.deferredSync(options.durability)) { db in
             var gate = try BreakerGate(db: db, now: now)
             var claimed: [ClaimedMessage] = []
             for due in try Self.dueMessages(db, now: now, limit: limit, excluding: gate.blocked) {

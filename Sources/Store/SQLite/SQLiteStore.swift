@@ -84,7 +84,8 @@ public final class SQLiteStore: MessageStore {
         let pool = self.pool
         let clock = options.clock
         enqueuer = GroupCommit { batch in await SQLiteStore.commit(batch, pool: pool, clock: clock) }
-        completer = GroupCommit { batch in await SQLiteStore.commitEach(batch, pool: pool) }
+        let reportSync = Self.deferredSync(options.durability)
+        completer = GroupCommit { batch in await SQLiteStore.commitEach(batch, pool: pool, sync: reportSync) }
         receiver = GroupCommit { batch in await SQLiteStore.commitInbound(batch, pool: pool) }
     }
 
@@ -119,4 +120,10 @@ public final class SQLiteStore: MessageStore {
     }
 
     func nowMillis() -> Int64 { clock.now().storeMillis }
+
+    /// Claims and delivery reports commit without a sync of their own on a `.full` store (a
+    /// `.normal` store never syncs at commit, and a deferred commit would put it back to FULL).
+    static func deferredSync(_ durability: Durability) -> CommitSync {
+        durability == .full ? .deferred : .immediate
+    }
 }
