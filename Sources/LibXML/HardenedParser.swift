@@ -1,4 +1,5 @@
 internal import CLibXML2
+import Glibc
 
 /// libxml2's push parser with our SAX hooks in front of its tree builder. The hooks refuse a
 /// DOCTYPE the moment one starts (before any entity can be declared) and enforce the depth,
@@ -13,7 +14,15 @@ enum HardenedParser {
 
     private static let initialize: Void = { xmlInitParser() }()
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, limits: XMLParseLimits) throws(XMLError) -> xmlDocPtr {
+    /// The tree, and where each element named `recordingEndsOf` ends: the offset in `bytes` just
+    /// past its end tag (or its `/>`), as the parser itself read it.
+    struct Output {
+        var document: xmlDocPtr
+        var elementEnds: [xmlNodePtr: Int]
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer, limits: XMLParseLimits,
+                      recordingEndsOf recordedName: String? = nil) throws(XMLError) -> Output {
         _ = initialize
         guard bytes.count > 0 else { throw XMLError(.empty, "the document is empty") }
         guard bytes.count <= limits.maxBytes else {
@@ -37,7 +46,15 @@ enum HardenedParser {
                                   attributeCount, defaulted, attributes)
         }
         handler.endElementNs = { context, localName, prefix, uri in
-            ParseState.of(context)?.textLength = 0
+            if let state = ParseState.of(context) {
+                state.textLength = 0
+                if let name = state.recordedName, let localName, strcmp(name, localName) == 0 {
+                    // libxml2 calls this with the element still current and its input just past
+                    // the end tag's `>` (in UTF-8 input, a byte offset).
+                    let parser = context!.assumingMemoryBound(to: xmlParserCtxt.self)
+                    if let node = parser.pointee.node { state.elementEnds[node] = Int(xmlByteConsumed(parser)) }
+                }
+            }
             xmlSAX2EndElementNs(context, localName, prefix, uri)
         }
         handler.characters = { context, characters, length in
@@ -48,8 +65,8 @@ enum HardenedParser {
         }
         handler.cdataBlock = handler.characters
 
-        let state = ParseState(limits: limits)
-        return try withExtendedLifetime(state) { () throws(XMLError) -> xmlDocPtr in
+        let state = ParseState(limits: limits, recordedName: recordedName)
+        return try withExtendedLifetime(state) { () throws(XMLError) -> Output in
             let head = bytes.bindMemory(to: CChar.self)
             let prefixLength = min(4, bytes.count)
             guard let parser = xmlCreatePushParserCtxt(&handler, nil, head.baseAddress, Int32(prefixLength), nil) else {
@@ -82,7 +99,9 @@ enum HardenedParser {
                 xmlFreeDoc(document)
                 throw XMLError(.empty, "the document has no root element")
             }
-            return document
+            // An encoder (a non-UTF-8 declaration) makes the offsets count converted text.
+            let offsetsAreBytes = parser.pointee.input?.pointee.buf?.pointee.encoder == nil
+            return Output(document: document, elementEnds: offsetsAreBytes ? state.elementEnds : [:])
         }
     }
 
@@ -113,8 +132,14 @@ private final class ParseState {
     let limits: XMLParseLimits
     var textLength = 0
     var refusal: XMLError.Kind?
+    /// NUL-terminated, compared with `strcmp` at every end tag.
+    let recordedName: [CChar]?
+    var elementEnds: [xmlNodePtr: Int] = [:]
 
-    init(limits: XMLParseLimits) { self.limits = limits }
+    init(limits: XMLParseLimits, recordedName: String?) {
+        self.limits = limits
+        self.recordedName = recordedName.map { Array($0.utf8CString) }
+    }
 
     static func of(_ context: UnsafeMutableRawPointer?) -> ParseState? {
         guard let context else { return nil }

@@ -7,26 +7,39 @@ public final class XMLDocument: @unchecked Sendable {
     /// Nodes unlinked by `XMLElement.remove()`: kept until the document goes, so a view that still
     /// names one never points at freed memory.
     var detached: [xmlNodePtr] = []
+    /// Where the elements named at parsing end in the parsed bytes.
+    private var elementEnds: [xmlNodePtr: Int] = [:]
 
     /// Parses `bytes` under `limits`, refusing DOCTYPEs, never touching the network or a file.
-    public convenience init(parsing bytes: UnsafeRawBufferPointer, limits: XMLParseLimits = .default) throws(XMLError) {
-        self.init(owning: try HardenedParser.parse(bytes, limits: limits))
+    /// With `recordingEndsOf`, remembers where each element of that local name ends in `bytes`
+    /// (see `endOffset(of:)`).
+    public convenience init(parsing bytes: UnsafeRawBufferPointer, limits: XMLParseLimits = .default,
+                            recordingEndsOf recordedName: String? = nil) throws(XMLError) {
+        self.init(parsed: try HardenedParser.parse(bytes, limits: limits, recordingEndsOf: recordedName))
     }
 
     /// Parses `bytes` (a `[UInt8]`, `Data`, `ArraySlice<UInt8>`, …) under `limits`.
-    public convenience init(parsing bytes: some Collection<UInt8>, limits: XMLParseLimits = .default) throws(XMLError) {
-        let parsed: Result<xmlDocPtr, XMLError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(XMLError) in try HardenedParser.parse(UnsafeRawBufferPointer(buffer), limits: limits) }
+    public convenience init(parsing bytes: some Collection<UInt8>, limits: XMLParseLimits = .default,
+                            recordingEndsOf recordedName: String? = nil) throws(XMLError) {
+        let parsed: Result<HardenedParser.Output, XMLError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(XMLError) in
+                try HardenedParser.parse(UnsafeRawBufferPointer(buffer), limits: limits, recordingEndsOf: recordedName)
+            }
         }
         if let parsed {
-            self.init(owning: try parsed.get())
+            self.init(parsed: try parsed.get())
         } else {
             let copy = Array(bytes)
             let parsedCopy = copy.withUnsafeBytes { buffer in
-                Result { () throws(XMLError) in try HardenedParser.parse(buffer, limits: limits) }
+                Result { () throws(XMLError) in try HardenedParser.parse(buffer, limits: limits, recordingEndsOf: recordedName) }
             }
-            self.init(owning: try parsedCopy.get())
+            self.init(parsed: try parsedCopy.get())
         }
+    }
+
+    private convenience init(parsed: HardenedParser.Output) {
+        self.init(owning: parsed.document)
+        elementEnds = parsed.elementEnds
     }
 
     /// A new document whose root is `localName` in `namespaceURI`, bound to `prefix` (nil: default namespace).
@@ -50,6 +63,13 @@ public final class XMLDocument: @unchecked Sendable {
     deinit {
         for node in detached { xmlFreeNode(node) }
         xmlFreeDoc(pointer)
+    }
+
+    /// The offset in the parsed bytes just past `element`'s end tag (or its `/>`), when the
+    /// document was parsed `recordingEndsOf` its name from UTF-8 (or ASCII) input; nil otherwise.
+    public func endOffset(of element: XMLElement) -> Int? {
+        guard element.document === self else { return nil }
+        return elementEnds[element.node]
     }
 
     public var root: XMLElement? {

@@ -18,6 +18,14 @@ public struct ParsedInput: Sendable {
     /// Lines the junk before the XML declaration took (added to every line libxml2 reports).
     public let lineOffset: Int
     public let notes: [Finding]
+    /// Bytes skipped before the XML declaration: the tree's byte offsets count from there.
+    public var skippedBytes: Int = 0
+
+    /// Where `TraceHeaderList`'s end tag ends in the input bytes as the parser read them (nil
+    /// for a tree not from UTF-8 input), so a hop can be spliced in without parsing again.
+    public func endOffset(ofTraceList element: XMLElement) -> Int? {
+        document.endOffset(of: element).map { $0 + skippedBytes }
+    }
 }
 
 /// Reads edXML with the hardened libxml2 parser, by local name, in any element order, tolerant of
@@ -59,8 +67,9 @@ public struct EdXMLReader: Sendable {
                                   "\(junk) bytes before the XML declaration were skipped", line: 1))
         }
         do {
-            let document = try XMLDocument(parsing: bytes[(bytes.startIndex + start)...], limits: limits)
-            return ParsedInput(document: document, lineOffset: junkLines, notes: notes)
+            let document = try XMLDocument(parsing: bytes[(bytes.startIndex + start)...], limits: limits,
+                                           recordingEndsOf: "TraceHeaderList")
+            return ParsedInput(document: document, lineOffset: junkLines, notes: notes, skippedBytes: start)
         } catch where error.kind == .empty && bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             // libxml2 calls bytes with no element in them "empty"; to a person they are not XML.
             throw EdXMLError("xml.malformed", "the input holds no XML element (\(error.message))", line: error.line > 0 ? error.line + junkLines : nil)

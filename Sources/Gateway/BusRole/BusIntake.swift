@@ -81,7 +81,7 @@ struct BusIntake: Sendable {
             let first = refused[0].refusal
             throw BusRefusal(first.reasonCode, refused.map(\.refusal.explanation).joined(separator: "; "))
         }
-        let envelope = try checkedWithHop(call.file, parsed: parsed.document, signed: message.signature != nil,
+        let envelope = try checkedWithHop(call.file, parsed: parsed, signed: message.signature != nil,
                                           expectedSender: call.sender.organId, logger: logger)
         let receipt: EnqueueReceipt
         do {
@@ -126,14 +126,14 @@ struct BusIntake: Sendable {
 
     /// The envelope with the bus's hop, its signature checked per policy on the bytes that will
     /// be delivered (parsed once for both).
-    private func checkedWithHop(_ file: [UInt8], parsed: XMLDocument, signed: Bool, expectedSender: String,
+    private func checkedWithHop(_ file: [UInt8], parsed: ParsedInput, signed: Bool, expectedSender: String,
                                 logger: Logger) throws -> [UInt8] {
         let withHop = trace.append(to: file, parsed: parsed, signed: signed, at: Date())
         guard let verifier, policy != .off else { return withHop.bytes }
         let verdict = verifier.verify(document: withHop.document).bindingSender(with: senderBinding, expected: expectedSender)
         if verdict.isValid { return withHop.bytes }
-        if withHop.placement != .none,
-           verifier.verify(document: parsed).bindingSender(with: senderBinding, expected: expectedSender).isValid {
+        if withHop.placement != .none, withHop.document !== parsed.document,
+           verifier.verify(document: parsed.document).bindingSender(with: senderBinding, expected: expectedSender).isValid {
             logger.warning("the bus hop would have broken the signature; delivered without it")
             return file
         }

@@ -11,8 +11,11 @@ import LibXML
 /// - a signed envelope gets the same hop as an XML comment at that place: a same-document
 ///   reference excludes comments from the digest (XML-DSig §4.4.3.3), so the signature stays
 ///   valid and a reader of the envelope still sees the hop.
-/// The result is parsed again and checked before it is used; an envelope where the hop cannot be
-/// placed (no TraceHeaderList) travels unchanged.
+/// The hop goes right before the end tag of TraceHeaderList that the parser itself read, so it
+/// lands in that element's content and nowhere else. Where the parser could not say (input not
+/// in UTF-8, an empty-element tag) the first `</…TraceHeaderList>` in the bytes is used and the
+/// result parsed again and checked; an envelope where the hop cannot be placed (no
+/// TraceHeaderList) travels unchanged.
 struct BusTrace {
     let organId: String
     let limits: XMLParseLimits
@@ -21,21 +24,46 @@ struct BusTrace {
         case element, comment, none
     }
 
-    /// The envelope with the hop, and its parsed tree (the original's when the hop could not be
-    /// placed), so the caller verifies the bytes it will deliver without parsing them again.
-    func append(to envelope: [UInt8], parsed original: XMLDocument, signed: Bool,
+    /// The envelope with the hop, and a tree whose signature verifies exactly as the returned
+    /// bytes' would: the original's when the hop is a comment (excluded from the digest) or the
+    /// envelope is unsigned, the spliced bytes parsed again on the fallback path.
+    func append(to envelope: [UInt8], parsed: ParsedInput, signed: Bool,
                 at date: Date) -> (bytes: [UInt8], document: XMLDocument, placement: Placement) {
+        let original = parsed.document
+        if let list = Self.traceList(original), let end = parsed.endOffset(ofTraceList: list),
+           let start = Self.endTagStart(endingAt: end, in: envelope, prefix: list.prefix) {
+            var spliced = envelope
+            spliced.insert(contentsOf: insertion(prefix: list.prefix.map { "\($0):" } ?? "", signed: signed, at: date),
+                           at: start)
+            return (spliced, original, signed ? .comment : .element)
+        }
         guard let (offset, prefix) = closingTraceList(in: envelope) else { return (envelope, original, .none) }
-        let stamp = LocalDateTime(date, withTime: true).edXMLText
-        let id = Self.escaped(organId)
-        let insertion = signed
-            ? "<!--bus TraceHeader: OrganId=\(id.replacingOccurrences(of: "--", with: "- -")) Timestamp=\(stamp)-->"
-            : "<\(prefix)TraceHeader><\(prefix)OrganId>\(id)</\(prefix)OrganId><\(prefix)Timestamp>\(stamp)</\(prefix)Timestamp></\(prefix)TraceHeader>"
         var spliced = envelope
-        spliced.insert(contentsOf: Array(insertion.utf8), at: offset)
+        spliced.insert(contentsOf: insertion(prefix: prefix, signed: signed, at: date), at: offset)
         guard let document = try? XMLDocument(parsing: spliced, limits: limits),
               placedCorrectly(document, original: original, signed: signed) else { return (envelope, original, .none) }
         return (spliced, document, signed ? .comment : .element)
+    }
+
+    private func insertion(prefix: String, signed: Bool, at date: Date) -> [UInt8] {
+        let stamp = LocalDateTime(date, withTime: true).edXMLText
+        let id = Self.escaped(organId)
+        let text = signed
+            ? "<!--bus TraceHeader: OrganId=\(id.replacingOccurrences(of: "--", with: "- -")) Timestamp=\(stamp)-->"
+            : "<\(prefix)TraceHeader><\(prefix)OrganId>\(id)</\(prefix)OrganId><\(prefix)Timestamp>\(stamp)</\(prefix)Timestamp></\(prefix)TraceHeader>"
+        return Array(text.utf8)
+    }
+
+    /// Where the end tag `</prefix:TraceHeaderList >` that ends just before `end` starts, if
+    /// the bytes there are exactly that (an empty-element tag or a wrong offset gives nil).
+    static func endTagStart(endingAt end: Int, in bytes: [UInt8], prefix: String?) -> Int? {
+        guard end >= 2, end <= bytes.count, bytes[end - 1] == UInt8(ascii: ">") else { return nil }
+        var nameEnd = end - 1
+        while nameEnd > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[nameEnd - 1]) { nameEnd -= 1 }
+        let tag = Array("</\(prefix.map { "\($0):" } ?? "")TraceHeaderList".utf8)
+        let start = nameEnd - tag.count
+        guard start >= 0, bytes[start..<nameEnd].elementsEqual(tag) else { return nil }
+        return start
     }
 
     /// Where `</…TraceHeaderList>` starts, and the prefix it uses ("edXML:" or "").
