@@ -31,21 +31,24 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// `scheme://host:port`, the unit of connection reuse and of the concurrency bound.
     static func destination(of url: String) throws(CurlError) -> String {
-        guard let schemeEnd = url.range(of: "://") else {
+        let bytes = Array(url.utf8)
+        let separator = Array("://".utf8)
+        guard let schemeEnd = (0..<max(0, bytes.count - 2)).first(where: { bytes[$0..<($0 + 3)].elementsEqual(separator) }) else {
             throw CurlError(code: 3, kind: .invalidRequest, message: "URL using bad/illegal format or missing URL", detail: url)
         }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        let scheme = String(decoding: bytes[..<schemeEnd], as: UTF8.self).lowercased()
         guard scheme == "http" || scheme == "https" else {
             throw CurlError(code: 1, kind: .invalidRequest, message: "Unsupported protocol", detail: url)
         }
-        let rest = url[schemeEnd.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let rest = bytes[(schemeEnd + 3)...]
+        var authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
         guard !authority.isEmpty else {
             throw CurlError(code: 3, kind: .invalidRequest, message: "URL using bad/illegal format or missing URL", detail: url)
         }
-        let hasPort = authority.last != "]" && authority.contains(":")
-        return "\(scheme)://\(authority.lowercased())" + (hasPort ? "" : (scheme == "https" ? ":443" : ":80"))
+        let hasPort = authority.last != UInt8(ascii: "]") && authority.contains(UInt8(ascii: ":"))
+        let host = String(decoding: authority, as: UTF8.self).lowercased()
+        return "\(scheme)://\(host)" + (hasPort ? "" : (scheme == "https" ? ":443" : ":80"))
     }
 
     private func configure(_ request: CurlRequest) throws(CurlError) {
@@ -150,15 +153,22 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingLineEnd()
-        if line.hasPrefix("HTTP/") {
+        var line = bytes[...]
+        while let last = line.last, last == 0x0D || last == 0x0A { line = line.dropLast() }
+        if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()   // a new response begins (after 1xx): keep only the final one's headers
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon]).trimmingSpaces()
-        let value = String(line[line.index(after: colon)...]).trimmingSpaces()
-        headers.append((name, value))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        headers.append((String(decoding: Self.trimmed(line[..<colon]), as: UTF8.self),
+                        String(decoding: Self.trimmed(line[(colon + 1)...]), as: UTF8.self)))
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
     }
 
     // MARK: - Completion (engine thread only)
@@ -209,20 +219,5 @@ extension Duration {
     var milliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-    }
-}
-
-extension String {
-    func trimmingLineEnd() -> String {
-        var s = Substring(self)
-        while let last = s.last, last == "\r" || last == "\n" || last == "\r\n" { s = s.dropLast() }
-        return String(s)
-    }
-
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
-        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

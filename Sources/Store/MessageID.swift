@@ -28,20 +28,20 @@ enum MessageID {
     static func make(at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, date.storeMillis))
-        var chars: [Character] = []
-        chars.reserveCapacity(26)
-        for shift in stride(from: 45, through: 0, by: -5) {
-            chars.append(alphabet[Int((millis >> UInt64(shift)) & 31)])
-        }
         let high = generator.next() as UInt64
         let low = generator.next() as UInt16
-        for shift in stride(from: 59, through: 0, by: -5) {
-            chars.append(alphabet[Int((high >> UInt64(shift)) & 31)])
+        return String(unsafeUninitializedCapacity: 26) { buffer in
+            var count = 0
+            func put(_ digit: UInt64) { buffer[count] = asciiAlphabet[Int(digit & 31)]; count += 1 }
+            for shift in stride(from: 45, through: 0, by: -5) { put(millis >> UInt64(shift)) }
+            for shift in stride(from: 59, through: 0, by: -5) { put(high >> UInt64(shift)) }
+            put(((high & 0xF) << 1) | UInt64(low & 1))
+            put(UInt64(low >> 1))
+            put(UInt64(low >> 6))
+            put(UInt64(low >> 11))
+            return count
         }
-        chars.append(alphabet[Int(((high & 0xF) << 1) | UInt64(low & 1))])
-        chars.append(alphabet[Int((low >> 1) & 31)])
-        chars.append(alphabet[Int((low >> 6) & 31)])
-        chars.append(alphabet[Int((low >> 11) & 31)])
-        return String(chars.prefix(26))
     }
+
+    private static let asciiAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 }

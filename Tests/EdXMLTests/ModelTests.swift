@@ -47,6 +47,26 @@ import EdXML
         #expect(value.date == Date(timeIntervalSince1970: 1_538_130_311))
         #expect(LocalDateTime(Date(timeIntervalSince1970: 1_538_130_311), withTime: true).edXMLText == "2018/09/28 17:25:11")
     }
+
+    /// The arithmetic conversion agrees with Foundation's calendar on leap days, month and year
+    /// ends, the local midnight (17:00 UTC), instants before 1970 and fractions of a second.
+    @Test func localTimeAgreesWithTheGregorianCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = LocalDateTime.vietnamTimeZone
+        var instants: [TimeInterval] = [0, -1, -0.5, 1_538_130_311.75, 951_782_400, 951_868_799, 4_107_542_399, -2_208_988_800]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 { instants.append(TimeInterval(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator))) }
+        for day in stride(from: Int64(946_684_800), to: 1_009_843_200, by: 86_400) {   // 2000–2001, each local midnight ± 1 s
+            instants += [TimeInterval(day - 25_200), TimeInterval(day - 25_201)]
+        }
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let expected = LocalDateTime(year: c.year!, month: c.month!, day: c.day!,
+                                         time: .init(hour: c.hour!, minute: c.minute!, second: c.second!))
+            #expect(LocalDateTime(date, withTime: true) == expected, "\(instant)")
+        }
+    }
 }
 
 @Suite struct StatusCodeTests {

@@ -1,5 +1,5 @@
 import Foundation
-import LibCurl
+@testable import LibCurl
 import Testing
 
 /// The LibCurl wrapper on its own: bodies, methods, headers, limits, against the real test bus.
@@ -57,6 +57,17 @@ import Testing
             let error = await #expect(throws: CurlError.self) { try await CurlClient().perform(CurlRequest(url: url)) }
             #expect(error?.kind == .invalidRequest, "\(url)")
         }
+    }
+
+    /// The key connections are reused and bounded by: scheme, lowercased host, explicit port.
+    @Test func destinationIsSchemeHostAndPort() throws {
+        #expect(try CurlTransfer.destination(of: "https://Bus.Example.VN/api?x=1") == "https://bus.example.vn:443")
+        #expect(try CurlTransfer.destination(of: "HTTP://127.0.0.1:8080/a#f") == "http://127.0.0.1:8080")
+        #expect(try CurlTransfer.destination(of: "https://user:secret@host:9443") == "https://host:9443")
+        #expect(try CurlTransfer.destination(of: "https://[::1]/x") == "https://[::1]:443")
+        #expect(try CurlTransfer.destination(of: "https://[::1]:8443/x") == "https://[::1]:8443")
+        #expect(throws: CurlError.self) { try CurlTransfer.destination(of: "https:///path") }
+        #expect(throws: CurlError.self) { try CurlTransfer.destination(of: "//host/path") }
     }
 
     @Test func shutdownFailsWaitingTransfers() async throws {

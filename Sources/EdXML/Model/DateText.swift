@@ -25,12 +25,24 @@ public struct LocalDateTime: Hashable, Sendable, Codable, Comparable {
     public static let vietnamTimeZone = TimeZone(secondsFromGMT: 7 * 3600)!
 
     /// The local date and time of `date` in Vietnam.
+    /// Plain arithmetic on a fixed offset (proleptic Gregorian, as `Calendar` computes it):
+    /// every hop stamps a time, and `Calendar` costs microseconds per call.
     public init(_ date: Date, withTime: Bool) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Self.vietnamTimeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        self.init(year: c.year!, month: c.month!, day: c.day!,
-                  time: withTime ? TimeOfDay(hour: c.hour!, minute: c.minute!, second: c.second!) : nil)
+        let local = Int64((date.timeIntervalSince1970).rounded(.down)) + Int64(Self.vietnamTimeZone.secondsFromGMT())
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let seconds = Int(local - days * 86_400)
+        // Days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
+        self.init(year: year, month: month, day: day,
+                  time: withTime ? TimeOfDay(hour: seconds / 3_600, minute: seconds % 3_600 / 60, second: seconds % 60) : nil)
     }
 
     /// Whether the day exists in the calendar (2014/02/30 does not) and the time is on the clock.

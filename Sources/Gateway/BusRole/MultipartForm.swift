@@ -30,14 +30,12 @@ struct MultipartForm {
             guard let headerEnd = ByteSearch.find([13, 10, 13, 10], in: body, from: cursor) else {
                 throw BusRefusal("bus.body_invalid", "a multipart part has no end of headers")
             }
-            let headers = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
             let start = headerEnd + 4
             guard let next = ByteSearch.find([13, 10] + delimiter, in: body, from: start) else {
                 throw BusRefusal("bus.body_invalid", "the multipart body is not closed")
             }
-            guard let disposition = headers.split(separator: "\r\n").first(where: {
-                $0.lowercased().hasPrefix("content-disposition:")
-            }), let name = Self.parameter("name", in: disposition) else {
+            guard let disposition = Self.headerLine(named: "content-disposition:", in: body[cursor..<headerEnd]),
+                  let name = Self.parameter("name", in: disposition) else {
                 throw BusRefusal("bus.body_invalid", "a multipart part has no Content-Disposition name")
             }
             parts.append(Part(name: name, fileName: Self.parameter("filename", in: disposition), body: body[start..<next]))
@@ -48,22 +46,42 @@ struct MultipartForm {
 
     func part(named name: String) -> Part? { parts.first { $0.name == name } }
 
+    /// The header line that starts with `prefix` (ASCII, lowercase), whatever its case.
+    private static func headerLine(named prefix: String, in headers: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let wanted = Array(prefix.utf8)
+        for line in headers.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let content = line.last == 0x0D ? line.dropLast() : line
+            if content.count >= wanted.count, asciiLowercased(content.prefix(wanted.count)) == wanted { return content }
+        }
+        return nil
+    }
+
     private static func boundary(in contentType: String) -> String? {
         let lowered = contentType.lowercased()
-        guard lowered.hasPrefix("multipart/form-data"), let boundary = parameter("boundary", in: Substring(contentType)),
+        guard lowered.hasPrefix("multipart/form-data"), let boundary = parameter("boundary", in: Array(contentType.utf8)[...]),
               !boundary.isEmpty, boundary.count <= 200 else { return nil }
         return boundary
     }
 
-    /// `name="value"` or `name=value` in a header's parameters.
-    private static func parameter(_ name: String, in header: Substring) -> String? {
-        for piece in header.split(separator: ";").dropFirst() {
-            let pair = piece.trimmingCharacters(in: .whitespaces)
-            guard let equals = pair.firstIndex(of: "="), pair[..<equals].lowercased() == name else { continue }
-            var value = pair[pair.index(after: equals)...]
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
-            return String(value)
+    /// `name="value"` or `name=value` in a header's parameters. Bytes: the delimiters are ASCII,
+    /// which never occurs inside a UTF-8 sequence.
+    private static func parameter(_ name: String, in header: ArraySlice<UInt8>) -> String? {
+        let wanted = Array(name.utf8)
+        for piece in header.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).dropFirst() {
+            var pair = piece
+            while let first = pair.first, first == 0x20 || first == 0x09 { pair.removeFirst() }
+            while let last = pair.last, last == 0x20 || last == 0x09 { pair.removeLast() }
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")), asciiLowercased(pair[..<equals]) == wanted else { continue }
+            var value = pair[(equals + 1)...]
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                value = value.dropFirst().dropLast()
+            }
+            return String(decoding: value, as: UTF8.self)
         }
         return nil
+    }
+
+    private static func asciiLowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
     }
 }

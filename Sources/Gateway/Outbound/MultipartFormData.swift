@@ -64,40 +64,62 @@ enum MultipartFormData {
                         contentType: headers["content-type"], body: body)
     }
 
+    /// Header lines as bytes: only ASCII delimiters are looked for, so UTF-8 text passes through
+    /// untouched (Foundation's string splitting and trimming cost more than the rest of a small part).
     private static func parseHeaders(_ bytes: ArraySlice<UInt8>) throws -> [String: String] {
-        guard let text = String(bytes: bytes, encoding: .utf8) else { throw malformed("a part's headers are not UTF-8") }
+        guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else {
+            throw malformed("a part's headers are not UTF-8")
+        }
         var headers: [String: String] = [:]
-        for line in text.components(separatedBy: "\r\n") where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { throw malformed("a part's header line has no colon") }
-            headers[line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()] =
-                line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            var found = bytes[lineStart...].firstIndex(of: 0x0D)
+            while let cr = found, cr + 1 < bytes.endIndex, bytes[cr + 1] != 0x0A {
+                found = bytes[(cr + 1)...].firstIndex(of: 0x0D)
+            }
+            if let cr = found, cr + 1 >= bytes.endIndex { found = nil }
+            let lineEnd = found ?? bytes.endIndex
+            defer { lineStart = found.map { $0 + 2 } ?? bytes.endIndex }
+            let line = bytes[lineStart..<lineEnd]
+            guard !line.isEmpty else { continue }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw malformed("a part's header line has no colon") }
+            headers[String(decoding: trimmed(line[..<colon]), as: UTF8.self).lowercased()] =
+                String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
         }
         return headers
     }
 
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice.removeFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice.removeLast() }
+        return slice
+    }
+
     /// `form-data; name="document"; filename="a b.pdf"` → ("form-data", [name: document, filename: a b.pdf]).
     static func parameters(_ header: String) -> (kind: String, values: [String: String]) {
-        var pieces: [String] = []
-        var current = ""
+        var pieces: [[UInt8]] = []
+        var current: [UInt8] = []
         var quoted = false
         var escaped = false
-        for character in header {
-            if escaped { current.append(character); escaped = false; continue }
-            switch character {
-            case "\\" where quoted: escaped = true
-            case "\"": quoted.toggle()
-            case ";" where !quoted: pieces.append(current); current = ""
-            default: current.append(character)
+        // Byte by byte: the delimiters are ASCII, which never occurs inside a UTF-8 sequence.
+        for byte in header.utf8 {
+            if escaped { current.append(byte); escaped = false; continue }
+            switch byte {
+            case UInt8(ascii: "\\") where quoted: escaped = true
+            case UInt8(ascii: "\""): quoted.toggle()
+            case UInt8(ascii: ";") where !quoted: pieces.append(current); current = []
+            default: current.append(byte)
             }
         }
         pieces.append(current)
         var values: [String: String] = [:]
         for piece in pieces.dropFirst() {
-            guard let equals = piece.firstIndex(of: "=") else { continue }
-            values[piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] =
-                piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            values[String(decoding: trimmed(piece[..<equals]), as: UTF8.self).lowercased()] =
+                String(decoding: trimmed(piece[(equals + 1)...]), as: UTF8.self)
         }
-        return (pieces[0].trimmingCharacters(in: .whitespaces), values)
+        return (String(decoding: trimmed(pieces[0][...]), as: UTF8.self), values)
     }
 
     /// RFC 8187: `UTF-8''na%C3%AFve.pdf`.

@@ -1,0 +1,43 @@
+import Testing
+@testable import Gateway
+
+/// The bus's reader of `sendEdoc`'s multipart body: part names from Content-Disposition in any
+/// case, quoted or not, with UTF-8 file names; anything else refused.
+@Suite("bus: the multipart form of sendEdoc")
+struct MultipartFormTests {
+    func body(_ text: String) -> [UInt8] { Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+
+    @Test("names and file names are read whatever the header's case and quoting")
+    func namesAndFileNames() throws {
+        let form = try MultipartForm(body: body("""
+            preamble
+            --XyZ
+            CONTENT-DISPOSITION: form-data; name="file_doc"; filename="Công văn 1.edxml"
+            Content-Type: application/xml
+
+            <edXML/>
+            --XyZ
+            content-type: text/plain
+            Content-Disposition: form-data;name=note
+
+            hello
+            --XyZ--
+            """), contentType: "multipart/form-data; boundary=\"XyZ\"")
+        #expect(form.parts.map(\.name) == ["file_doc", "note"])
+        #expect(form.part(named: "file_doc")?.fileName == "Công văn 1.edxml")
+        #expect(form.part(named: "file_doc").map { Array($0.body) } == Array("<edXML/>".utf8))
+        #expect(form.part(named: "note").map { Array($0.body) } == Array("hello".utf8))
+        #expect(form.part(named: "note")?.fileName == nil)
+    }
+
+    @Test("a part without a Content-Disposition name, a missing boundary or an unclosed body is refused")
+    func refusals() {
+        let noName = body("--b\nContent-Type: text/plain\n\nx\n--b--")
+        #expect(throws: BusRefusal.self) { try MultipartForm(body: noName, contentType: "multipart/form-data; boundary=b") }
+        let fine = body("--b\nContent-Disposition: form-data; name=\"a\"\n\nx\n--b--")
+        #expect(throws: BusRefusal.self) { try MultipartForm(body: fine, contentType: "multipart/form-data") }
+        #expect(throws: BusRefusal.self) { try MultipartForm(body: fine, contentType: "text/plain; boundary=b") }
+        let unclosed = body("--b\nContent-Disposition: form-data; name=\"a\"\n\nx")
+        #expect(throws: BusRefusal.self) { try MultipartForm(body: unclosed, contentType: "multipart/form-data; boundary=b") }
+    }
+}
