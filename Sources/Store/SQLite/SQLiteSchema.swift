@@ -13,10 +13,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v6-busrole-agencies", migrate: SQLiteStore.addBusRole)
         migrator.registerMigration("v7-inline-blobs", migrate: SQLiteStore.addInlineBlobs)
         migrator.registerMigration("v8-inline-blobs-appended", migrate: SQLiteStore.appendInlineBlobs)
+        migrator.registerMigration("v9-agency-registry-version", migrate: AgencyRegistryCache.addVersion)
         return migrator
     }
 
-    static let latestVersion = "v8-inline-blobs-appended"
+    static let latestVersion = "v9-agency-registry-version"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

@@ -60,23 +60,15 @@ extension SQLiteStore {
     }
 
     public func agency(organId: String) async throws -> Agency? {
-        try agency(where: "organ_id", is: organId)
+        try agencyRegistry.agency(.organId(organId), lookups: lookups)
     }
 
     public func agency(systemId: String) async throws -> Agency? {
-        try agency(where: "system_id", is: systemId)
+        try agencyRegistry.agency(.systemId(systemId), lookups: lookups)
     }
 
     public func agency(certificateSHA256: String) async throws -> Agency? {
-        try agency(where: "certificate_sha256", is: certificateSHA256.lowercased())
-    }
-
-    private func agency(where column: String, is value: String) throws -> Agency? {
-        try lookups.readOneStatement { db in
-            // One compiled statement per column (three).
-            try db.cachedStatement(sql: "SELECT \(Agency.columns) FROM agencies WHERE \(column) = ?")
-                .decodeFirst(arguments: [value], Agency.init(row:))
-        }
+        try agencyRegistry.agency(.certificateSHA256(certificateSHA256.lowercased()), lookups: lookups)
     }
 
     /// Suspends or reactivates an agency: a suspended agency can neither call the bus nor be sent to.

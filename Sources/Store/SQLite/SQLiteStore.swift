@@ -48,6 +48,8 @@ public final class SQLiteStore: MessageStore {
     let lookups: LookupConnection
     /// Envelopes just enqueued, for their delivery's read (see `UnreadEnvelopes`).
     let unreadEnvelopes: UnreadEnvelopes
+    /// The bus's agencies in memory, checked against the registry's version (see `AgencyRegistryCache`).
+    let agencyRegistry = AgencyRegistryCache()
     let blobs: BlobStore
     let options: StoreOptions
     let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
