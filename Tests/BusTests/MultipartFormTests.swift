@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Gateway
 
@@ -39,5 +40,25 @@ struct MultipartFormTests {
         #expect(throws: BusRefusal.self) { try MultipartForm(body: fine, contentType: "text/plain; boundary=b") }
         let unclosed = body("--b\nContent-Disposition: form-data; name=\"a\"\n\nx")
         #expect(throws: BusRefusal.self) { try MultipartForm(body: unclosed, contentType: "multipart/form-data; boundary=b") }
+    }
+}
+
+/// The `to` header's JSON array of OrganIds, read without the JSON parser when plain.
+@Suite("bus: the to header")
+struct OrganIdListTests {
+    @Test("plain arrays are read directly and agree with the JSON parser; anything else goes to it")
+    func agreesWithJSONSerialization() throws {
+        let plain = ["[]", "[\"000.00.00.H41\"]", " [ \"a\" , \"b\" ] ", "[\"Bộ Nội vụ\",\"x\"]"]
+        for text in plain {
+            let fast = try #require(BusAPIRoutes.plainStringArray(text.trimmingCharacters(in: .whitespaces)), "\(text)")
+            let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String]
+            #expect(fast == parsed, "\(text)")
+        }
+        for text in ["[\"a\\\"b\"]", "[\"a\",]", "[\"a\" \"b\"]", "[1]", "[\"a\"", "[\"a\"] x", "{\"a\":1}"] {
+            #expect(BusAPIRoutes.plainStringArray(text) == nil, "\(text)")
+        }
+        #expect(try BusAPIRoutes.organIdList("[\"a\\u0062\"]") == ["ab"], "escapes still go through the JSON parser")
+        #expect(throws: BusRefusal.self) { try BusAPIRoutes.organIdList("[\"a\",\"\"]") }
+        #expect(try BusAPIRoutes.organIdList("000.00.00.H41") == ["000.00.00.H41"])
     }
 }

@@ -181,10 +181,51 @@ struct BusAPIRoutes: Sendable {
     static func organIdList(_ text: String) throws -> [String] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("[") else { return trimmed.isEmpty ? [] : [trimmed] }
+        if let ids = plainStringArray(trimmed) {
+            guard !ids.contains(where: \.isEmpty) else { throw BusRefusal.header("to", "must be a JSON array of OrganIds") }
+            return ids
+        }
         guard let array = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [Any],
               let ids = array as? [String], !ids.contains(where: \.isEmpty) else {
             throw BusRefusal.header("to", "must be a JSON array of OrganIds")
         }
         return ids
+    }
+
+    /// `["a", "b"]` read directly when no string holds an escape (every OrganId list does);
+    /// nil sends anything else to the JSON parser.
+    static func plainStringArray(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func skipSpaces() { while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 } }
+        guard bytes.first == UInt8(ascii: "[") else { return nil }
+        index = 1
+        skipSpaces()
+        var ids: [String] = []
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            skipSpaces()
+            return index == bytes.count ? ids : nil
+        }
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let content = bytes[start..<end]
+            guard !content.contains(UInt8(ascii: "\\")), !content.contains(where: { $0 < 0x20 }) else { return nil }
+            ids.append(String(decoding: content, as: UTF8.self))
+            index = end + 1
+            skipSpaces()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                skipSpaces()
+                return index == bytes.count ? ids : nil
+            }
+            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            index += 1
+            skipSpaces()
+        }
+        return nil
     }
 }
