@@ -51,7 +51,7 @@ import Testing
 
     @Test func oneItemsFailureUndoesOnlyItsOwnWrites() async throws {
         let fixture = try StoreFixture()
-        let results = try await fixture.store.pool.write { db in
+        let results = try await fixture.store.pool.writeTransaction { db in
             db.eachInSavepoint(["doc-1", "doc-2", "doc-3"]) { document in
                 try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, '01', 'G22', '', 0)",
                                arguments: [document])
@@ -62,6 +62,39 @@ import Testing
         #expect(results.map { (try? $0.get()) ?? "failed" } == ["doc-1", "failed", "doc-3"])
         for (document, expected) in [("doc-1", 1), ("doc-2", 0), ("doc-3", 1)] {
             #expect(try await fixture.store.timeline(ofDocument: document).count == expected)
+        }
+    }
+
+    /// Items run without savepoints until one fails; then the batch runs again, each item in its
+    /// own savepoint. Whatever the path, what commits is exactly the items that succeeded, once.
+    @Test func theFastPathAndTheRetryCommitEachGoodItemOnce() async throws {
+        let fixture = try StoreFixture()
+        @Sendable func insert(_ document: String, _ db: Database) throws -> String {
+            try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, '01', 'G22', '', 0)",
+                           arguments: [document])
+            return document
+        }
+        let clean = try await fixture.store.pool.writeTransaction { db in
+            db.eachInSavepoint(["a-1", "a-2"]) { try insert($0, db) }
+        }
+        #expect(clean.map { try? $0.get() } == ["a-1", "a-2"])
+        let lone = try await fixture.store.pool.writeTransaction { db in
+            db.eachInSavepoint(["b-1"]) { document -> String in
+                _ = try insert(document, db)
+                throw StoreError("test.refused", "refused after writing")
+            }
+        }
+        #expect(lone.map { try? $0.get() } == [nil])
+        let last = try await fixture.store.pool.writeTransaction { db in
+            db.eachInSavepoint(["c-1", "c-2", "c-3"]) { document -> String in
+                _ = try insert(document, db)
+                if document == "c-3" { throw StoreError("test.refused", "refused after writing") }
+                return document
+            }
+        }
+        #expect(last.map { try? $0.get() } == ["c-1", "c-2", nil])
+        for (document, expected) in [("a-1", 1), ("a-2", 1), ("b-1", 0), ("c-1", 1), ("c-2", 1), ("c-3", 0)] {
+            #expect(try await fixture.store.timeline(ofDocument: document).count == expected, "\(document)")
         }
     }
 }

@@ -45,10 +45,25 @@ extension Database {
         }
     }
 
-    /// Each item of a group commit in its own savepoint: one item's error (an idempotency
-    /// conflict, a lost lease) undoes only that item's writes.
+    /// Each item of a group commit, one item's error (an idempotency conflict, a lost lease)
+    /// undoing only that item's writes. Errors are rare, and a savepoint per item was two more
+    /// statements per message at every hop, so the items first run without any; when one fails,
+    /// the transaction is rolled back, begun again, and every item run in its own savepoint.
+    /// Only inside `DatabasePool.writeTransaction` (GRDB's own `write` takes the restart for an
+    /// abort); `body` must have no effect beyond `db`, since it may run twice.
     func eachInSavepoint<Item, Output>(_ items: [Item], _ body: (Item) throws -> Output) -> [Result<Output, any Error>] {
-        items.map { item in Result { try inCachedSavepoint { try body(item) } } }
+        do {
+            return try items.map { .success(try body($0)) }
+        } catch {
+            if isInsideTransaction { try? cachedStatement(sql: "ROLLBACK").execute() }
+            do {
+                try cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+            } catch let restart {
+                return items.map { _ in .failure(restart) }
+            }
+            if items.count == 1 { return [.failure(error)] }
+        }
+        return items.map { item in Result { try inCachedSavepoint { try body(item) } } }
     }
 }
 
