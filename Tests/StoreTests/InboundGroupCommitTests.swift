@@ -52,7 +52,7 @@ import Testing
     @Test func oneItemsFailureUndoesOnlyItsOwnWrites() async throws {
         let fixture = try StoreFixture()
         let results = try await fixture.store.pool.writeTransaction { db in
-            db.eachInSavepoint(["doc-1", "doc-2", "doc-3"]) { document in
+            db.eachIsolated(["doc-1", "doc-2", "doc-3"]) { document in
                 try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, '01', 'G22', '', 0)",
                                arguments: [document])
                 if document == "doc-2" { throw StoreError("test.refused", "refused on purpose") }
@@ -75,18 +75,18 @@ import Testing
             return document
         }
         let clean = try await fixture.store.pool.writeTransaction { db in
-            db.eachInSavepoint(["a-1", "a-2"]) { try insert($0, db) }
+            db.eachIsolated(["a-1", "a-2"]) { try insert($0, db) }
         }
         #expect(clean.map { try? $0.get() } == ["a-1", "a-2"])
         let lone = try await fixture.store.pool.writeTransaction { db in
-            db.eachInSavepoint(["b-1"]) { document -> String in
+            db.eachIsolated(["b-1"]) { document -> String in
                 _ = try insert(document, db)
                 throw StoreError("test.refused", "refused after writing")
             }
         }
         #expect(lone.map { try? $0.get() } == [nil])
         let last = try await fixture.store.pool.writeTransaction { db in
-            db.eachInSavepoint(["c-1", "c-2", "c-3"]) { document -> String in
+            db.eachIsolated(["c-1", "c-2", "c-3"]) { document -> String in
                 _ = try insert(document, db)
                 if document == "c-3" { throw StoreError("test.refused", "refused after writing") }
                 return document

@@ -51,7 +51,7 @@ extension Database {
     /// the transaction is rolled back, begun again, and every item run in its own savepoint.
     /// Only inside `DatabasePool.writeTransaction` (GRDB's own `write` takes the restart for an
     /// abort); `body` must have no effect beyond `db`, since it may run twice.
-    func eachInSavepoint<Item, Output>(_ items: [Item], _ body: (Item) throws -> Output) -> [Result<Output, any Error>] {
+    func eachIsolated<Item, Output>(_ items: [Item], _ body: (Item) throws -> Output) -> [Result<Output, any Error>] {
         do {
             return try items.map { .success(try body($0)) }
         } catch {

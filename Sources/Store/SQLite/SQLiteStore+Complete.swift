@@ -34,12 +34,12 @@ extension SQLiteStore {
         })
     }
 
-    /// Runs each job in its own savepoint of one transaction: one job's error (a lost lease)
+    /// Runs the jobs in one transaction, each isolated (`eachIsolated`): one job's error (a lost lease)
     /// does not undo the others.
     static func commitEach(_ batch: [CompletionJob], pool: DatabasePool,
                            sync: CommitSync) async -> [Result<MessageState, any Error>] {
         do {
-            return try await pool.writeTransaction(sync) { db in db.eachInSavepoint(batch) { job in try job.run(db) } }
+            return try await pool.writeTransaction(sync) { db in db.eachIsolated(batch) { job in try job.run(db) } }
         } catch {
             let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
             return batch.map { _ in .failure(failure) }

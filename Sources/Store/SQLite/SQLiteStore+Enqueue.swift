@@ -63,14 +63,14 @@ extension SQLiteStore {
         }
     }
 
-    /// One transaction for the whole batch; each submission in its own savepoint so one refused
+    /// One transaction for the whole batch; each submission isolated (`eachIsolated`) so one refused
     /// (an idempotency conflict) does not undo the others.
     static func commit(_ batch: [PreparedSubmission], pool: DatabasePool,
                        clock: any StoreClock) async -> [Result<EnqueueReceipt, any Error>] {
         do {
             return try await pool.writeTransaction { db in
                 let now = clock.now().storeMillis
-                return db.eachInSavepoint(batch) { prepared in try insert(prepared, now: now, db: db) }
+                return db.eachIsolated(batch) { prepared in try insert(prepared, now: now, db: db) }
             }
         } catch {
             let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")

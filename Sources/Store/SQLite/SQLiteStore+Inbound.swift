@@ -34,11 +34,11 @@ extension SQLiteStore {
         return receipt
     }
 
-    /// Concurrent receives share one transaction and one sync, each in its own savepoint so one
+    /// Concurrent receives share one transaction and one sync, each isolated (`eachIsolated`) so one
     /// failure does not undo the others.
     static func commitInbound(_ batch: [PreparedInbound], pool: DatabasePool) async -> [Result<InboundReceipt, any Error>] {
         do {
-            return try await pool.writeTransaction { db in db.eachInSavepoint(batch) { prepared in try store(prepared, db: db) } }
+            return try await pool.writeTransaction { db in db.eachIsolated(batch) { prepared in try store(prepared, db: db) } }
         } catch {
             let failure = StoreError("store.unavailable", "the inbox could not commit: \(error)")
             return batch.map { _ in .failure(failure) }
