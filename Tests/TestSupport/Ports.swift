@@ -2,7 +2,9 @@ import Foundation
 
 /// Waits until something accepts TCP connections on 127.0.0.1:`port` (bounded by `timeout`);
 /// false if nothing did. For servers a test starts in a task before pointing a daemon at them.
-public func waitForLoopbackListener(port: Int, timeout: Duration = .seconds(15)) async -> Bool {
+/// 60 s: a listener in the test process itself starts on the cooperative pool, which the rest of
+/// the suite can keep busy on two cores for longer than the 15 s this was (seen once in CI).
+public func waitForLoopbackListener(port: Int, timeout: Duration = .seconds(60)) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
