@@ -3,7 +3,8 @@ import Foundation
 /// Sortable ids (ULID form: 48-bit milliseconds then 80 random bits, Crockford base 32), short
 /// enough for an operator to copy and sortable by creation time.
 enum MessageID {
-    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    /// Crockford base 32, as ASCII bytes.
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// The first ten characters of every id made at `date`: ids made earlier sort before it.
     static func timePrefix(of date: Date) -> String {
@@ -12,7 +13,7 @@ enum MessageID {
 
     /// The next id after `id` in sort order (its last character counted up, carrying).
     static func successor(of id: String) -> String {
-        var digits = id.map { alphabet.firstIndex(of: $0) ?? 0 }
+        var digits = id.utf8.map { alphabet.firstIndex(of: $0) ?? 0 }
         var index = digits.count - 1
         while index >= 0 {
             if digits[index] < 31 {
@@ -22,7 +23,7 @@ enum MessageID {
             digits[index] = 0
             index -= 1
         }
-        return String(digits.map { alphabet[$0] })
+        return String(decoding: digits.map { alphabet[$0] }, as: UTF8.self)
     }
 
     static func make(at date: Date) -> String {
@@ -32,7 +33,7 @@ enum MessageID {
         let low = generator.next() as UInt16
         return String(unsafeUninitializedCapacity: 26) { buffer in
             var count = 0
-            func put(_ digit: UInt64) { buffer[count] = asciiAlphabet[Int(digit & 31)]; count += 1 }
+            func put(_ digit: UInt64) { buffer[count] = alphabet[Int(digit & 31)]; count += 1 }
             for shift in stride(from: 45, through: 0, by: -5) { put(millis >> UInt64(shift)) }
             for shift in stride(from: 59, through: 0, by: -5) { put(high >> UInt64(shift)) }
             put(((high & 0xF) << 1) | UInt64(low & 1))
@@ -42,6 +43,4 @@ enum MessageID {
             return count
         }
     }
-
-    private static let asciiAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 }

@@ -51,7 +51,7 @@ struct MultipartForm {
         let wanted = Array(prefix.utf8)
         for line in headers.split(separator: 0x0A, omittingEmptySubsequences: true) {
             let content = line.last == 0x0D ? line.dropLast() : line
-            if content.count >= wanted.count, asciiLowercased(content.prefix(wanted.count)) == wanted { return content }
+            if content.count >= wanted.count, content.prefix(wanted.count).asciiLowercased == wanted { return content }
         }
         return nil
     }
@@ -68,10 +68,8 @@ struct MultipartForm {
     private static func parameter(_ name: String, in header: ArraySlice<UInt8>) -> String? {
         let wanted = Array(name.utf8)
         for piece in header.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).dropFirst() {
-            var pair = piece
-            while let first = pair.first, first == 0x20 || first == 0x09 { pair.removeFirst() }
-            while let last = pair.last, last == 0x20 || last == 0x09 { pair.removeLast() }
-            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")), asciiLowercased(pair[..<equals]) == wanted else { continue }
+            let pair = piece.trimmingSpacesAndTabs
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")), pair[..<equals].asciiLowercased == wanted else { continue }
             var value = pair[(equals + 1)...]
             if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
@@ -79,9 +77,5 @@ struct MultipartForm {
             return String(decoding: value, as: UTF8.self)
         }
         return nil
-    }
-
-    private static func asciiLowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
     }
 }

@@ -83,17 +83,10 @@ enum MultipartFormData {
             let line = bytes[lineStart..<lineEnd]
             guard !line.isEmpty else { continue }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw malformed("a part's header line has no colon") }
-            headers[String(decoding: trimmed(line[..<colon]), as: UTF8.self).lowercased()] =
-                String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
+            headers[String(decoding: line[..<colon].trimmingSpacesAndTabs, as: UTF8.self).lowercased()] =
+                String(decoding: line[(colon + 1)...].trimmingSpacesAndTabs, as: UTF8.self)
         }
         return headers
-    }
-
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, first == 0x20 || first == 0x09 { slice.removeFirst() }
-        while let last = slice.last, last == 0x20 || last == 0x09 { slice.removeLast() }
-        return slice
     }
 
     /// `form-data; name="document"; filename="a b.pdf"` → ("form-data", [name: document, filename: a b.pdf]).
@@ -116,10 +109,10 @@ enum MultipartFormData {
         var values: [String: String] = [:]
         for piece in pieces.dropFirst() {
             guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            values[String(decoding: trimmed(piece[..<equals]), as: UTF8.self).lowercased()] =
-                String(decoding: trimmed(piece[(equals + 1)...]), as: UTF8.self)
+            values[String(decoding: piece[..<equals].trimmingSpacesAndTabs, as: UTF8.self).lowercased()] =
+                String(decoding: piece[(equals + 1)...].trimmingSpacesAndTabs, as: UTF8.self)
         }
-        return (String(decoding: trimmed(pieces[0][...]), as: UTF8.self), values)
+        return (String(decoding: pieces[0][...].trimmingSpacesAndTabs, as: UTF8.self), values)
     }
 
     /// RFC 8187: `UTF-8''na%C3%AFve.pdf`.
