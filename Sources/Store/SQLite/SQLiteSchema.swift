@@ -14,10 +14,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-inline-blobs", migrate: SQLiteStore.addInlineBlobs)
         migrator.registerMigration("v8-inline-blobs-appended", migrate: SQLiteStore.appendInlineBlobs)
         migrator.registerMigration("v9-agency-registry-version", migrate: AgencyRegistryCache.addVersion)
+        migrator.registerMigration("v10-open-message-indexes", migrate: OpenMessageIndexes.migrate)
         return migrator
     }
 
-    static let latestVersion = "v9-agency-registry-version"
+    static let latestVersion = "v10-open-message-indexes"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

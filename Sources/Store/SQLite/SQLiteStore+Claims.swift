@@ -43,11 +43,8 @@ extension SQLiteStore {
 
     /// Expired leases first, then retries and new messages, oldest due first.
     private static func dueMessages(_ db: Database, now: Int64, limit: Int, excluding blocked: Set<String>) throws -> [DueMessage] {
-        let exclusion = blocked.isEmpty ? "" : "AND destination NOT IN (\(blocked.map { _ in "?" }.joined(separator: ", ")))"
         // One compiled statement per number of blocked destinations (a handful).
-        let statement = try db.cachedStatement(sql: """
-            SELECT \(DueMessage.columns) FROM messages WHERE state = ? AND due_at <= ? \(exclusion) ORDER BY due_at LIMIT ?
-            """)
+        let statement = try db.cachedStatement(sql: dueSQL(excludingDestinations: blocked.count))
         func due(_ state: MessageState) throws -> [DueMessage] {
             var values: [any DatabaseValueConvertible] = [state.rawValue, now]
             values.append(contentsOf: blocked.map { $0 as any DatabaseValueConvertible })
@@ -57,6 +54,16 @@ extension SQLiteStore {
         let expired = try due(.sending)
         let waiting = try (due(.retryWait) + due(.queued)).sorted { $0.dueAt < $1.dueAt }
         return expired + waiting
+    }
+
+    /// Due messages of one state (bound first), due by a time, with `excludingDestinations`
+    /// destinations left out, oldest due first: read through the partial index `messages_open_due`.
+    static func dueSQL(excludingDestinations count: Int) -> String {
+        let exclusion = count == 0 ? "" : "AND destination NOT IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
+        return """
+            SELECT \(DueMessage.columns) FROM messages
+            WHERE state = ? AND \(OpenMessageIndexes.condition) AND due_at <= ? \(exclusion) ORDER BY due_at LIMIT ?
+            """
     }
 
     /// Leases one due message, or ends it as `dead` when its policy ran out while it waited.

@@ -77,7 +77,10 @@ extension SQLiteStore {
         let outbound = query.direction == .outbound
         let table = outbound ? "messages" : "inbound"
         let created = outbound ? "created_at" : "received_at"
-        if let state = query.state, outbound { conditions.append("state = ?"); arguments.append(state.rawValue) }
+        if let state = query.state, outbound {
+            conditions.append("state = ?" + OpenMessageIndexes.term(for: state))
+            arguments.append(state.rawValue)
+        }
         if let destination = query.destination, !destination.isEmpty {
             conditions.append(outbound ? "destination = ?" : "recipient = ?"); arguments.append(destination)
         }
@@ -132,7 +135,7 @@ extension SQLiteStore {
         try await pool.read { db in
             let states = MessageState.undelivered.map { "'\($0.rawValue)'" }.joined(separator: ",")
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT sender, COUNT(*) AS n FROM messages WHERE state IN (\(states)) GROUP BY sender") {
+            for row in try Row.fetchAll(db, sql: "SELECT sender, COUNT(*) AS n FROM messages WHERE state IN (\(states)) AND \(OpenMessageIndexes.condition) GROUP BY sender") {
                 counts[row["sender"]] = row["n"]
             }
             return counts
@@ -143,7 +146,7 @@ extension SQLiteStore {
     public func oldestUndelivered() async throws -> OutboundMessage? {
         try await pool.read { db in
             try MessageState.undelivered.compactMap { state in
-                try db.cachedStatement(sql: "SELECT \(OutboundMessage.columns) FROM messages WHERE state = ? ORDER BY created_at LIMIT 1")
+                try db.cachedStatement(sql: "SELECT \(OutboundMessage.columns) FROM messages WHERE state = ? AND \(OpenMessageIndexes.condition) ORDER BY created_at LIMIT 1")
                     .decodeFirst(arguments: [state.rawValue], OutboundMessage.init(row:))
             }.min { $0.createdAt < $1.createdAt }
         }

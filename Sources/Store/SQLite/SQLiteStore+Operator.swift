@@ -76,10 +76,11 @@ extension SQLiteStore {
             var seen = Set<String>()
             return ids.filter { seen.insert($0).inserted }
         case .state(let state, let destination?):
-            return try String.fetchAll(db, sql: "SELECT id FROM messages WHERE destination = ? AND state = ? ORDER BY created_at",
-                                       arguments: [destination, state.rawValue])
+            return try String.fetchAll(db, sql: """
+                SELECT id FROM messages WHERE destination = ? AND state = ?\(OpenMessageIndexes.term(for: state)) ORDER BY created_at
+                """, arguments: [destination, state.rawValue])
         case .state(let state, nil):
-            return try String.fetchAll(db, sql: "SELECT id FROM messages WHERE state = ? ORDER BY created_at",
+            return try String.fetchAll(db, sql: "SELECT id FROM messages WHERE state = ?\(OpenMessageIndexes.term(for: state)) ORDER BY created_at",
                                        arguments: [state.rawValue])
         }
     }

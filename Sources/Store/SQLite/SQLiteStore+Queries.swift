@@ -5,7 +5,10 @@ extension SQLiteStore {
     public func list(_ filter: MessageFilter) async throws -> [OutboundMessage] {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        if let state = filter.state { conditions.append("state = ?"); arguments.append(state.rawValue) }
+        if let state = filter.state {
+            conditions.append("state = ?" + OpenMessageIndexes.term(for: state))
+            arguments.append(state.rawValue)
+        }
         if let destination = filter.destination { conditions.append("destination = ?"); arguments.append(destination) }
         if let before = filter.createdBefore {
             if filter.state == nil && filter.destination == nil {
@@ -19,8 +22,9 @@ extension SQLiteStore {
             }
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        // With a state the (state, created_at) index gives the order; without one, ids sort by time.
-        let order = filter.state == nil ? "id" : "created_at"
+        // An undelivered state's index gives the creation order; otherwise ids, which begin
+        // with their creation time, do.
+        let order = filter.state.map { $0 == .delivered } ?? true ? "id" : "created_at"
         arguments.append(max(0, filter.limit))
         let sql = "SELECT \(OutboundMessage.columns) FROM messages \(whereClause) ORDER BY \(order) LIMIT ?"
         let bound = StatementArguments(arguments)
@@ -51,16 +55,14 @@ extension SQLiteStore {
         try await pool.read { db in
             var byState: [MessageState: Int] = [:]
             var byDestination: [String: [MessageState: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT destination, state, count FROM queue_counts WHERE count > 0") {
-                let state = try Transition.state(of: row)
-                let count: Int = row["count"]
+            for (destination, state, count) in try OpenMessageIndexes.counts(db) {
                 byState[state, default: 0] += count
-                byDestination[row["destination"], default: [:]][state] = count
+                byDestination[destination, default: [:]][state] = count
             }
             // One index seek per state, rather than MIN over an IN list that SQLite would scan.
             var oldest: Int64?
             for state in MessageState.undelivered {
-                if let created = try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM messages WHERE state = ?",
+                if let created = try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM messages WHERE state = ?" + OpenMessageIndexes.term(for: state),
                                                     arguments: [state.rawValue]) {
                     oldest = min(oldest ?? created, created)
                 }

@@ -118,7 +118,11 @@ public final class SQLiteStore: MessageStore {
 
     /// The schema versions applied, oldest first.
     public func appliedMigrations() async throws -> [String] {
-        try await pool.read { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }.sorted()
+        let applied = try await pool.read { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }
+        // In the order they were registered (a sort by name puts v10 before v2), then any this
+        // build does not know, from a newer one.
+        let known = SQLiteSchema.migrator.migrations
+        return known.filter(applied.contains) + applied.subtracting(known).sorted()
     }
 
     func nowMillis() -> Int64 { clock.now().storeMillis }
