@@ -139,6 +139,21 @@ struct BusAPITests {
         #expect(failure?.reasonCode == "relay.refused")
     }
 
+    @Test("an HMAC signature used before a restart of the bus is still refused after it")
+    func replayAcrossARestart() async throws {
+        let bus = try await BusNode.start()
+        // A frozen clock makes the client send the very same signed headers again.
+        let frozen = Date()
+        _ = try await bus.hmacClient(SharedPKI.b, clock: { frozen }).getReceivedEdocList()
+        let restarted = try await bus.restarted()
+        defer { Task { await restarted.stop() } }
+        let failure = await #expect(throws: RelayFailure.self) {
+            _ = try await restarted.hmacClient(SharedPKI.b, clock: { frozen }).getReceivedEdocList()
+        }
+        #expect(failure?.busErrorCode == "bus.hmac_replayed", "\(failure.map { "\($0)" } ?? "no failure")")
+        _ = try await restarted.hmacClient(SharedPKI.b).getReceivedEdocList()
+    }
+
     static func throwIfFailed(_ response: HTTPResponse) throws {
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
         if object["status"] as? String != "OK" {

@@ -27,7 +27,7 @@ extension GatewayAssembly {
                                limits: parts.configuration.limits.xml, statusSender: parts.statusSender,
                                signal: parts.deliverySignal)
         let routes = BusAPIRoutes(basePath: settings.basePath,
-                                  authenticator: BusAuthenticator(store: parts.store, hmac: VDXPRequestVerifier(window: settings.hmacWindow)),
+                                  authenticator: BusAuthenticator(store: parts.store, hmac: VDXPRequestVerifier(window: settings.hmacWindow, replays: parts.store)),
                                   intake: intake, store: parts.store, bodyLimit: parts.configuration.limits.maxBodyBytes,
                                   listLimit: settings.listLimit)
         let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport)

@@ -11,12 +11,15 @@ import Synchronization
 /// `window` of the bus's clock, and a signature seen within the window is refused (replay).
 public struct VDXPRequestVerifier: Sendable {
     public let window: Duration
-    private let replays: VDXPReplayGuard
+    private let replays: any SignatureReplayMemory
     private let now: @Sendable () -> Date
 
-    public init(window: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `replays` remembers accepted signatures: the bus gives its store, so that a restart
+    /// forgets none; the default, in memory, forgets them with the process.
+    public init(window: Duration = .seconds(300), replays: any SignatureReplayMemory = VDXPReplayGuard(),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.window = window
-        self.replays = VDXPReplayGuard()
+        self.replays = replays
         self.now = now
     }
 
@@ -69,28 +72,46 @@ public struct VDXPRequestVerifier: Sendable {
         guard skew <= window.vdxpSeconds else {
             throw VDXPAuthenticationFailure(.hmacStale, "the timestamp \(stamp) is \(Int(skew)) s from the bus's clock; at most \(Int(window.vdxpSeconds)) s is accepted")
         }
-        guard replays.remember(hash.lowercased(), until: sent.addingTimeInterval(window.vdxpSeconds), now: clock) else {
+        guard try await replays.remember(hash.lowercased(), until: sent.addingTimeInterval(window.vdxpSeconds), now: clock) else {
             throw VDXPAuthenticationFailure(.hmacReplayed, "this signature was already used")
         }
         return systemId
     }
 }
 
-/// Signatures seen within the window, forgotten once their timestamp is out of it (a replay
-/// after that is refused as stale). In memory: a restart forgets them, which a replay within
-/// the window right after a restart could exploit; the window is kept short for that reason.
-final class VDXPReplayGuard: Sendable {
-    private let seen = Mutex<[String: Date]>([:])
+/// Where accepted HMAC signatures are kept until their timestamp leaves the window (a replay
+/// after that is refused as stale).
+public protocol SignatureReplayMemory: Sendable {
+    /// True when `signature` is new, and remembers it until `expiry`; false when it is already
+    /// remembered and not expired.
+    func remember(_ signature: String, until expiry: Date, now: Date) async throws -> Bool
+}
 
-    /// False when `signature` was already seen and has not expired.
-    func remember(_ signature: String, until expiry: Date, now: Date) -> Bool {
+/// Accepted signatures in memory: a restart forgets them. Expired ones are swept when the table
+/// has doubled since the last sweep, so a busy window costs each call a constant amount.
+public final class VDXPReplayGuard: SignatureReplayMemory {
+    private struct Seen {
+        var expiries: [String: Date] = [:]
+        var sweepAt = 1024
+    }
+
+    private let seen = Mutex(Seen())
+
+    public init() {}
+
+    public func remember(_ signature: String, until expiry: Date, now: Date) -> Bool {
         seen.withLock { seen in
-            if seen.count > 1024 { seen = seen.filter { $0.value > now } }
-            if let known = seen[signature], known > now { return false }
-            seen[signature] = expiry
+            if seen.expiries.count >= seen.sweepAt {
+                seen.expiries = seen.expiries.filter { $0.value > now }
+                seen.sweepAt = max(1024, seen.expiries.count * 2)
+            }
+            if let known = seen.expiries[signature], known > now { return false }
+            seen.expiries[signature] = expiry
             return true
         }
     }
+
+    var count: Int { seen.withLock { $0.expiries.count } }
 }
 
 /// The VDXP `timestamp`, `ddMMyyyy'T'HHmmss+SSSS` in Vietnam time (see `VDXPSigner.timestamp`).

@@ -15,10 +15,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v8-inline-blobs-appended", migrate: SQLiteStore.appendInlineBlobs)
         migrator.registerMigration("v9-agency-registry-version", migrate: AgencyRegistryCache.addVersion)
         migrator.registerMigration("v10-open-message-indexes", migrate: OpenMessageIndexes.migrate)
+        migrator.registerMigration("v11-seen-signatures", migrate: SQLiteStore.addSeenSignatures)
         return migrator
     }
 
-    static let latestVersion = "v10-open-message-indexes"
+    static let latestVersion = "v11-seen-signatures"
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

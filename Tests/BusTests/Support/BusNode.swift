@@ -170,6 +170,15 @@ final class BusNode: Sendable {
         directory.remove()
     }
 
+    /// This bus stopped and started again on the same directory and port, as after a restart.
+    func restarted() async throws -> BusNode {
+        await node.stop()
+        let configuration = try GatewayConfiguration.load(contentsOf: directory.file("bus.toml"))
+        var logger = Logger(label: "bus-test")
+        logger.logLevel = .critical
+        return BusNode(directory: directory, port: port, node: try await RunningNode.start(configuration, logger: logger))
+    }
+
     /// A VDXP client of `organId` as a gateway configures it: the bus CA pinned, its TLS client
     /// certificate and/or its HMAC credentials.
     func client(_ organId: String, certificate: Bool, hmacSecret: String? = nil, systemId: String? = nil,
