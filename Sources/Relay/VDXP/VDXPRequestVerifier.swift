@@ -15,8 +15,8 @@ public struct VDXPRequestVerifier: Sendable {
     private let now: @Sendable () -> Date
 
     /// `replays` remembers accepted signatures: the bus gives its store, so that a restart
-    /// forgets none; the default, in memory, forgets them with the process.
-    public init(window: Duration = .seconds(300), replays: any SignatureReplayMemory = VDXPReplayGuard(),
+    /// forgets none.
+    public init(window: Duration = .seconds(300), replays: any SignatureReplayMemory,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.window = window
         self.replays = replays
@@ -85,33 +85,6 @@ public protocol SignatureReplayMemory: Sendable {
     /// True when `signature` is new, and remembers it until `expiry`; false when it is already
     /// remembered and not expired.
     func remember(_ signature: String, until expiry: Date, now: Date) async throws -> Bool
-}
-
-/// Accepted signatures in memory: a restart forgets them. Expired ones are swept when the table
-/// has doubled since the last sweep, so a busy window costs each call a constant amount.
-public final class VDXPReplayGuard: SignatureReplayMemory {
-    private struct Seen {
-        var expiries: [String: Date] = [:]
-        var sweepAt = 1024
-    }
-
-    private let seen = Mutex(Seen())
-
-    public init() {}
-
-    public func remember(_ signature: String, until expiry: Date, now: Date) -> Bool {
-        seen.withLock { seen in
-            if seen.expiries.count >= seen.sweepAt {
-                seen.expiries = seen.expiries.filter { $0.value > now }
-                seen.sweepAt = max(1024, seen.expiries.count * 2)
-            }
-            if let known = seen.expiries[signature], known > now { return false }
-            seen.expiries[signature] = expiry
-            return true
-        }
-    }
-
-    var count: Int { seen.withLock { $0.expiries.count } }
 }
 
 /// The VDXP `timestamp`, `ddMMyyyy'T'HHmmss+SSSS` in Vietnam time (see `VDXPSigner.timestamp`).
