@@ -1,7 +1,6 @@
 import EdXML
 import Foundation
 import LibCrypto
-import Synchronization
 
 /// The bus's side of `VDXPSigner`: checks the `XroadVnpt-*` HMAC headers of a call and answers
 /// which `systemid` they prove. The HMAC is recomputed over the `XroadVnpt-sign-header` text as
