@@ -19,7 +19,12 @@ extension SQLiteStore {
         }
         if let status = submission.status { try Self.checkStatus(status) }
         let now = nowMillis()
-        if let seen = try inboundID(forKey: submission.messageKey) { return .duplicate(id: seen) }
+        // A duplicate of a large envelope is recognised before its blob is written and synced as
+        // a file. A small one costs nothing to prepare, and the check inside the transaction
+        // recognises it anyway, so the first arrival of a small document reads nothing here.
+        if submission.envelope.count > options.inlineBlobLimit, let seen = try inboundID(forKey: submission.messageKey) {
+            return .duplicate(id: seen)
+        }
         let blob = try await prepareBlob(submission.envelope)
         let id = MessageID.make(at: Date(storeMillis: now))
         var followUp: (PreparedSubmission, String)?
