@@ -53,12 +53,9 @@ extension SQLiteStore {
 
     public func stats() async throws -> QueueStats {
         try await pool.read { db in
+            let byDestination = try MessageCounts.counts(db)
             var byState: [MessageState: Int] = [:]
-            var byDestination: [String: [MessageState: Int]] = [:]
-            for (destination, state, count) in try OpenMessageIndexes.counts(db) {
-                byState[state, default: 0] += count
-                byDestination[destination, default: [:]][state] = count
-            }
+            for (state, count) in byDestination.values.joined() { byState[state, default: 0] += count }
             // One index seek per state, rather than MIN over an IN list that SQLite would scan.
             var oldest: Int64?
             for state in MessageState.undelivered {
