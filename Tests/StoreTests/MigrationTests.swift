@@ -22,20 +22,10 @@ import TestSupport
     @Test func aStoreFromThePreviousSchemaIsMigratedWithItsMessages() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
         defer { directory.remove() }
-        do {
-            let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
-            try SQLiteSchema.migrator.migrate(pool, upTo: "v1-messages")
-            let now = Date().storeMillis
-            try await pool.write { db in
-                for (id, state) in [("OLD1", "queued"), ("OLD2", "dead"), ("OLD3", "queued")] {
-                    try db.execute(sql: """
-                        INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind, blob_sha256,
-                            blob_size, state, created_at, age_origin, state_changed_at, due_at)
-                        VALUES (?, 'S', 'D', 'F', 'T', '', 'edoc', 'abc', 1, ?, ?, ?, ?, ?)
-                        """, arguments: [id, state, now, now, now, now])
-                }
-            }
-            #expect(try await pool.read { try $0.tableExists("queue_counts") } == false)
+        try await Self.writeStore(in: directory, upTo: "v1-messages",
+                                  messages: [("OLD1", "T", "queued"), ("OLD2", "T", "dead"), ("OLD3", "T", "queued")]) { db in
+            let counted = try db.tableExists("queue_counts")
+            #expect(!counted)
         }
         let store = try SQLiteStore(directory: directory.url)
         #expect(try await store.appliedMigrations().last == SQLiteSchema.latestVersion)
@@ -46,6 +36,39 @@ import TestSupport
         let claims = try await store.claim(worker: "w", limit: 10, leaseDuration: .seconds(10))
         #expect(Set(claims.map(\.message.id)) == ["OLD1", "OLD3"])
         #expect(try await store.stats().byState[.sending] == 2)
+    }
+
+    /// A v9 store (counts of every state kept by triggers) keeps its figures through v10.
+    @Test func aV9StoreKeepsItsCounts() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        try await Self.writeStore(in: directory, upTo: "v9-agency-registry-version", messages: [
+            ("M1", "A", "queued"), ("M2", "A", "delivered"), ("M3", "B", "delivered"), ("M4", "B", "dead"), ("M5", "A", "delivered"),
+        ])
+        let store = try SQLiteStore(directory: directory.url)
+        let stats = try await store.stats()
+        #expect(stats.byDestination == ["A": [.queued: 1, .delivered: 2], "B": [.delivered: 1, .dead: 1]])
+        #expect(try await store.claim(worker: "w", limit: 10, leaseDuration: .seconds(10)).map(\.message.id) == ["M1"])
+    }
+
+    /// A store in `directory` migrated only up to `version`, holding `messages` (id, destination,
+    /// state) as rows written by that schema; `check` looks at it before it is closed.
+    private static func writeStore(in directory: TemporaryDirectory, upTo version: String,
+                                   messages: [(id: String, destination: String, state: String)],
+                                   check: @escaping @Sendable (Database) throws -> Void = { _ in }) async throws {
+        let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
+        try SQLiteSchema.migrator.migrate(pool, upTo: version)
+        let now = Date().storeMillis
+        try await pool.write { db in
+            for message in messages {
+                try db.execute(sql: """
+                    INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind, blob_sha256,
+                        blob_size, state, created_at, age_origin, state_changed_at, due_at)
+                    VALUES (?, 'S', 'D', 'F', ?, '', 'edoc', 'abc', 1, ?, ?, ?, ?, ?)
+                    """, arguments: [message.id, message.destination, message.state, now, now, now, now])
+            }
+        }
+        try await pool.read(check)
     }
 
     /// v8 moves inline envelopes to a table in arrival order: a v7 store's envelopes still read

@@ -90,29 +90,4 @@ import TestSupport
         #expect(plans[0].contains("USING INDEX messages_open_due"), "\(plans[0])")
         #expect(plans[1].contains("USING INDEX messages_open_due"), "\(plans[1])")
     }
-
-    /// A v9 store (counts of every state kept by triggers) keeps its figures through v10.
-    @Test func aV9StoreKeepsItsCounts() async throws {
-        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
-        defer { directory.remove() }
-        do {
-            let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
-            try SQLiteSchema.migrator.migrate(pool, upTo: "v9-agency-registry-version")
-            let now = Date().storeMillis
-            try await pool.write { db in
-                for (id, destination, state) in [("M1", "A", "queued"), ("M2", "A", "delivered"), ("M3", "B", "delivered"),
-                                                 ("M4", "B", "dead"), ("M5", "A", "delivered")] {
-                    try db.execute(sql: """
-                        INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind, blob_sha256,
-                            blob_size, state, created_at, age_origin, state_changed_at, due_at)
-                        VALUES (?, 'S', 'D', 'F', ?, '', 'edoc', 'abc', 1, ?, ?, ?, ?, ?)
-                        """, arguments: [id, destination, state, now, now, now, now])
-                }
-            }
-        }
-        let store = try SQLiteStore(directory: directory.url)
-        let stats = try await store.stats()
-        #expect(stats.byDestination == ["A": [.queued: 1, .delivered: 2], "B": [.delivered: 1, .dead: 1]])
-        #expect(try await store.claim(worker: "w", limit: 10, leaseDuration: .seconds(10)).map(\.message.id) == ["M1"])
-    }
 }
