@@ -39,4 +39,10 @@ public struct DemoLayout: Sendable {
     public var busConfiguration: URL { directory.appendingPathComponent("bus.toml") }
     public func configuration(of agency: Agency) -> URL { directory.appendingPathComponent("\(agency.node).toml") }
     public func unitAPI(of agency: Agency) -> String { "http://127.0.0.1:\(agency.unitAPIPort)" }
+
+    /// Every port the network listens on, with what listens there.
+    public var listeners: [(port: Int, purpose: String)] {
+        [(busAPIPort, "the bus's VDXP API"), (busConsolePort, "the bus's console")]
+            + agencies.flatMap { [($0.unitAPIPort, "the unit API of \($0.organId)"), ($0.busEndpointPort, "the bus endpoint of \($0.organId)")] }
+    }
 }

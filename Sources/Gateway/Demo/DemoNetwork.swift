@@ -55,6 +55,11 @@ public struct DemoNetwork: Sendable {
     /// called once every listener accepts connections, with each node's store by node name
     /// (`bus`, `gateway-a`, …) for in-process observers such as `bench exchange`.
     public func run(onReady: @escaping @Sendable (Ready, [String: SQLiteStore]) -> Void) async throws {
+        // Checked before any node opens: a taken port would otherwise surface as a bind error
+        // after the others had started, under their shutdown messages.
+        if let taken = layout.listeners.first(where: { !LoopbackPorts.isFree($0.port) }) {
+            throw DemoPortInUse(port: taken.port, purpose: taken.purpose, layout: layout)
+        }
         let secrets = try prepare()
         let files = [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:))
         var daemons: [GatewayDaemon] = []

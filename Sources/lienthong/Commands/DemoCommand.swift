@@ -49,6 +49,8 @@ struct DemoCommand: AsyncParsableCommand {
             }
         } catch let error as StoreError {
             throw CommandFailure.unavailable(error.reasonCode, error.explanation)
+        } catch let error as DemoPortInUse {
+            throw CommandFailure.unavailable(error.reasonCode, error.explanation)
         }
     }
 }
