@@ -48,7 +48,7 @@ screenshots:
 
 # The demo network: a bus and two agencies' gateways on loopback (data kept in demo-data/).
 run: build
-	"$$($(SWIFT) build --show-bin-path)/lienthong" demo --data demo-data
+	"$$($(SWIFT) build --show-bin-path)/lienthong" demo --data demo-data $(ARGS)
 
 bench: deps
 	$(SWIFT) build -c release
