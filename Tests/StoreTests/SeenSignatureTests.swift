@@ -24,4 +24,17 @@ import TestSupport
         let left = try await reopened.pool.read { db in try String.fetchAll(db, sql: "SELECT signature FROM seen_signatures") }
         #expect(left == ["aa"], "expired signatures are swept")
     }
+
+    @Test func ofConcurrentCallsWithOneSignatureExactlyOneIsAccepted() async throws {
+        let fixture = try StoreFixture()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for number in 0..<40 {
+                let signature = number % 2 == 0 ? "same" : "other-\(number)"
+                group.addTask { try await fixture.store.rememberSignature(signature, until: now.addingTimeInterval(60), now: now) }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(accepted == 21, "the 20 distinct signatures and one of the 20 copies")
+    }
 }

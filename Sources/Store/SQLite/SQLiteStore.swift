@@ -57,6 +57,8 @@ public final class SQLiteStore: MessageStore {
     let completer: GroupCommit<CompletionJob, MessageState>
     /// Concurrent inbound documents (pushes from the bus) share a transaction and a sync too.
     let receiver: GroupCommit<PreparedInbound, InboundReceipt>
+    /// The bus's accepted HMAC signatures, from concurrent calls, in one transaction.
+    let signatureRecorder: GroupCommit<SeenSignature, Bool>
 
     var clock: any StoreClock { options.clock }
     var policy: QueuePolicy { options.policy }
@@ -89,6 +91,7 @@ public final class SQLiteStore: MessageStore {
         let reportSync = Self.deferredSync(options.durability)
         completer = GroupCommit { batch in await SQLiteStore.commitEach(batch, pool: pool, sync: reportSync) }
         receiver = GroupCommit { batch in await SQLiteStore.commitInbound(batch, pool: pool) }
+        signatureRecorder = GroupCommit { batch in await SQLiteStore.remember(batch, pool: pool, sync: reportSync) }
     }
 
     static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {
