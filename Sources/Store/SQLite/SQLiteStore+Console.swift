@@ -77,6 +77,9 @@ extension SQLiteStore {
         let outbound = query.direction == .outbound
         let table = outbound ? "messages" : "inbound"
         let created = outbound ? "created_at" : "received_at"
+        // Newest first. A message id begins with its creation time, so for messages the primary
+        // key gives that order without a sort (delivered ones are in no other index).
+        let order = outbound ? "id DESC" : "received_at DESC, id DESC"
         if let state = query.state, outbound {
             conditions.append("state = ?" + OpenMessageIndexes.term(for: state))
             arguments.append(state.rawValue)
@@ -98,7 +101,7 @@ extension SQLiteStore {
         let pageArguments = StatementArguments(arguments)
         return try await pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) \(whereClause)", arguments: countArguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) \(whereClause) ORDER BY \(created) DESC, id DESC LIMIT ? OFFSET ?",
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
                                         arguments: pageArguments)
             return ConsolePage(rows: rows.map { outbound ? Self.outboundRow($0) : Self.inboundRow($0) }, total: total)
         }
