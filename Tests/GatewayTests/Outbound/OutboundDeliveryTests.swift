@@ -44,7 +44,9 @@ struct OutboundDeliveryTests {
         text.signing = "key_file = \"pki/org-\(F.office.organId).key\"\ncertificate_file = \"pki/org-\(F.office.organId).pem\""
         text.busURL = "http://127.0.0.1:\(busPort)/vdxp"
         text.units = [(F.office.name, UnitAuthenticator.tokenHashHex(F.office.token), [F.office.organId])]
-        text.extra = "[relay]\npoll_interval = \"1h\"\nconnect_timeout = \"2s\"\ntotal_timeout = \"10s\"\n"
+        // Generous timeouts: with the whole suite on two cores a transfer can stall for seconds,
+        // and a first attempt that timed out would be retried only at the hour-long poll.
+        text.extra = "[relay]\npoll_interval = \"1h\"\nconnect_timeout = \"20s\"\ntotal_timeout = \"60s\"\n"
         try text.write(to: directory.file("gateway.toml"))
         let configuration = try GatewayConfiguration.load(contentsOf: directory.file("gateway.toml"))
         let parts = try GatewayParts.load(configuration, environment: [:])
@@ -61,7 +63,7 @@ struct OutboundDeliveryTests {
             // Submitted once the bus listens: a failed first attempt would wait for the hour-long poll.
             try #require(await waitForLoopbackListener(port: busPort), "the test bus listens")
             let deadline = Task {
-                try? await Task.sleep(for: .seconds(30))   // bounds the waits below if nothing arrives
+                try? await Task.sleep(for: .seconds(90))   // bounds the waits below if nothing arrives
                 receivedContinuation.finish()
             }
             defer { deadline.cancel() }
