@@ -10,6 +10,10 @@ public protocol MessageStore: Sendable {
     /// Leases up to `limit` due messages to `worker` for `leaseDuration`; destinations whose
     /// circuit is open are skipped, one probe at a time is let through when their pause ends.
     func claim(worker: String, limit: Int, leaseDuration: Duration) async throws -> [ClaimedMessage]
+    /// How long until the next waiting message falls due (a retry's backoff, a lease's
+    /// expiry), by the store's clock; nil when none is waiting for a time. A worker that found
+    /// nothing to claim sleeps that long rather than until its next poll.
+    func timeUntilNextDue() async throws -> Duration?
     /// Pushes the expiry of a lease still held further out (`queue.lease_lost` if it is not).
     func extend(_ lease: Lease, by duration: Duration) async throws -> Lease
     /// Records the attempt and moves the message on (delivered, retry_wait or dead).

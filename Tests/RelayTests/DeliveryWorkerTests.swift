@@ -65,6 +65,25 @@ import Testing
         #expect(detail.changes.map(\.to) == [.queued, .sending, .retryWait, .sending, .delivered])
     }
 
+    @Test func aRetryLeavesAtItsBackoffNotAtTheNextPoll() async throws {
+        let pki = try sharedPKI()
+        let harness = try DeliveryHarness()
+        _ = try await harness.enqueue()
+        let calls = Observations<Int>()
+        try await withTestBus(pki: pki, behaviour: { _ in
+            calls.append(0)
+            return calls.items.count == 1 ? .json("down for maintenance", status: 503) : okReply
+        }) { bus in
+            // An hour's poll and no nudge after the first round: only the retry's due time can
+            // wake the worker (the fast policy's backoff is at most 50 ms).
+            let worker = harness.worker(try busDeliverer(pki, bus), configuration: .init(pollInterval: .seconds(3600)))
+            try await withWorker(worker) {
+                let attempts = await harness.attempts.waitFor(2)
+                #expect(attempts.map(\.delivered) == [false, true])
+            }
+        }
+    }
+
     @Test func aPermanentRefusalEndsDeadWithItsReason() async throws {
         let pki = try sharedPKI()
         let harness = try DeliveryHarness()

@@ -7,7 +7,8 @@ import Synchronization
 /// Drives the outbound queue through a `Deliverer`: claims due messages, runs up to
 /// `concurrency` transfers at once, and reports each attempt to the store, which applies the
 /// retry policy. Between rounds it waits for a producer's nudge (`DeliverySignal`), a slot to
-/// free, or the poll interval, whichever comes first.
+/// free, the next waiting message falling due (a retry's backoff, an expired lease), or the poll
+/// interval, whichever comes first.
 ///
 /// On graceful shutdown it stops claiming, lets transfers in flight finish within
 /// `shutdownGrace`, then cancels the rest and gives their messages back to the queue
@@ -81,6 +82,7 @@ public final class DeliveryWorker: Service {
     /// claim or no slot. nil once the worker is stopping.
     private func nextRound() async -> [ClaimedMessage]? {
         while !isStopping && !Task.isCancelled {
+            var wait = configuration.pollInterval
             let free = state.withLock { configuration.concurrency - $0.inFlight }
             if free > 0 {
                 do {
@@ -90,13 +92,23 @@ public final class DeliveryWorker: Service {
                         state.withLock { $0.inFlight += claims.count }
                         return claims
                     }
+                    wait = try await untilNextDue()
                 } catch {
                     logger.error("claiming from the queue failed", metadata: ["reason": "\(error)"])
                 }
             }
-            await wakeup.wait(upTo: configuration.pollInterval)
+            await wakeup.wait(upTo: wait)
         }
         return nil
+    }
+
+    /// How long to sleep when nothing was due: until the next retry or lease expiry falls due,
+    /// at most the poll interval (which still catches what another process queued, and the end
+    /// of a breaker's pause).
+    private func untilNextDue() async throws -> Duration {
+        guard let untilDue = try await store.timeUntilNextDue() else { return configuration.pollInterval }
+        // A couple of milliseconds late, so the claim finds it due (times are whole milliseconds).
+        return min(configuration.pollInterval, untilDue + .milliseconds(2))
     }
 
     /// Passes producers' nudges (and the poll interval's ticks) on to the dispatch loop, which

@@ -23,6 +23,20 @@ extension SQLiteStore {
         }
     }
 
+    public func timeUntilNextDue() async throws -> Duration? {
+        let now = nowMillis()
+        let next = try await pool.read { db in
+            // One seek per state in the partial index (state, due_at).
+            let statement = try db.cachedStatement(sql: """
+                SELECT MIN(due_at) FROM messages WHERE state = ? AND \(OpenMessageIndexes.condition) AND due_at > ?
+                """)
+            return try [MessageState.queued, .retryWait, .sending].compactMap { state in
+                try Int64.fetchOne(statement, arguments: [state.rawValue, now])
+            }.min()
+        }
+        return next.map { .milliseconds($0 - now) }
+    }
+
     /// A due message as a claim reads it: the message and what its retry policy is checked with.
     private struct DueMessage {
         var message: OutboundMessage

@@ -19,6 +19,7 @@ struct ClaimObservingStore: MessageStore {
     }
 
     func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt { try await store.enqueue(submission) }
+    func timeUntilNextDue() async throws -> Duration? { try await store.timeUntilNextDue() }
     func extend(_ lease: Lease, by duration: Duration) async throws -> Lease { try await store.extend(lease, by: duration) }
     func complete(_ lease: Lease, result: AttemptResult, duration: Duration) async throws -> MessageState {
         try await store.complete(lease, result: result, duration: duration)
