@@ -13,11 +13,15 @@ public enum LoopbackPorts {
         return nil
     }
 
-    /// Whether a socket can be bound to 127.0.0.1:`port` right now.
+    /// Whether a listener could bind 127.0.0.1:`port` right now. With `SO_REUSEADDR`, as the
+    /// servers set it: connections of a stopped listener still in TIME_WAIT do not make its
+    /// port taken (a demo restarted at once must find its ports free).
     public static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        var reuse: Int32 = 1
+        guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0 else { return false }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
