@@ -112,25 +112,10 @@ struct DemoProcessTests {
         #expect(try await Self.inbox(of: resumed.gateways[1]).count == 1, "B's inbox survived the restart")
 
         // A second demo on the same ports says which one is taken and exits before opening anything.
-        let (code, errors) = try Self.runToEnd(["demo", "--data", directory.file("other").path, "--port-base", "\(portBase)"])
-        #expect(code == 69)
-        #expect(errors.hasPrefix("error: demo.port_in_use: port \(portBase) on 127.0.0.1 (the bus's VDXP API) is taken"), "\(errors)")
+        let second = try runCommand(Paths.binary, ["demo", "--data", directory.file("other").path, "--port-base", "\(portBase)"], timeout: 30)
+        #expect(second.status == 69)
+        #expect(second.stderr.hasPrefix("error: demo.port_in_use: port \(portBase) on 127.0.0.1 (the bus's VDXP API) is taken"), "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("other").appendingPathComponent("pki").path))
         #expect(again.terminate() == 0)
-    }
-
-    /// Runs `lienthong` with `arguments` to its end (killed after 30 s): exit status and standard error.
-    static func runToEnd(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = Paths.binary
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<300 where process.isRunning { usleep(100_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 }

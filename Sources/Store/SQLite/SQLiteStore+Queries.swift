@@ -24,7 +24,7 @@ extension SQLiteStore {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         // An undelivered state's index gives the creation order; otherwise ids, which begin
         // with their creation time, do.
-        let order = filter.state.map { $0 == .delivered } ?? true ? "id" : "created_at"
+        let order = filter.state == nil || filter.state == .delivered ? "id" : "created_at"
         arguments.append(max(0, filter.limit))
         let sql = "SELECT \(OutboundMessage.columns) FROM messages \(whereClause) ORDER BY \(order) LIMIT ?"
         let bound = StatementArguments(arguments)
