@@ -21,14 +21,18 @@ struct DemoProcessTests {
     final class Demo: @unchecked Sendable {
         let process = Process()
         let output: URL
+        let errors: URL
 
         init(data: URL, portBase: Int) throws {
-            output = data.appendingPathExtension("stdout-\(UUID().uuidString)")
+            let run = UUID().uuidString
+            output = data.appendingPathExtension("stdout-\(run)")
+            errors = data.appendingPathExtension("stderr-\(run)")
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
             process.executableURL = Paths.binary
             process.arguments = ["demo", "--data", data.path, "--port-base", "\(portBase)", "--log-level", "error"]
             process.standardOutput = try FileHandle(forWritingTo: output)
-            process.standardError = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: errors)
             try process.run()
         }
 
@@ -38,7 +42,10 @@ struct DemoProcessTests {
                 if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
                     return try JSONDecoder().decode(Ready.self, from: Data(line.dropFirst(6).utf8))
                 }
-                guard process.isRunning else { throw BusTestFailure("the demo exited with \(process.terminationStatus) before ready") }
+                guard process.isRunning else {
+                    let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                    throw BusTestFailure("the demo exited with \(process.terminationStatus) before ready: \(said.suffix(600))")
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
             throw BusTestFailure("the demo printed no ready line within 60 s")

@@ -4,13 +4,36 @@ import Foundation
 /// `bench exchange` and the end-to-end tests pick one this way.
 public enum LoopbackPorts {
     /// The first of `count` consecutive TCP ports on 127.0.0.1 that were all free a moment ago.
+    /// The block lies outside the kernel's ephemeral range: a port there can be taken at any
+    /// moment as the local end of some process's outgoing connection, so a network restarted on
+    /// the same block could find one of its ports gone (a CI run's demo restart exited 69 so).
     /// Bounded: 200 tries.
     public static func freeBlock(count: Int) -> Int? {
+        let candidates = blockBases(count: count, avoiding: ephemeralRange())
+        guard !candidates.isEmpty else { return nil }
         for _ in 0..<200 {
-            let base = Int.random(in: 20_000...(60_000 - count))
+            let base = Int.random(in: candidates)
             if (base..<base + count).allSatisfy(isFree) { return base }
         }
         return nil
+    }
+
+    /// Bases of blocks that fit in 10000...65535 without touching `ephemeral`: below it when
+    /// there is room for a block there, above it otherwise.
+    static func blockBases(count: Int, avoiding ephemeral: ClosedRange<Int>) -> ClosedRange<Int> {
+        let lowest = 10_000, highest = 65_535
+        if ephemeral.lowerBound - count >= lowest { return lowest...(ephemeral.lowerBound - count) }
+        if ephemeral.upperBound + count <= highest { return (ephemeral.upperBound + 1)...(highest - count + 1) }
+        return lowest...(highest - count + 1)
+    }
+
+    /// The kernel's ephemeral port range (`/proc/sys/net/ipv4/ip_local_port_range`), or Linux's
+    /// default where it cannot be read.
+    static func ephemeralRange() -> ClosedRange<Int> {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard bounds.count == 2, bounds[0] <= bounds[1] else { return 32_768...60_999 }
+        return bounds[0]...bounds[1]
     }
 
     /// Whether a listener could bind 127.0.0.1:`port` right now. With `SO_REUSEADDR`, as the
