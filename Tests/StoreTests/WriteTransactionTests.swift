@@ -84,3 +84,62 @@ struct DeferredSyncTests {
         #expect(try await synchronous(fixture.store.pool) == 1)
     }
 }
+
+/// Submissions, arrivals, claims, reports and seen signatures share one group commit: writes
+/// that arrive while a commit runs go together in the next, synced when any of them must be.
+@Suite("store: one group commit for every hot-path write")
+struct SharedGroupCommitTests {
+    /// Submits a write that holds the writer for `holding`, then `writes` while it runs, so they
+    /// all land in the next batch; answers each one's result in order.
+    func batchedBehindASlowWrite(_ store: SQLiteStore, holding: Duration = .milliseconds(300),
+                                 _ writes: [(mustSync: Bool, body: @Sendable (Database) throws -> Int)]) async throws -> [Int] {
+        async let slow: Int = store.write(mustSync: false) { _ in
+            Thread.sleep(forTimeInterval: Double(holding.components.seconds) + Double(holding.components.attoseconds) / 1e18)
+            return 0
+        }
+        try await Task.sleep(for: .milliseconds(50))   // the slow write is under way
+        let results = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for (index, write) in writes.enumerated() {
+                group.addTask { (index, try await store.write(mustSync: write.mustSync, write.body)) }
+            }
+            return try await group.reduce(into: [Int](repeating: -1, count: writes.count)) { $0[$1.0] = $1.1 }
+        }
+        _ = try await slow
+        return results
+    }
+
+    static let synchronous: @Sendable (Database) throws -> Int = { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+
+    @Test("unsynced writes batched with one that must sync are synced with it; alone they are not")
+    func aBatchIsSyncedWhenAnyWriteMustBe() async throws {
+        let fixture = try StoreFixture(durability: .full)
+        let together = try await batchedBehindASlowWrite(fixture.store, [(false, Self.synchronous), (true, Self.synchronous)])
+        #expect(together == [2, 2], "one transaction, at FULL")
+        let unsynced = try await batchedBehindASlowWrite(fixture.store, [(false, Self.synchronous), (false, Self.synchronous)])
+        #expect(unsynced == [1, 1], "claims and reports alone commit at NORMAL")
+    }
+
+    @Test("a report refused in a batch (its lease is lost) undoes neither the submission nor the report beside it")
+    func aRefusedWriteLeavesTheOthersOfItsBatch() async throws {
+        let fixture = try StoreFixture(durability: .full)
+        let first = try await fixture.enqueueOne("doc-1")
+        let lease = try #require(try await fixture.store.claim(worker: "w", limit: 1, leaseDuration: .seconds(30)).first).lease
+        let store = fixture.store
+        async let slow: Int = store.write(mustSync: false) { _ in Thread.sleep(forTimeInterval: 0.3); return 0 }
+        try await Task.sleep(for: .milliseconds(50))   // the slow write is under way; the rest wait for the next batch
+        @Sendable func report() async -> Result<MessageState, any Error> {
+            do { return .success(try await store.complete(lease, result: .delivered(httpStatus: 200), duration: .milliseconds(2))) }
+            catch { return .failure(error) }
+        }
+        async let one = report()
+        async let other = report()
+        async let second = fixture.enqueueOne("doc-2")
+        _ = try await slow
+        let (reports, secondID) = try await ([one, other], second)
+        #expect(reports.compactMap { try? $0.get() } == [.delivered], "one report lands")
+        #expect(reports.filter { if case .failure(let error) = $0 { error is StoreError } else { false } }.count == 1,
+                "the other finds its lease gone")
+        #expect(try await fixture.state(first) == .delivered)
+        #expect(try await fixture.state(secondID) == .queued)
+    }
+}

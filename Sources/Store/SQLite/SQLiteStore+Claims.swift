@@ -4,9 +4,9 @@ import GRDB
 extension SQLiteStore {
     public func claim(worker: String, limit: Int, leaseDuration: Duration) async throws -> [ClaimedMessage] {
         guard limit > 0 else { return [] }
-        let policy = self.policy
-        let now = nowMillis()
-        return try await pool.writeTransaction(Self.deferredSync(options.durability)) { db in
+        let (policy, clock) = (self.policy, self.clock)
+        return try await write(mustSync: false) { db in
+            let now = clock.now().storeMillis
             var gate = try BreakerGate(db: db, now: now)
             var claimed: [ClaimedMessage] = []
             for due in try Self.dueMessages(db, now: now, limit: limit, excluding: gate.blocked) {

@@ -7,7 +7,7 @@ extension SQLiteStore {
         let now = nowMillis()
         let policy = self.policy
         let jitter = options.jitter
-        return try await completer.submit(CompletionJob { db in
+        return try await write(mustSync: false) { db in
             guard let current = try db.cachedStatement(sql: """
                 SELECT state, lease_token, destination, budget_attempts, age_origin FROM messages WHERE id = ?
                 """).decodeFirst(arguments: [lease.messageID], LeasedRow.init(row:)) else {
@@ -31,18 +31,6 @@ extension SQLiteStore {
                                 setting: ["lease_token": nil, "lease_owner": nil, "due_at": next.dueAt,
                                           "last_reason_code": next.lastReasonCode, "last_reason": next.lastReason])
             return next.state
-        })
-    }
-
-    /// Runs the jobs in one transaction, each isolated (`eachIsolated`): one job's error (a lost lease)
-    /// does not undo the others.
-    static func commitEach(_ batch: [CompletionJob], pool: DatabasePool,
-                           sync: CommitSync) async -> [Result<MessageState, any Error>] {
-        do {
-            return try await pool.writeTransaction(sync) { db in db.eachIsolated(batch) { job in try job.run(db) } }
-        } catch {
-            let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
-            return batch.map { _ in .failure(failure) }
         }
     }
 
@@ -61,11 +49,6 @@ extension SQLiteStore {
             budgetAttempts = row[3]
             ageOrigin = row[4]
         }
-    }
-
-    struct CompletionJob: Sendable {
-        let run: @Sendable (Database) throws -> MessageState
-        init(_ run: @escaping @Sendable (Database) throws -> MessageState) { self.run = run }
     }
 
     struct NextStep {

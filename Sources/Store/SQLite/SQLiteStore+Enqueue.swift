@@ -27,7 +27,9 @@ func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
 
 extension SQLiteStore {
     public func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt {
-        let receipt = try await enqueuer.submit(try await prepare(submission))
+        let prepared = try await prepare(submission)
+        let clock = self.clock
+        let receipt = try await write(mustSync: true) { db in try Self.insert(prepared, now: clock.now().storeMillis, db: db) }
         keepUnread(submission.envelope, of: receipt)
         return receipt
     }
@@ -60,21 +62,6 @@ extension SQLiteStore {
         }
         guard Set(submission.to).count == submission.to.count else {
             throw StoreError("queue.submission_invalid", "the submission names a destination twice")
-        }
-    }
-
-    /// One transaction for the whole batch; each submission isolated (`eachIsolated`) so one refused
-    /// (an idempotency conflict) does not undo the others.
-    static func commit(_ batch: [PreparedSubmission], pool: DatabasePool,
-                       clock: any StoreClock) async -> [Result<EnqueueReceipt, any Error>] {
-        do {
-            return try await pool.writeTransaction { db in
-                let now = clock.now().storeMillis
-                return db.eachIsolated(batch) { prepared in try insert(prepared, now: now, db: db) }
-            }
-        } catch {
-            let failure = StoreError("store.unavailable", "the queue could not commit: \(error)")
-            return batch.map { _ in .failure(failure) }
         }
     }
 

@@ -31,23 +31,12 @@ extension SQLiteStore {
         if let next = submission.followUp {
             followUp = (try await prepare(next.submission), next.idempotencyKeyPrefix)
         }
-        let receipt = try await receiver.submit(PreparedInbound(submission: submission, blob: blob, id: id, now: now,
-                                                                followUp: followUp))
+        let prepared = PreparedInbound(submission: submission, blob: blob, id: id, now: now, followUp: followUp)
+        let receipt = try await write(mustSync: true) { db in try Self.store(prepared, db: db) }
         if case .stored(_, let queued?) = receipt, let envelope = submission.followUp?.submission.envelope {
             keepUnread(envelope, of: queued)
         }
         return receipt
-    }
-
-    /// Concurrent receives share one transaction and one sync, each isolated (`eachIsolated`) so one
-    /// failure does not undo the others.
-    static func commitInbound(_ batch: [PreparedInbound], pool: DatabasePool) async -> [Result<InboundReceipt, any Error>] {
-        do {
-            return try await pool.writeTransaction { db in db.eachIsolated(batch) { prepared in try store(prepared, db: db) } }
-        } catch {
-            let failure = StoreError("store.unavailable", "the inbox could not commit: \(error)")
-            return batch.map { _ in .failure(failure) }
-        }
     }
 
     private static func store(_ prepared: PreparedInbound, db: Database) throws -> InboundReceipt {

@@ -7,31 +7,19 @@ import GRDB
 extension SQLiteStore {
     /// True when `signature` is new (it is then remembered until `expiry`); false when it was
     /// remembered before and has not expired: a replay. Expired signatures are forgotten here,
-    /// each once, through the index on their expiry. Concurrent calls share a transaction.
+    /// each once, through the index on their expiry. Concurrent calls share a transaction, and a
+    /// replay within it finds its twin inserted just before it.
     ///
     /// The commit is not synced on its own (like a claim): it becomes durable with the next
     /// synced commit, and only an operating-system crash before that forgets it.
     public func rememberSignature(_ signature: String, until expiry: Date, now: Date) async throws -> Bool {
-        try await signatureRecorder.submit(SeenSignature(signature: signature, expiresAt: expiry.storeMillis, now: now.storeMillis))
-    }
-
-    static func remember(_ batch: [SeenSignature], pool: DatabasePool, sync: CommitSync) async -> [Result<Bool, any Error>] {
-        do {
-            return try await pool.writeTransaction(sync) { db in
-                let now = batch.map(\.now).max() ?? 0
-                try db.cachedStatement(sql: "DELETE FROM seen_signatures WHERE expires_at <= ?").execute(arguments: [now])
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO seen_signatures (signature, expires_at) VALUES (?, ?) ON CONFLICT (signature) DO NOTHING
-                    """)
-                // A replay within the batch finds its twin inserted just before it.
-                return try batch.map { seen in
-                    try insert.execute(arguments: [seen.signature, seen.expiresAt])
-                    return .success(db.changesCount == 1)
-                }
-            }
-        } catch {
-            let failure = StoreError("store.unavailable", "the seen signatures could not commit: \(error)")
-            return batch.map { _ in .failure(failure) }
+        let (expiresAt, now) = (expiry.storeMillis, now.storeMillis)
+        return try await write(mustSync: false) { db in
+            try db.cachedStatement(sql: "DELETE FROM seen_signatures WHERE expires_at <= ?").execute(arguments: [now])
+            try db.cachedStatement(sql: """
+                INSERT INTO seen_signatures (signature, expires_at) VALUES (?, ?) ON CONFLICT (signature) DO NOTHING
+                """).execute(arguments: [signature, expiresAt])
+            return db.changesCount == 1
         }
     }
 
@@ -44,11 +32,4 @@ extension SQLiteStore {
             CREATE INDEX seen_signatures_by_expiry ON seen_signatures(expires_at);
             """)
     }
-}
-
-/// An accepted signature on its way into `seen_signatures`.
-struct SeenSignature: Sendable {
-    var signature: String
-    var expiresAt: Int64
-    var now: Int64
 }

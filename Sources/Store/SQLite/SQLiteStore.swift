@@ -52,13 +52,9 @@ public final class SQLiteStore: MessageStore {
     let agencyRegistry = AgencyRegistryCache()
     let blobs: BlobStore
     let options: StoreOptions
-    let enqueuer: GroupCommit<PreparedSubmission, EnqueueReceipt>
-    /// Attempt reports from concurrent deliveries share a transaction and a sync the same way.
-    let completer: GroupCommit<CompletionJob, MessageState>
-    /// Concurrent inbound documents (pushes from the bus) share a transaction and a sync too.
-    let receiver: GroupCommit<PreparedInbound, InboundReceipt>
-    /// The bus's accepted HMAC signatures, from concurrent calls, in one transaction.
-    let signatureRecorder: GroupCommit<SeenSignature, Bool>
+    /// The hot paths' writes (submissions, arrivals, claims, reports, seen signatures), from
+    /// concurrent callers, in shared transactions (see `write`).
+    let writes: GroupCommit<StoreWrite, any Sendable>
 
     var clock: any StoreClock { options.clock }
     var policy: QueuePolicy { options.policy }
@@ -86,12 +82,8 @@ public final class SQLiteStore: MessageStore {
         }
         unreadEnvelopes = UnreadEnvelopes(byteBudget: options.unreadEnvelopeBudget)
         let pool = self.pool
-        let clock = options.clock
-        enqueuer = GroupCommit { batch in await SQLiteStore.commit(batch, pool: pool, clock: clock) }
-        let reportSync = Self.deferredSync(options.durability)
-        completer = GroupCommit { batch in await SQLiteStore.commitEach(batch, pool: pool, sync: reportSync) }
-        receiver = GroupCommit { batch in await SQLiteStore.commitInbound(batch, pool: pool) }
-        signatureRecorder = GroupCommit { batch in await SQLiteStore.remember(batch, pool: pool, sync: reportSync) }
+        let unsynced = Self.deferredSync(options.durability)
+        writes = GroupCommit { batch in await SQLiteStore.commitWrites(batch, pool: pool, unsynced: unsynced) }
     }
 
     static func openPool(at path: URL, durability: Durability) throws -> DatabasePool {
