@@ -68,7 +68,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "lienthong", dependencies: [
-            "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML",
+            "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML", "LibCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -98,6 +98,9 @@ public struct CurlResponse: Sendable {
     /// The local TCP port of the connection used (identifies the connection).
     public var localPort: Int
     public var totalTime: Duration
+    /// When the engine thread saw the transfer end: the moment the answer was in, however long
+    /// the caller then waits to be scheduled.
+    public var completedAt: ContinuousClock.Instant
 
     /// The first header with this name, compared case-insensitively.
     public func header(_ name: String) -> String? {

@@ -19,7 +19,7 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var headers: [(name: String, value: String)] = []
     private(set) var exceededLimit = false
 
-    private var continuation: CheckedContinuation<CurlResponse, any Error>?
+    private var completion: (@Sendable (Result<CurlResponse, CurlError>) -> Void)?
 
     init(id: UInt64, request: CurlRequest) throws(CurlError) {
         self.id = id
@@ -174,7 +174,12 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: - Completion (engine thread only)
 
     func attach(_ continuation: CheckedContinuation<CurlResponse, any Error>) {
-        self.continuation = continuation
+        completion = { continuation.resume(with: $0.mapError { $0 as any Error }) }
+    }
+
+    /// Called on the engine thread when the transfer ends.
+    func attach(_ completion: @escaping @Sendable (Result<CurlResponse, CurlError>) -> Void) {
+        self.completion = completion
     }
 
     func finish(_ code: CURLcode) {
@@ -190,13 +195,13 @@ final class CurlTransfer: @unchecked Sendable {
         finish(.success(CurlResponse(
             status: easy.infoLong(CURLINFO_RESPONSE_CODE), headers: headers, body: body,
             newConnections: easy.infoLong(CURLINFO_NUM_CONNECTS), localPort: easy.infoLong(CURLINFO_LOCAL_PORT),
-            totalTime: .microseconds(easy.infoOffset(CURLINFO_TOTAL_TIME_T)))))
+            totalTime: .microseconds(easy.infoOffset(CURLINFO_TOTAL_TIME_T)), completedAt: .now)))
     }
 
     func finish(_ result: Result<CurlResponse, CurlError>) {
-        guard let continuation else { return }
-        self.continuation = nil
-        continuation.resume(with: result.mapError { $0 as any Error })
+        guard let completion else { return }
+        self.completion = nil
+        completion(result)
     }
 }
 

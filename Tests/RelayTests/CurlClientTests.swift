@@ -32,6 +32,37 @@ import Testing
         }
     }
 
+    /// `start`, awaited: the transfer's result and the moment the callback ran.
+    private func started(_ client: CurlClient, _ request: CurlRequest) async -> (Result<CurlResponse, CurlError>, ContinuousClock.Instant) {
+        await withCheckedContinuation { (continuation: CheckedContinuation<(Result<CurlResponse, CurlError>, ContinuousClock.Instant), Never>) in
+            do throws(CurlError) {
+                try client.start(request) { result in continuation.resume(returning: (result, ContinuousClock.now)) }
+            } catch {
+                continuation.resume(returning: (.failure(error), ContinuousClock.now))
+            }
+        }
+    }
+
+    @Test("start calls back on the engine thread with the answer and when it came in")
+    func startCallsBackWithTheAnswer() async throws {
+        let pki = try sharedPKI()
+        let options = try tls(pki)
+        try await withTestBus(pki: pki, behaviour: { _ in BusReply(status: 202, body: [1, 2, 3]) }) { bus in
+            let client = try CurlClient()
+            let before = ContinuousClock.now
+            let (result, calledAt) = await started(client, CurlRequest(method: "POST", url: "\(bus.baseURL)/x", body: .bytes([7]), tls: options))
+            let response = try result.get()
+            #expect(response.status == 202)
+            #expect(response.body == [1, 2, 3])
+            #expect(response.completedAt > before)
+            #expect(response.completedAt <= calledAt)
+            #expect(await bus.recorder.requests.first?.body == [7])
+
+            let (refused, _) = await started(client, CurlRequest(url: "http://127.0.0.1:1/closed", connectTimeout: .seconds(2)))
+            #expect(throws: CurlError.self) { try refused.get() }
+        }
+    }
+
     @Test func emptyPostSendsNoBody() async throws {
         let pki = try sharedPKI()
         try await withTestBus(pki: pki, behaviour: { _ in BusReply() }) { bus in

@@ -1,16 +1,22 @@
 import Foundation
 import Gateway
+import LibCurl
 import Relay
 import Store
 import Synchronization
 
 /// Drives one batch of `bench exchange`: sends from A's unit API, watches B's store.
+///
+/// The unit server is simulated in this process, but timed as the separate process it is: each
+/// answer is timed on libcurl's engine thread when it arrives, and the open loop offers its
+/// documents from a thread of its own. Timed from a task instead, a 202 would wait its turn on
+/// Swift's cooperative pool behind the three nodes' work, and the wait would count as A's.
 final class ExchangeRun: Sendable {
     let sender: DemoNetwork.Ready.Gateway
     let recipient: DemoNetwork.Ready.Gateway
     let inbox: SQLiteStore
     let concurrency: Int
-    let transport: CurlHTTPTransport
+    let client: CurlClient
     /// Numbers documents across batches: the same DocumentId twice would be B's duplicate.
     let batches = Atomic<Int>(0)
 
@@ -26,7 +32,7 @@ final class ExchangeRun: Sendable {
         self.recipient = recipient
         self.inbox = inbox
         self.concurrency = concurrency
-        transport = try CurlHTTPTransport(configuration: TransportConfiguration(maxTransfersPerDestination: concurrency))
+        client = try CurlClient(options: CurlClientOptions(maxTransfersPerDestination: concurrency))
     }
 
     /// Sends `count` documents and waits until B holds them all. Closed loop (`rate` nil):
@@ -36,42 +42,19 @@ final class ExchangeRun: Sendable {
     /// is not hidden by sending less (no coordinated omission).
     func measure(count: Int, attachmentBytes: Int, rate: Double? = nil) async throws -> ExchangeFigures {
         let batch = batches.add(1, ordering: .relaxed).newValue
-        let clock = ContinuousClock()
-        let start = clock.now
         let cpuAtStart = ProcessCPU.seconds(.this)
-        let submitted = try await withThrowingTaskGroup(of: [Submitted].self) { group in
-            var done: [Submitted] = []
-            if let rate {
-                for index in 0..<count {
-                    let planned = start + .seconds(Double(index) / rate)
-                    try await clock.sleep(until: planned)
-                    if index >= concurrency, let finished = try await group.next() { done += finished }
-                    group.addTask {
-                        let at = Date()
-                        let documentId = try await self.submit(number: batch * 10_000_000 + index, attachmentBytes: attachmentBytes)
-                        return [Submitted(documentId: documentId, at: at, milliseconds: (clock.now - planned).seconds * 1000)]
-                    }
-                }
-            } else {
-                for worker in 0..<min(concurrency, count) {
-                    let share = count / concurrency + (worker < count % concurrency ? 1 : 0)
-                    group.addTask {
-                        var sent: [Submitted] = []
-                        for index in 0..<share {
-                            let begin = clock.now
-                            let at = Date()
-                            let documentId = try await self.submit(number: batch * 10_000_000 + worker * 100_000 + index,
-                                                                   attachmentBytes: attachmentBytes)
-                            sent.append(Submitted(documentId: documentId, at: at, milliseconds: (clock.now - begin).seconds * 1000))
-                        }
-                        return sent
-                    }
-                }
+        let submitted: [Submitted]
+        if let rate {
+            submitted = try await OpenLoopLoad(count: count, rate: rate, concurrency: concurrency, client: client) { index in
+                self.request(number: batch * 10_000_000 + index, attachmentBytes: attachmentBytes)
+            }.run()
+        } else {
+            submitted = try await closedLoop(count: count) { worker, index in
+                self.request(number: batch * 10_000_000 + worker * 100_000 + index, attachmentBytes: attachmentBytes)
             }
-            return try await group.reduce(into: done) { $0 += $1 }
         }
         let sentAt = Dictionary(submitted.map { ($0.documentId, $0.at) }, uniquingKeysWith: { first, _ in first })
-        let arrivals = try await waitForArrivals(of: Set(sentAt.keys), deadline: clock.now + .seconds(600))
+        let arrivals = try await waitForArrivals(of: Set(sentAt.keys), deadline: .now + .seconds(600))
         let last = arrivals.values.max() ?? Date()
         let firstSent = sentAt.values.min() ?? Date()
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
@@ -80,24 +63,46 @@ final class ExchangeRun: Sendable {
                                arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted())
     }
 
-    private struct Submitted: Sendable {
+    struct Submitted: Sendable {
         var documentId: String
         var at: Date
         var milliseconds: Double
     }
 
-    private func submit(number: Int, attachmentBytes: Int) async throws -> String {
-        let template = attachmentBytes > 0 ? documentWithAttachment : smallDocument
-        let json = Array(template.joined(separator: Array("\(number)".utf8)))
-        var parts = [FormPart(name: "document", data: json,
-                              contentType: "application/json")]
-        if attachmentBytes > 0 {
-            parts.append(FormPart(name: "file", data: [UInt8](repeating: UInt8(truncatingIfNeeded: number), count: attachmentBytes),
-                                  fileName: "phu-luc.pdf", contentType: "application/pdf"))
+    private func closedLoop(count: Int, request: @escaping @Sendable (_ worker: Int, _ index: Int) -> CurlRequest) async throws -> [Submitted] {
+        try await withThrowingTaskGroup(of: [Submitted].self) { group in
+            for worker in 0..<min(concurrency, count) {
+                let share = count / concurrency + (worker < count % concurrency ? 1 : 0)
+                group.addTask {
+                    var sent: [Submitted] = []
+                    for index in 0..<share {
+                        let begin = ContinuousClock.now
+                        let at = Date()
+                        let response = try await self.client.perform(request(worker, index))
+                        sent.append(Submitted(documentId: try Self.documentId(in: response), at: at,
+                                              milliseconds: (response.completedAt - begin).seconds * 1000))
+                    }
+                    return sent
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
         }
-        let response = try await transport.send(HTTPRequest(
-            method: "POST", url: "\(sender.api)/v1/documents",
-            headers: [HTTPField("Authorization", "Bearer \(sender.token)")], body: .multipart(parts)))
+    }
+
+    private func request(number: Int, attachmentBytes: Int) -> CurlRequest {
+        let template = attachmentBytes > 0 ? documentWithAttachment : smallDocument
+        var parts = [MultipartPart(name: "document", data: Array(template.joined(separator: Array("\(number)".utf8))),
+                                   contentType: "application/json")]
+        if attachmentBytes > 0 {
+            parts.append(MultipartPart(name: "file", data: [UInt8](repeating: UInt8(truncatingIfNeeded: number), count: attachmentBytes),
+                                       fileName: "phu-luc.pdf", contentType: "application/pdf"))
+        }
+        return CurlRequest(method: "POST", url: "\(sender.api)/v1/documents",
+                           headers: [("Authorization", "Bearer \(sender.token)")], body: .multipart(parts))
+    }
+
+    /// The document id of A's 202, or the reason A refused.
+    static func documentId(in response: CurlResponse) throws -> String {
         guard response.status == 202,
               let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
               let documentId = answer["documentId"] as? String else {
