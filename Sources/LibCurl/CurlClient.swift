@@ -62,9 +62,10 @@ public final class CurlClient: Sendable {
         }
     }
 
-    /// Starts one transfer and calls `completion` on the engine thread when it ends, for callers
-    /// that must not wait on Swift's cooperative pool (a load generator keeping its own clock).
-    /// `completion` must return quickly: every transfer of the client waits while it runs.
+    /// Starts one transfer and calls `completion` on the engine thread when it ends (at once, on
+    /// the calling thread, when the client has shut down), for callers that must not wait on
+    /// Swift's cooperative pool (a load generator keeping its own clock). `completion` must
+    /// return quickly: every transfer of the client waits while it runs.
     public func start(_ request: CurlRequest,
                       completion: @escaping @Sendable (Result<CurlResponse, CurlError>) -> Void) throws(CurlError) {
         let transfer = try CurlTransfer(id: engine.nextID(), request: request)
