@@ -54,7 +54,7 @@ public final class CurlClient: Sendable {
         let transfer = try CurlTransfer(id: engine.nextID(), request: request)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                transfer.attach(continuation)
+                transfer.attach { continuation.resume(with: $0.mapError { $0 as any Error }) }
                 engine.submit(transfer)
             }
         } onCancel: {

@@ -173,10 +173,6 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: - Completion (engine thread only)
 
-    func attach(_ continuation: CheckedContinuation<CurlResponse, any Error>) {
-        completion = { continuation.resume(with: $0.mapError { $0 as any Error }) }
-    }
-
     /// Called on the engine thread when the transfer ends.
     func attach(_ completion: @escaping @Sendable (Result<CurlResponse, CurlError>) -> Void) {
         self.completion = completion

@@ -47,18 +47,19 @@ final class OpenLoopLoad: Sendable {
             throw CommandFailure.unavailable("bench.submission_failed", "a submission to A failed: \(failure)")
         }
         return try answers.map { index, response in
-            let planned = start + .seconds(Double(index) / rate)
-            return ExchangeRun.Submitted(documentId: try ExchangeRun.documentId(in: response),
-                                         at: startDate.addingTimeInterval(Double(index) / rate),
-                                         milliseconds: (response.completedAt - planned).seconds * 1000)
+            ExchangeRun.Submitted(documentId: try ExchangeRun.documentId(in: response),
+                                  at: startDate.addingTimeInterval(offset(of: index).seconds),
+                                  milliseconds: (response.completedAt - (start + offset(of: index))).seconds * 1000)
         }
     }
+
+    /// When request `index` is planned, after the start.
+    private func offset(of index: Int) -> Duration { .seconds(Double(index) / rate) }
 
     /// The load thread: sleeps until each planned instant, waits (bounded) for a free slot, sends.
     private func offer(from start: ContinuousClock.Instant) {
         for index in 0..<count {
-            let planned = start + .seconds(Double(index) / rate)
-            let wait = planned - .now
+            let wait = start + offset(of: index) - .now
             if wait > .zero { Thread.sleep(forTimeInterval: wait.seconds) }
             // A slot frees when an answer comes in, at the latest at the transfers' own timeouts.
             let slotDeadline = ContinuousClock.now + .seconds(300)
@@ -77,25 +78,27 @@ final class OpenLoopLoad: Sendable {
 
     /// Ends the run without sending `index` and the rest: no slot came free in minutes.
     private func abandon(from index: Int) {
-        let done = progress.withLock { state -> CheckedContinuation<Void, Never>? in
+        finish(count - index) { state in
             state.abandoned = "no answer from A freed a slot for 300 s (document \(index) of \(count) not sent)"
-            state.finished += count - index
-            guard state.finished == count else { return nil }
-            defer { state.continuation = nil }
-            return state.continuation
         }
-        done?.resume()
     }
 
-    /// On libcurl's engine thread: keeps the answer and frees its slot; the last one ends the run.
+    /// On libcurl's engine thread: keeps the answer and frees its slot.
     private func answered(_ index: Int, _ result: Result<CurlResponse, CurlError>) {
         inFlight.subtract(1, ordering: .acquiringAndReleasing)
-        let done = progress.withLock { state -> CheckedContinuation<Void, Never>? in
+        finish(1) { state in
             switch result {
             case .success(let response): state.answers.append((index, response))
             case .failure(let error): state.failure = state.failure ?? error
             }
-            state.finished += 1
+        }
+    }
+
+    /// Records `requests` more as done; the last one ends the run.
+    private func finish(_ requests: Int, recording record: (inout Progress) -> Void) {
+        let done = progress.withLock { state -> CheckedContinuation<Void, Never>? in
+            record(&state)
+            state.finished += requests
             guard state.finished == count else { return nil }
             defer { state.continuation = nil }
             return state.continuation
