@@ -2,10 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `lienthong bench exchange`: both ways of offering load deliver every document to B and report
-/// it (no timing is asserted: the figures are for docs/PERFORMANCE.md, not for tests).
+/// `lienthong bench exchange`: both ways of offering load, to nodes in the bench's process or in
+/// three `serve` processes, deliver every document to B and report it (no timing is asserted:
+/// the figures are for docs/PERFORMANCE.md, not for tests).
 @Suite struct BenchExchangeCommandTests {
-    @Test(arguments: [["--documents", "12"], ["--documents", "12", "--rate", "40", "--concurrency", "4"]])
+    @Test(arguments: [["--documents", "12"], ["--documents", "12", "--rate", "40", "--concurrency", "4"],
+                      ["--documents", "12", "--processes"], ["--documents", "12", "--rate", "40", "--concurrency", "4", "--processes"]])
     func everyDocumentIsSentAndCounted(load: [String]) throws {
         let result = try runCommand(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
@@ -14,5 +16,6 @@ import TestSupport
         #expect(small["documents"] == 12)
         #expect((small["submitP99Milliseconds"] ?? 0) > 0, "every submission was timed")
         #expect((small["arrivalP99Milliseconds"] ?? 0) >= (small["arrivalP50Milliseconds"] ?? 0))
+        #expect((small["cpuMillisecondsPerDocument"] ?? 0) > 0, "the nodes' CPU was counted")
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import LibCrypto
+import Logging
 
 /// The configuration files of the demo's nodes, written on every start (so `--port-base` can
 /// change) from the layout, the PKI files and the secrets. They are ordinary configurations:
 /// each also runs on its own with `lienthong serve --config <file>`.
 enum DemoConfigurations {
-    static func gateway(_ agency: DemoLayout.Agency, layout: DemoLayout, secrets: DemoSecrets) -> String {
+    static func gateway(_ agency: DemoLayout.Agency, layout: DemoLayout, secrets: DemoSecrets, logLevel: Logger.Level) -> String {
         let tokenHash = SHA256Hasher.hexDigest(Array((secrets.tokens[agency.node] ?? "").utf8))
         return """
         # The demo's gateway for \(agency.organId). Written by `lienthong demo` at each start.
@@ -13,7 +14,7 @@ enum DemoConfigurations {
         role = "gateway"
         organ_ids = ["\(agency.organId)"]
 
-        \(node(signingAs: "org-\(agency.organId)", store: agency.node, unitAPIPort: agency.unitAPIPort))
+        \(node(signingAs: "org-\(agency.organId)", store: agency.node, unitAPIPort: agency.unitAPIPort, logLevel: logLevel))
         [bus]
         url = "\(layout.busURL)"
         ca_file = "pki/trust.pem"
@@ -32,14 +33,14 @@ enum DemoConfigurations {
 
     /// The bus: its VDXP API over mutual TLS, each agency registered by its gateway's TLS client
     /// certificate, documents pushed to the gateway's bus endpoint with the bus's own client certificate.
-    static func bus(layout: DemoLayout) -> String {
+    static func bus(layout: DemoLayout, logLevel: Logger.Level) -> String {
         var text = """
         # The demo's bus. Written by `lienthong demo` at each start.
         [gateway]
         role = "bus"
         organ_ids = ["\(layout.busOrganId)"]
 
-        \(node(signingAs: "bus", store: "bus", unitAPIPort: layout.busConsolePort))
+        \(node(signingAs: "bus", store: "bus", unitAPIPort: layout.busConsolePort, logLevel: logLevel))
         \(mutualTLSListener("bus_api", port: layout.busAPIPort))
         [push]
         ca_file = "pki/trust.pem"
@@ -63,7 +64,7 @@ enum DemoConfigurations {
 
     /// What every node has: its signing identity, the shared trust, a required signature
     /// policy, its store, quick retries for a demo, the unit API listener and the log level.
-    private static func node(signingAs party: String, store: String, unitAPIPort: Int) -> String {
+    private static func node(signingAs party: String, store: String, unitAPIPort: Int, logLevel: Logger.Level) -> String {
         """
         [signing]
         key_file = "pki/\(party).key"
@@ -91,7 +92,7 @@ enum DemoConfigurations {
         port = \(unitAPIPort)
 
         [log]
-        level = "info"
+        level = "\(logLevel.rawValue)"
 
         """
     }

@@ -26,11 +26,15 @@ public struct DemoNetwork: Sendable {
 
     public let layout: DemoLayout
     public let logger: Logger
+    /// The level written into the nodes' configuration files, for a node run on its own with
+    /// `lienthong serve` (in this process, `logger` decides).
+    public let nodeLogLevel: Logger.Level
 
-    public init(directory: URL, portBase: Int, logger: Logger) {
+    public init(directory: URL, portBase: Int, logger: Logger, nodeLogLevel: Logger.Level = .info) {
         layout = DemoLayout(directory: directory, portBase: portBase, organIds: Self.organIds,
                             busOrganId: DevelopmentPKI.busOrganId)
         self.logger = logger
+        self.nodeLogLevel = nodeLogLevel
     }
 
     /// Makes what a first start needs (PKI, secrets) and rewrites the configuration files.
@@ -42,9 +46,9 @@ public struct DemoNetwork: Sendable {
             try DevelopmentPKI.generate(organIds: layout.agencies.map(\.organId)).write(to: layout.pkiDirectory)
         }
         let secrets = try DemoSecrets.loadOrMake(for: layout)
-        try Data(DemoConfigurations.bus(layout: layout).utf8).write(to: layout.busConfiguration)
+        try Data(DemoConfigurations.bus(layout: layout, logLevel: nodeLogLevel).utf8).write(to: layout.busConfiguration)
         for agency in layout.agencies {
-            try Data(DemoConfigurations.gateway(agency, layout: layout, secrets: secrets).utf8)
+            try Data(DemoConfigurations.gateway(agency, layout: layout, secrets: secrets, logLevel: nodeLogLevel).utf8)
                 .write(to: layout.configuration(of: agency))
         }
         return secrets

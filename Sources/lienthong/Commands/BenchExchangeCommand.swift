@@ -6,13 +6,14 @@ import Relay
 import Store
 
 /// `lienthong bench exchange`: documents per second from submission at agency A's unit API to
-/// arrival in agency B's inbox, through the demo network in this process (signed at A, verified
-/// at the bus and at B, durable at each hop, mutual TLS between nodes), with the latency of each
-/// leg's percentiles. The reference in the same run is the submission leg alone.
+/// arrival in agency B's inbox, through the demo network (signed at A, verified at the bus and at
+/// B, durable at each hop, mutual TLS between nodes), with the latency of each leg's percentiles.
+/// The nodes run in this process, or with `--processes` as three `lienthong serve` processes.
+/// The reference in the same run is the submission leg alone.
 struct BenchExchangeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exchange",
-        abstract: "End-to-end documents per second between two gateways through the bus, in this process.")
+        abstract: "End-to-end documents per second between two gateways through the bus.")
 
     @Option(help: "Small documents (about 4 KB envelope) to send.")
     var documents = 600
@@ -29,6 +30,9 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
+    @Flag(help: "Run the bus and the two gateways as three `lienthong serve` processes, as on three machines, instead of in this process.")
+    var processes = false
+
     func validate() throws {
         guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0, (rate ?? 1) > 0 else {
             throw ValidationError("--documents and --large-documents must not be negative (one positive), --concurrency and --rate positive")
@@ -42,33 +46,40 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         guard let portBase = LoopbackPorts.freeBlock(count: 16) else {
             throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
         }
-        let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"))
-        let (started, continuation) = AsyncStream<(DemoNetwork.Ready, [String: SQLiteStore])>.makeStream()
-        let running = Task { try await network.run { ready, stores in continuation.yield((ready, stores)) } }
-        defer { running.cancel() }
-        var iterator = started.makeAsyncIterator()
-        guard let (ready, stores) = await iterator.next(), let inbox = stores["gateway-b"], ready.gateways.count == 2 else {
-            throw CommandFailure.unavailable("bench.not_started", "the demo network did not start")
+        let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"),
+                                  nodeLogLevel: .warning)
+        let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network) : try await BenchExchangeNetwork.inProcess(network)
+        let results: [(String, ExchangeFigures)]
+        do {
+            results = try await measure(nodes)
+            await nodes.stop()
+        } catch {
+            await nodes.stop()
+            throw error
         }
-        let run = try ExchangeRun(sender: ready.gateways[0], recipient: ready.gateways[1], inbox: inbox, concurrency: concurrency)
-        _ = try await run.measure(count: 20, attachmentBytes: 0)   // warm-up: connections, caches
-        var results: [(String, ExchangeFigures)] = []
-        if documents > 0 { results.append(("4 KB documents", try await run.measure(count: documents, attachmentBytes: 0, rate: rate))) }
-        if largeDocuments > 0 {
-            results.append(("1 MB attachment", try await run.measure(count: largeDocuments, attachmentBytes: 1 << 20)))
-        }
-        running.cancel()
-        _ = try? await running.value
 
         if json {
             let object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json) })
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("unit at \(ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(ready.gateways[1].organId), "
+            print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
+                  + (processes ? " (three processes), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
             for (label, figures) in results { print(figures.lines(label: label)) }
         }
+    }
+
+    private func measure(_ nodes: BenchExchangeNetwork) async throws -> [(String, ExchangeFigures)] {
+        let run = try ExchangeRun(sender: nodes.ready.gateways[0], recipient: nodes.ready.gateways[1], inbox: nodes.inbox,
+                                  concurrency: concurrency, cpuSeconds: nodes.cpuSeconds)
+        _ = try await run.measure(count: 20, attachmentBytes: 0)   // warm-up: connections, caches
+        var results: [(String, ExchangeFigures)] = []
+        if documents > 0 { results.append(("4 KB documents", try await run.measure(count: documents, attachmentBytes: 0, rate: rate))) }
+        if largeDocuments > 0 {
+            results.append(("1 MB attachment", try await run.measure(count: largeDocuments, attachmentBytes: 1 << 20)))
+        }
+        return results
     }
 }
 

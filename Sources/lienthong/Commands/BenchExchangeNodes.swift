@@ -1,0 +1,108 @@
+import Foundation
+import Gateway
+import Store
+
+/// The network `bench exchange` measures, with what the bench needs of it: the unit APIs,
+/// B's store to watch arrivals in, and the CPU the nodes have used.
+struct BenchExchangeNetwork: Sendable {
+    let ready: DemoNetwork.Ready
+    let inbox: SQLiteStore
+    let cpuSeconds: @Sendable () -> Double
+    let stop: @Sendable () async -> Void
+
+    /// The demo network in this process: the three nodes share one runtime and its thread pools.
+    static func inProcess(_ network: DemoNetwork) async throws -> BenchExchangeNetwork {
+        let (started, continuation) = AsyncStream<(DemoNetwork.Ready, [String: SQLiteStore])>.makeStream()
+        let running = Task { try await network.run { ready, stores in continuation.yield((ready, stores)) } }
+        var iterator = started.makeAsyncIterator()
+        guard let (ready, stores) = await iterator.next(), let inbox = stores["gateway-b"], ready.gateways.count == 2 else {
+            running.cancel()
+            throw CommandFailure.unavailable("bench.not_started", "the demo network did not start")
+        }
+        return BenchExchangeNetwork(ready: ready, inbox: inbox, cpuSeconds: { ProcessCPU.seconds(.this) }, stop: {
+            running.cancel()
+            _ = try? await running.value
+        })
+    }
+
+    /// The demo network's configuration files, each run by a `lienthong serve` process of its
+    /// own, as on three machines.
+    static func separateProcesses(_ network: DemoNetwork) async throws -> BenchExchangeNetwork {
+        let secrets = try network.prepare()
+        let nodes = try ExchangeNodeProcesses(layout: network.layout)
+        do {
+            try await nodes.waitUntilListening()
+            guard let recipient = network.layout.agencies.last else { throw CommandFailure.unavailable("bench.not_started", "the demo has no agency") }
+            let inbox = try SQLiteStore(directory: network.layout.directory.appendingPathComponent(recipient.node))
+            return BenchExchangeNetwork(ready: network.readiness(secrets: secrets), inbox: inbox,
+                                        cpuSeconds: { nodes.cpuSeconds + ProcessCPU.seconds(.this) },
+                                        stop: { nodes.stop() })
+        } catch {
+            nodes.stop()
+            throw error
+        }
+    }
+}
+
+/// One `lienthong serve` per node of the demo layout, each node's standard error in
+/// `NODE.stderr` in the data directory.
+final class ExchangeNodeProcesses: @unchecked Sendable {
+    private let layout: DemoLayout
+    private let processes: [(node: String, process: Process)]
+
+    init(layout: DemoLayout) throws {
+        self.layout = layout
+        let executable = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        var started: [(String, Process)] = []
+        for file in [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:)) {
+            let node = file.deletingPathExtension().lastPathComponent
+            let log = layout.directory.appendingPathComponent("\(node).stderr")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["serve", "--config", file.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: log)
+            do {
+                try process.run()
+            } catch {
+                for (_, running) in started { running.terminate() }
+                throw error
+            }
+            started.append((node, process))
+        }
+        processes = started
+    }
+
+    /// Waits (at most 60 s) until every listener of the layout is bound, or fails with the logs
+    /// of a node that exited.
+    func waitUntilListening() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while layout.listeners.contains(where: { LoopbackPorts.isFree($0.port) }) {
+            if let exited = processes.first(where: { !$0.process.isRunning }) {
+                throw CommandFailure.unavailable("bench.not_started", "the node \(exited.node) exited (\(exited.process.terminationStatus)):\n\(log(of: exited.node))")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw CommandFailure.unavailable("bench.not_started", "the nodes did not all listen within 60 s")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    var cpuSeconds: Double { processes.reduce(0) { $0 + ProcessCPU.seconds(.running($1.process.processIdentifier)) } }
+
+    /// SIGTERM (a graceful stop), then SIGKILL for a node still running after 30 s.
+    func stop() {
+        for (_, process) in processes where process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(30)
+        while processes.contains(where: { $0.process.isRunning }) && Date() < deadline { usleep(20_000) }
+        for (_, process) in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private func log(of node: String) -> String {
+        let text = (try? String(contentsOf: layout.directory.appendingPathComponent("\(node).stderr"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(20).joined(separator: "\n")
+    }
+
+    deinit { stop() }
+}
