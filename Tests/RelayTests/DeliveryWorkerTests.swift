@@ -149,6 +149,30 @@ import Testing
         }
     }
 
+    @Test func aDeliveredTransferAloneClaimsNothing() async throws {
+        let pki = try sharedPKI()
+        let harness = try DeliveryHarness()
+        let claims = Observations<Int>()
+        let observed = ClaimObservingStore(harness.store, claims: claims)
+        try await withTestBus(pki: pki, behaviour: { _ in okReply }) { bus in
+            let worker = harness.worker(try busDeliverer(pki, bus), configuration: .init(pollInterval: .seconds(3600)),
+                                        store: observed)
+            try await withWorker(worker) {
+                _ = await claims.waitFor(1)
+                for number in 1...3 {
+                    _ = try await harness.enqueue()
+                    harness.signal.nudge()
+                    _ = await harness.attempts.waitFor(number)
+                }
+                // Past the last transfer's end: a claim it set off would have been seen by now.
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        #expect(harness.attempts.items.allSatisfy { $0.delivered })
+        // The first round, then one claim per nudge; a claim after each delivery would make 7.
+        #expect(claims.items == [0, 1, 1, 1])
+    }
+
     @Test func gracefulStopReleasesAnInFlightLeaseAndARestartDeliversOnce() async throws {
         let pki = try sharedPKI()
         let harness = try DeliveryHarness()

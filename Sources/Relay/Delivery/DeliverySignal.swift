@@ -23,8 +23,9 @@ public final class DeliverySignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Returns at the next nudge, after `timeout`, on cancellation, or at once if a nudge is pending.
-    public func wait(upTo timeout: Duration) async {
+    /// Returns at the next nudge, after `timeout` (nil: no timeout, and no timer task), on
+    /// cancellation, or at once if a nudge is pending.
+    public func wait(upTo timeout: Duration?) async {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -43,6 +44,7 @@ public final class DeliverySignal: Sendable {
                     continuation.resume()
                     return
                 }
+                guard let timeout else { return }
                 Task { [weak self] in
                     try? await Task.sleep(for: timeout)
                     self?.resume(id)

@@ -6,7 +6,8 @@ extension DeliveryWorker {
     /// the outcome (or give the message back when the worker is stopping), one log line.
     func transfer(_ claim: ClaimedMessage) async {
         transferStarted(claim.lease)
-        defer { transferEnded(claim.lease) }
+        var delivered = false
+        defer { transferEnded(claim.lease, retryQueued: !delivered) }
         let message = claim.message
         var logger = self.logger
         logger[metadataKey: "message_id"] = "\(message.id)"
@@ -29,10 +30,12 @@ extension DeliveryWorker {
             await giveBack(claim, logger: logger)
             return
         }
-        await report(claim, result: result, duration: started.duration(to: clock.now), logger: logger)
+        delivered = await report(claim, result: result, duration: started.duration(to: clock.now), logger: logger) == .delivered
     }
 
-    private func report(_ claim: ClaimedMessage, result: AttemptResult, duration: Duration, logger: Logger) async {
+    /// Records the attempt; returns the state the message is left in (nil if not recorded).
+    @discardableResult
+    private func report(_ claim: ClaimedMessage, result: AttemptResult, duration: Duration, logger: Logger) async -> MessageState? {
         let store = self.store
         var metadata: Logger.Metadata = ["duration_ms": "\(duration.milliseconds)"]
         var reasonCode: String?
@@ -59,6 +62,7 @@ extension DeliveryWorker {
         }
         onAttempt?(DeliveryAttempt(messageID: claim.message.id, destination: claim.message.destination,
                                    reasonCode: reasonCode, delivered: result.isDelivered, duration: duration, state: state))
+        return state
     }
 
     private func giveBack(_ claim: ClaimedMessage, logger: Logger) async {
