@@ -1,11 +1,13 @@
 import Foundation
 import Store
 
-/// The real store, with every claim's size reported to the test: how a test knows the worker
-/// has finished a round and is waiting. Everything else passes straight through.
+/// The real store, with every claim's size and every read of the next due time reported to the
+/// test: how a test knows the worker has finished a round and is waiting. Everything else passes
+/// straight through.
 struct ClaimObservingStore: MessageStore {
     let store: SQLiteStore
     let claims: Observations<Int>
+    let dueTimeReads = Observations<Duration?>()
 
     init(_ store: SQLiteStore, claims: Observations<Int>) {
         self.store = store
@@ -19,7 +21,11 @@ struct ClaimObservingStore: MessageStore {
     }
 
     func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt { try await store.enqueue(submission) }
-    func timeUntilNextDue() async throws -> Duration? { try await store.timeUntilNextDue() }
+    func timeUntilNextDue() async throws -> Duration? {
+        let untilDue = try await store.timeUntilNextDue()
+        dueTimeReads.append(untilDue)
+        return untilDue
+    }
     func extend(_ lease: Lease, by duration: Duration) async throws -> Lease { try await store.extend(lease, by: duration) }
     func complete(_ lease: Lease, result: AttemptResult, duration: Duration) async throws -> MessageState {
         try await store.complete(lease, result: result, duration: duration)
