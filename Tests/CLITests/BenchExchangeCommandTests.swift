@@ -18,4 +18,55 @@ import TestSupport
         #expect((small["arrivalP99Milliseconds"] ?? 0) >= (small["arrivalP50Milliseconds"] ?? 0))
         #expect((small["cpuMillisecondsPerDocument"] ?? 0) > 0, "the nodes' CPU was counted")
     }
+
+    /// The nodes of `--processes` are in process groups of their own, so a Ctrl-C reaches only
+    /// the bench: it must stop them and remove its data directory, not leave three daemons running.
+    @Test func interruptingTheBenchStopsTheNodesItStarted() async throws {
+        let scratch = try TemporaryDirectory(prefix: "lienthong-bench-interrupt")
+        let logs = try TemporaryDirectory(prefix: "lienthong-bench-interrupt-logs")
+        defer {
+            scratch.remove()
+            logs.remove()
+        }
+        let stderr = logs.file("bench.stderr")
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        func benchErrors() -> String { (try? String(contentsOf: stderr, encoding: .utf8)) ?? "" }
+        let bench = Process()
+        bench.executableURL = Paths.binary
+        bench.arguments = ["bench", "exchange", "--processes", "--large-documents", "0", "--documents", "100000", "--rate", "20"]
+        bench.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.url.path]) { _, new in new }
+        bench.standardOutput = FileHandle.nullDevice
+        bench.standardError = try FileHandle(forWritingTo: stderr)
+        try bench.run()
+        defer { if bench.isRunning { kill(bench.processIdentifier, SIGKILL) } }
+
+        // Running once its three nodes are: a `serve` whose configuration is under the scratch directory.
+        var nodes: [pid_t] = []
+        for _ in 0..<600 where nodes.count < 3 && bench.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+            nodes = Self.serveProcesses(under: scratch.url.path)
+        }
+        try #require(nodes.count == 3, "the bench started its three nodes: \(benchErrors())")
+        try await Task.sleep(for: .seconds(1))   // past the moment it records the last one it started
+
+        kill(bench.processIdentifier, SIGINT)
+        for _ in 0..<600 where bench.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!bench.isRunning, "the bench exits within a minute of SIGINT")
+        bench.waitUntilExit()
+        #expect(bench.terminationReason == .exit && bench.terminationStatus == 128 + SIGINT, "\(benchErrors())")
+        #expect(Self.serveProcesses(under: scratch.url.path).isEmpty, "no node is left running")
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path)
+        #expect(left.isEmpty, "the bench's data directory is removed: \(left)")
+    }
+
+    /// Running `lienthong serve` processes whose command line names a path under `directory`.
+    private static func serveProcesses(under directory: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry),
+                  let line = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8) else { return nil }
+            let arguments = line.split(separator: "\0")
+            return arguments.contains("serve") && arguments.contains(where: { $0.hasPrefix(directory) }) ? pid : nil
+        }
+    }
 }

@@ -45,15 +45,17 @@ struct BenchExchangeNetwork: Sendable {
 }
 
 /// One `lienthong serve` per node of the demo layout, each node's standard error in
-/// `NODE.stderr` in the data directory.
+/// `NODE.stderr` in the data directory. Each child leads a process group of its own, so a
+/// Ctrl-C reaches only the bench: on SIGINT or SIGTERM the bench stops the nodes, removes the
+/// data directory and exits.
 final class ExchangeNodeProcesses: @unchecked Sendable {
     private let layout: DemoLayout
-    private let processes: [(node: String, process: Process)]
+    private var processes: [(node: String, process: Process)] = []
+    private var signalSources: [any DispatchSourceSignal] = []
 
     init(layout: DemoLayout) throws {
         self.layout = layout
         let executable = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        var started: [(String, Process)] = []
         for file in [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:)) {
             let node = file.deletingPathExtension().lastPathComponent
             let log = layout.directory.appendingPathComponent("\(node).stderr")
@@ -66,12 +68,26 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
             do {
                 try process.run()
             } catch {
-                for (_, running) in started { running.terminate() }
+                stop()
                 throw error
             }
-            started.append((node, process))
+            processes.append((node, process))
         }
-        processes = started
+        // Installed once the nodes run: a child inherits an ignored signal, and ignoring them is
+        // how a dispatch source takes them over.
+        signalSources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.stop()
+                try? FileManager.default.removeItem(at: layout.directory)
+                // `_exit`: nothing else of the bench is worth finishing, and exit handlers run
+                // from this thread while the bench's other threads still work are not safe.
+                _exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
     }
 
     /// Waits (at most 60 s) until every listener of the layout is bound, or fails with the logs
@@ -104,5 +120,9 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
         return text.split(separator: "\n").suffix(20).joined(separator: "\n")
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        for source in signalSources { source.cancel() }
+        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+    }
 }
