@@ -34,7 +34,6 @@ extension DeliveryWorker {
     }
 
     /// Records the attempt; returns the state the message is left in (nil if not recorded).
-    @discardableResult
     private func report(_ claim: ClaimedMessage, result: AttemptResult, duration: Duration, logger: Logger) async -> MessageState? {
         let store = self.store
         var metadata: Logger.Metadata = ["duration_ms": "\(duration.milliseconds)"]

@@ -142,17 +142,18 @@ public final class DeliveryWorker: Service {
 
     /// Passes producers' nudges on to the dispatch loop, which also wakes for its own reasons.
     private func forwardNudges() async {
-        while !isStopping && !Task.isCancelled {
-            await signal.wait(upTo: nil)
-            claimAgain()
-            wakeup.nudge()
-        }
+        await claimAfterEach { await self.signal.wait(upTo: nil) }
     }
 
     /// The poll interval's ticks: one timer for the worker, not one per wait.
     private func tick() async {
+        await claimAfterEach { try? await Task.sleep(for: self.configuration.pollInterval) }
+    }
+
+    /// Until the worker stops: waits, then has the dispatch loop claim.
+    private func claimAfterEach(_ wait: () async -> Void) async {
         while !isStopping && !Task.isCancelled {
-            try? await Task.sleep(for: configuration.pollInterval)
+            await wait()
             claimAgain()
             wakeup.nudge()
         }

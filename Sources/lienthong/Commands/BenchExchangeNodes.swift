@@ -15,7 +15,8 @@ struct BenchExchangeNetwork: Sendable {
         let (started, continuation) = AsyncStream<(DemoNetwork.Ready, [String: SQLiteStore])>.makeStream()
         let running = Task { try await network.run { ready, stores in continuation.yield((ready, stores)) } }
         var iterator = started.makeAsyncIterator()
-        guard let (ready, stores) = await iterator.next(), let inbox = stores["gateway-b"], ready.gateways.count == 2 else {
+        guard let (ready, stores) = await iterator.next(), let recipient = network.layout.agencies.last,
+              let inbox = stores[recipient.node], ready.gateways.count == 2 else {
             running.cancel()
             throw CommandFailure.unavailable("bench.not_started", "the demo network did not start")
         }
