@@ -6,17 +6,43 @@ import TestSupport
 /// three `serve` processes, deliver every document to B and report it (no timing is asserted:
 /// the figures are for docs/PERFORMANCE.md, not for tests).
 @Suite struct BenchExchangeCommandTests {
-    @Test(arguments: [["--documents", "12"], ["--documents", "12", "--rate", "40", "--concurrency", "4"],
-                      ["--documents", "12", "--processes"], ["--documents", "12", "--rate", "40", "--concurrency", "4", "--processes"]])
+    @Test(arguments: [["--documents", "12", "--no-reference"], ["--documents", "12", "--rate", "40", "--concurrency", "4", "--no-reference"],
+                      ["--documents", "12", "--processes", "--no-reference"],
+                      ["--documents", "12", "--rate", "40", "--concurrency", "4", "--processes", "--no-reference"]])
     func everyDocumentIsSentAndCounted(load: [String]) throws {
-        let result = try runCommand(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
-        #expect(result.status == 0, "\(result.stderr)")
-        let figures = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Double]])
+        let figures = try benchFigures(load)
         let small = try #require(figures["4 KB documents"])
         #expect(small["documents"] == 12)
         #expect((small["submitP99Milliseconds"] ?? 0) > 0, "every submission was timed")
         #expect((small["arrivalP99Milliseconds"] ?? 0) >= (small["arrivalP50Milliseconds"] ?? 0))
         #expect((small["cpuMillisecondsPerDocument"] ?? 0) > 0, "the nodes' CPU was counted")
+        #expect(figures["machine reference"] == nil, "--no-reference measures no machine speed")
+        #expect(small["cpuInRSA2048Signatures"] == nil)
+    }
+
+    /// By default the run measures the machine's signing speed beside the figures, and gives the
+    /// CPU per document in signatures at that speed.
+    @Test func theMachineSpeedIsMeasuredInTheSameRun() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
+            print("skipped: /usr/bin/openssl is not installed, so the bench measures no machine speed")
+            return
+        }
+        let figures = try benchFigures(["--documents", "12"])
+        let speed = try #require(figures["machine reference"])
+        let before = try #require(speed["opensslRSA2048SignsPerSecondBefore"])
+        let after = try #require(speed["opensslRSA2048SignsPerSecondAfter"])
+        #expect(before > 0 && after > 0)
+        let small = try #require(figures["4 KB documents"])
+        let milliseconds = try #require(small["cpuMillisecondsPerDocument"])
+        let signatures = try #require(small["cpuInRSA2048Signatures"])
+        #expect(abs(signatures - milliseconds * (before + after) / 2 / 1000) < 1e-6 * signatures,
+                "CPU per document in signatures at the mean of the two speeds")
+    }
+
+    private func benchFigures(_ load: [String]) throws -> [String: [String: Double]] {
+        let result = try runCommand(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Double]])
     }
 
     /// The nodes of `--processes` are in process groups of their own, so a Ctrl-C reaches only

@@ -9,7 +9,10 @@ import Store
 /// arrival in agency B's inbox, through the demo network (signed at A, verified at the bus and at
 /// B, durable at each hop, mutual TLS between nodes), with the latency of each leg's percentiles.
 /// The nodes run in this process, or with `--processes` as three `lienthong serve` processes.
-/// The reference in the same run is the submission leg alone.
+/// The references in the same run are the submission leg alone and, for the machine's speed at
+/// the time, `openssl speed rsa2048` before and after the batches: this 2-core machine runs the
+/// same binary at 4.4 ms of CPU per document in one hour and 8 ms in another, so a figure is
+/// read against the signing speed measured beside it.
 struct BenchExchangeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exchange",
@@ -33,6 +36,9 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Flag(help: "Run the bus and the two gateways as three `lienthong serve` processes, as on three machines, instead of in this process.")
     var processes = false
 
+    @Flag(inversion: .prefixedNo, help: "Measure the machine's speed with `openssl speed rsa2048` before and after the batches (about 4 s).")
+    var reference = true
+
     func validate() throws {
         guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0, (rate ?? 1) > 0 else {
             throw ValidationError("--documents and --large-documents must not be negative (one positive), --concurrency and --rate positive")
@@ -48,8 +54,10 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         }
         let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"),
                                   nodeLogLevel: .warning)
+        // Before the nodes start and after they stop, so neither run competes with them.
+        let speedBefore = reference ? OpenSSLSpeed.rsa2048(seconds: 1) : nil
         let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network) : try await BenchExchangeNetwork.inProcess(network)
-        let results: [(String, ExchangeFigures)]
+        var results: [(String, ExchangeFigures)]
         do {
             results = try await measure(nodes)
             await nodes.stop()
@@ -57,15 +65,19 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             await nodes.stop()
             throw error
         }
+        let speed = MachineSpeed(before: speedBefore?.sign, after: reference ? OpenSSLSpeed.rsa2048(seconds: 1)?.sign : nil)
+        results = results.map { ($0.0, $0.1.measured(against: speed)) }
 
         if json {
-            let object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json) })
+            var object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json) })
+            if let speed = speed.json { object[MachineSpeed.jsonKey] = speed }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
                   + (processes ? " (three processes), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
+            if let line = speed.line { print(line) }
             for (label, figures) in results { print(figures.lines(label: label)) }
         }
     }
@@ -92,9 +104,21 @@ struct ExchangeFigures {
     let cpuSeconds: Double
     let submission: [Double]
     let arrival: [Double]
+    /// The machine's signing speed in the same run, when it was measured.
+    var speed = MachineSpeed(before: nil, after: nil)
 
     var perSecond: Double { Double(count) / elapsed.seconds }
     var cpuMillisecondsPerDocument: Double { cpuSeconds * 1000 / Double(count) }
+
+    /// The CPU per document in RSA-2048 signatures at this run's `openssl speed`: a figure that
+    /// moves less with the machine's phase than milliseconds do.
+    var cpuInSignatures: Double? { speed.signsPerSecond.map { cpuMillisecondsPerDocument * $0 / 1000 } }
+
+    func measured(against speed: MachineSpeed) -> ExchangeFigures {
+        var copy = self
+        copy.speed = speed
+        return copy
+    }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
         values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
@@ -103,15 +127,49 @@ struct ExchangeFigures {
     func lines(label: String) -> String {
         let p = Self.percentile
         return "  \(label): \(count) documents in \(String(format: "%.2f", elapsed.seconds)) s = "
-            + String(format: "%.0f documents/s end to end, %.1f ms of CPU per document (all three nodes)\n", perSecond, cpuMillisecondsPerDocument)
+            + String(format: "%.0f documents/s end to end, %.1f ms of CPU per document (all three nodes)", perSecond, cpuMillisecondsPerDocument)
+            + (cpuInSignatures.map { String(format: " = %.1f RSA-2048 signatures at this run's openssl speed\n", $0) } ?? "\n")
             + String(format: "    submission → durable at A (202): p50 %6.1f ms  p99 %6.1f ms\n", p(submission, 0.5), p(submission, 0.99))
             + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
     }
 
     var json: [String: Any] {
-        ["documents": count, "seconds": elapsed.seconds, "documentsPerSecond": perSecond,
-         "cpuMillisecondsPerDocument": cpuMillisecondsPerDocument,
-         "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
-         "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
+        var object: [String: Any] = [
+            "documents": count, "seconds": elapsed.seconds, "documentsPerSecond": perSecond,
+            "cpuMillisecondsPerDocument": cpuMillisecondsPerDocument,
+            "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
+            "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
+        if let cpuInSignatures { object["cpuInRSA2048Signatures"] = cpuInSignatures }
+        return object
+    }
+}
+
+/// The machine's speed in the same run: `openssl speed rsa2048` signatures per second on one
+/// core, before the nodes start and after they stop (nil where it was not measured or openssl
+/// is missing).
+struct MachineSpeed {
+    static let jsonKey = "machine reference"
+
+    let before: Double?
+    let after: Double?
+
+    /// The mean of what was measured.
+    var signsPerSecond: Double? {
+        let measured = [before, after].compactMap { $0 }
+        return measured.isEmpty ? nil : measured.reduce(0, +) / Double(measured.count)
+    }
+
+    var line: String? {
+        guard signsPerSecond != nil else { return nil }
+        func figure(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "–" }
+        return "machine reference, same run: openssl speed rsa2048, \(figure(before)) signatures/s on one core before the batches, \(figure(after)) after"
+    }
+
+    var json: [String: Double]? {
+        guard signsPerSecond != nil else { return nil }
+        var object: [String: Double] = [:]
+        object["opensslRSA2048SignsPerSecondBefore"] = before
+        object["opensslRSA2048SignsPerSecondAfter"] = after
+        return object
     }
 }
