@@ -50,7 +50,7 @@ public struct GatewayOutboundService: OutboundService {
             documentID: documentId, from: header.from.organId?.text ?? "", to: header.to.compactMap { $0.organId?.text },
             subject: header.subject ?? "", kind: "edoc", envelope: Data(envelope), idempotencyKey: key,
             requestFingerprint: fingerprint,
-            submitter: Submitter(unit: unit.name, reference: try reference.encoded())))
+            submitter: Submitter(unit: unit.name, reference: reference.encoded())))
         signal?.nudge()
         if receipt.replayed {
             // Another request with the same key committed first; it answered the same request.
@@ -116,18 +116,5 @@ public struct GatewayOutboundService: OutboundService {
     /// Cursors are submission ids: 26 characters of Crockford base 32.
     static func isCursor(_ text: String) -> Bool {
         text.utf8.count == 26 && text.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) }
-    }
-}
-
-/// What a status about a submitted document must name, kept with the submission.
-struct DocumentReference: Codable, Sendable {
-    var responseFor: ResponseFor
-
-    func encoded() throws -> String {
-        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) -> DocumentReference? {
-        try? JSONDecoder().decode(DocumentReference.self, from: Data(text.utf8))
     }
 }
