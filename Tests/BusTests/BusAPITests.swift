@@ -1,5 +1,6 @@
 import EdXML
 import Foundation
+import LibCrypto
 import Relay
 import Store
 import Testing
@@ -60,6 +61,25 @@ struct BusAPITests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await b.getReceivedEdocList().count == waiting.count)
         #expect(waiting.count == 1, "one delivery for two identical calls")
+    }
+
+    @Test("a call repeated after its recipient was suspended still answers its DocId, and routes nothing more")
+    func repeatedCallAfterSuspensionAnswersItsDocId() async throws {
+        let bus = try await BusNode.start()
+        defer { Task { await bus.stop() } }
+        let a = try bus.client(SharedPKI.a, certificate: true)
+        let envelope = try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 4)
+
+        let first = try #require(try await a.sendEdoc(envelope, from: SharedPKI.a, to: [SharedPKI.b]))
+        try await bus.store.setAgencyState(SharedPKI.b, to: .suspended, actor: "test", reason: "test")
+        let again = try await a.sendEdoc(envelope, from: SharedPKI.a, to: [SharedPKI.b])
+        #expect(again == first, "a retry after a lost reply is answered as the first call was, not refused")
+        let queued = try await bus.store.submission(idempotencyKey: "bus:\(SharedPKI.a):\(SHA256Hasher.hexDigest(envelope)):\(SharedPKI.b)")
+        #expect(queued?.messages.count == 1)
+
+        // A new document to the suspended agency is refused.
+        let other = try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 5)
+        await #expect(throws: (any Error).self) { _ = try await a.sendEdoc(other, from: SharedPKI.a, to: [SharedPKI.b]) }
     }
 
     @Test("refusals answer FAIL with stable codes", arguments: [

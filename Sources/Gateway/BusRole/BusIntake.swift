@@ -61,9 +61,19 @@ struct BusIntake: Sendable {
         }
         let addressed = try recipients(of: message, messageType: call.messageType, toHeader: call.toHeader)
         let key = "bus:\(call.sender.organId):\(fileSHA256):\(addressed.sorted().joined(separator: ","))"
-        if let seen = try await store.submission(idempotencyKey: key) {
-            return Accepted(docId: seen.submissionID, recipients: seen.messages.map(\.destination), refused: [], duplicate: true)
+        // A repeated call (a retry after a lost reply) is recognised by the enqueue's own
+        // idempotency check, or, when it would now be refused, before the refusal: a lookup
+        // before every call was 2.5 % of the bus's CPU for the rare repeat.
+        do {
+            return try await route(call, message: message, parsed: parsed, addressed: addressed, key: key, logger: logger)
+        } catch {
+            if let earlier = try? await earlierAnswer(to: key) { return earlier }
+            throw error
         }
+    }
+
+    private func route(_ call: Call, message: EdXMLMessage, parsed: ParsedInput, addressed: [String], key: String,
+                       logger: Logger) async throws -> Accepted {
         var deliverable: [String] = []
         var refused: [(organId: String, refusal: BusRefusal)] = []
         for organId in addressed {
@@ -90,15 +100,24 @@ struct BusIntake: Sendable {
                 to: deliverable, subject: Self.subject(of: message), kind: call.messageType.rawValue,
                 envelope: Data(envelope), idempotencyKey: key))
         } catch let error as StoreError where error.reasonCode == "queue.idempotency_conflict" {
-            // The same call raced in twice; the first one's hop has another time, hence "conflict".
-            guard let seen = try await store.submission(idempotencyKey: key) else { throw error }
-            return Accepted(docId: seen.submissionID, recipients: seen.messages.map(\.destination), refused: [], duplicate: true)
+            // The same call again; its envelope has a hop of another time, hence "conflict".
+            guard let earlier = try await earlierAnswer(to: key) else { throw error }
+            return earlier
+        }
+        if receipt.replayed {
+            return Accepted(docId: receipt.submissionID, recipients: receipt.messages.map(\.destination), refused: [], duplicate: true)
         }
         signal.nudge()
         if !refused.isEmpty, call.messageType == .edoc, let document = message.document {
             try await reportUndeliverable(refused, of: document, to: call.sender.organId, docId: receipt.submissionID)
         }
         return Accepted(docId: receipt.submissionID, recipients: deliverable, refused: refused, duplicate: false)
+    }
+
+    /// What the bus answered the first time this call (by its idempotency key) was routed.
+    private func earlierAnswer(to key: String) async throws -> Accepted? {
+        guard let seen = try await store.submission(idempotencyKey: key) else { return nil }
+        return Accepted(docId: seen.submissionID, recipients: seen.messages.map(\.destination), refused: [], duplicate: true)
     }
 
     private func recipients(of message: EdXMLMessage, messageType: VDXPMessageType, toHeader: [String]?) throws -> [String] {
