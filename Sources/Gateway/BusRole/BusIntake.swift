@@ -62,8 +62,9 @@ struct BusIntake: Sendable {
         let addressed = try recipients(of: message, messageType: call.messageType, toHeader: call.toHeader)
         let key = "bus:\(call.sender.organId):\(fileSHA256):\(addressed.sorted().joined(separator: ","))"
         // A repeated call (a retry after a lost reply) is recognised by the enqueue's own
-        // idempotency check, or, when it would now be refused, before the refusal: a lookup
-        // before every call was 2.5 % of the bus's CPU for the rare repeat.
+        // idempotency check (a replay, or a conflict: its envelope gets a hop of another time),
+        // or, when it would now be refused, by a lookup before the refusal: a lookup before
+        // every call was 2.5 % of the bus's CPU for the rare repeat.
         do {
             return try await route(call, message: message, parsed: parsed, addressed: addressed, key: key, logger: logger)
         } catch {
@@ -93,17 +94,10 @@ struct BusIntake: Sendable {
         }
         let envelope = try checkedWithHop(call.file, parsed: parsed, signed: message.signature != nil,
                                           expectedSender: call.sender.organId, logger: logger)
-        let receipt: EnqueueReceipt
-        do {
-            receipt = try await store.enqueue(OutboundSubmission(
-                documentID: Self.documentID(of: message, fallback: call.hashHeader), from: call.sender.organId,
-                to: deliverable, subject: Self.subject(of: message), kind: call.messageType.rawValue,
-                envelope: Data(envelope), idempotencyKey: key))
-        } catch let error as StoreError where error.reasonCode == "queue.idempotency_conflict" {
-            // The same call again; its envelope has a hop of another time, hence "conflict".
-            guard let earlier = try await earlierAnswer(to: key) else { throw error }
-            return earlier
-        }
+        let receipt = try await store.enqueue(OutboundSubmission(
+            documentID: Self.documentID(of: message, fallback: call.hashHeader), from: call.sender.organId,
+            to: deliverable, subject: Self.subject(of: message), kind: call.messageType.rawValue,
+            envelope: Data(envelope), idempotencyKey: key))
         if receipt.replayed {
             return Accepted(docId: receipt.submissionID, recipients: receipt.messages.map(\.destination), refused: [], duplicate: true)
         }

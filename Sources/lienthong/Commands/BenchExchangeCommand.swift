@@ -57,7 +57,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         // Before the nodes start and after they stop, so neither run competes with them.
         let speedBefore = reference ? OpenSSLSpeed.rsa2048(seconds: 1) : nil
         let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network) : try await BenchExchangeNetwork.inProcess(network)
-        var results: [(String, ExchangeFigures)]
+        let results: [(String, ExchangeFigures)]
         do {
             results = try await measure(nodes)
             await nodes.stop()
@@ -66,10 +66,9 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             throw error
         }
         let speed = MachineSpeed(before: speedBefore?.sign, after: reference ? OpenSSLSpeed.rsa2048(seconds: 1)?.sign : nil)
-        results = results.map { ($0.0, $0.1.measured(against: speed)) }
 
         if json {
-            var object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json) })
+            var object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json(speed: speed)) })
             if let speed = speed.json { object[MachineSpeed.jsonKey] = speed }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -78,7 +77,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
                   + (processes ? " (three processes), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
             if let line = speed.line { print(line) }
-            for (label, figures) in results { print(figures.lines(label: label)) }
+            for (label, figures) in results { print(figures.lines(label: label, speed: speed)) }
         }
     }
 
@@ -104,42 +103,36 @@ struct ExchangeFigures {
     let cpuSeconds: Double
     let submission: [Double]
     let arrival: [Double]
-    /// The machine's signing speed in the same run, when it was measured.
-    var speed = MachineSpeed(before: nil, after: nil)
 
     var perSecond: Double { Double(count) / elapsed.seconds }
     var cpuMillisecondsPerDocument: Double { cpuSeconds * 1000 / Double(count) }
 
-    /// The CPU per document in RSA-2048 signatures at this run's `openssl speed`: a figure that
-    /// moves less with the machine's phase than milliseconds do.
-    var cpuInSignatures: Double? { speed.signsPerSecond.map { cpuMillisecondsPerDocument * $0 / 1000 } }
-
-    func measured(against speed: MachineSpeed) -> ExchangeFigures {
-        var copy = self
-        copy.speed = speed
-        return copy
+    /// The CPU per document in RSA-2048 signatures at this run's `openssl speed` (nil when it
+    /// was not measured): a figure that moves less with the machine's phase than milliseconds do.
+    func cpuInSignatures(at speed: MachineSpeed) -> Double? {
+        speed.signsPerSecond.map { cpuMillisecondsPerDocument * $0 / 1000 }
     }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
         values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
     }
 
-    func lines(label: String) -> String {
+    func lines(label: String, speed: MachineSpeed) -> String {
         let p = Self.percentile
         return "  \(label): \(count) documents in \(String(format: "%.2f", elapsed.seconds)) s = "
             + String(format: "%.0f documents/s end to end, %.1f ms of CPU per document (all three nodes)", perSecond, cpuMillisecondsPerDocument)
-            + (cpuInSignatures.map { String(format: " = %.1f RSA-2048 signatures at this run's openssl speed\n", $0) } ?? "\n")
+            + (cpuInSignatures(at: speed).map { String(format: " = %.1f RSA-2048 signatures at this run's openssl speed\n", $0) } ?? "\n")
             + String(format: "    submission → durable at A (202): p50 %6.1f ms  p99 %6.1f ms\n", p(submission, 0.5), p(submission, 0.99))
             + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
     }
 
-    var json: [String: Any] {
+    func json(speed: MachineSpeed) -> [String: Any] {
         var object: [String: Any] = [
             "documents": count, "seconds": elapsed.seconds, "documentsPerSecond": perSecond,
             "cpuMillisecondsPerDocument": cpuMillisecondsPerDocument,
             "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
             "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
-        if let cpuInSignatures { object["cpuInRSA2048Signatures"] = cpuInSignatures }
+        if let signatures = cpuInSignatures(at: speed) { object["cpuInRSA2048Signatures"] = signatures }
         return object
     }
 }
