@@ -6,9 +6,10 @@ import TestSupport
 /// three `serve` processes, deliver every document to B and report it (no timing is asserted:
 /// the figures are for docs/PERFORMANCE.md, not for tests).
 @Suite struct BenchExchangeCommandTests {
-    @Test(arguments: [["--documents", "12", "--no-reference"], ["--documents", "12", "--rate", "40", "--concurrency", "4", "--no-reference"],
+    @Test(arguments: [["--documents", "12", "--no-reference"],
+                      ["--documents", "12", "--rate", "40", "--concurrency", "4", "--warm-up", "4", "--no-reference"],
                       ["--documents", "12", "--processes", "--no-reference"],
-                      ["--documents", "12", "--rate", "40", "--concurrency", "4", "--processes", "--no-reference"]])
+                      ["--documents", "12", "--rate", "40", "--concurrency", "4", "--warm-up", "4", "--processes", "--no-reference"]])
     func everyDocumentIsSentAndCounted(load: [String]) throws {
         let figures = try benchFigures(load)
         let small = try #require(figures["4 KB documents"])
@@ -18,6 +19,20 @@ import TestSupport
         #expect((small["cpuMillisecondsPerDocument"] ?? 0) > 0, "the nodes' CPU was counted")
         #expect(figures["machine reference"] == nil, "--no-reference measures no machine speed")
         #expect(small["cpuInRSA2048Signatures"] == nil)
+    }
+
+    /// The documents sent first, to start the batch from a steady state, are reported apart and
+    /// counted in no figure of the batch; by default they are two seconds of the offered rate.
+    @Test func theWarmUpIsReportedApartFromTheBatch() throws {
+        let figures = try benchFigures(["--documents", "12", "--rate", "40", "--concurrency", "4", "--no-reference"])
+        let warmUp = try #require(figures["warm-up"])
+        #expect(warmUp["documents"] == 80, "two seconds at 40 documents/s")
+        #expect((warmUp["submitP99Milliseconds"] ?? 0) > 0, "the warm-up's submissions were timed")
+        #expect(figures["4 KB documents"]?["documents"] == 12)
+
+        let none = try benchFigures(["--documents", "12", "--warm-up", "0", "--no-reference"])
+        #expect(none["warm-up"] == nil, "--warm-up 0 sends none")
+        #expect(none["4 KB documents"]?["documents"] == 12)
     }
 
     /// By default the run measures the machine's signing speed beside the figures, and gives the
