@@ -9,6 +9,7 @@ extension SQLiteStore {
     /// A certificate fingerprint or systemid already registered to another agency is refused.
     @discardableResult
     public func saveAgency(_ agency: Agency, actor: String, replacing: Bool, reason: String? = nil) async throws -> AgencyChange {
+        defer { agencyRegistry.invalidate() }   // after the commit: the next lookup reads the change
         let now = nowMillis()
         return try await pool.write { db in
             try Self.save(agency, actor: actor, replacing: replacing, reason: reason, at: now, db: db)
@@ -20,6 +21,7 @@ extension SQLiteStore {
     /// leave no trace in the operator log.
     @discardableResult
     public func registerConfiguredAgencies(_ agencies: [Agency], actor: String) throws -> [AgencyChange] {
+        defer { agencyRegistry.invalidate() }   // after the commit: the next lookup reads the change
         let now = nowMillis()
         return try pool.write { db in
             try agencies.map { try Self.save($0, actor: actor, replacing: true, reason: "configuration", at: now, db: db) }
@@ -73,6 +75,7 @@ extension SQLiteStore {
 
     /// Suspends or reactivates an agency: a suspended agency can neither call the bus nor be sent to.
     public func setAgencyState(_ organId: String, to state: Agency.State, actor: String, reason: String?) async throws {
+        defer { agencyRegistry.invalidate() }   // after the commit: the next lookup reads the change
         let now = nowMillis()
         try await pool.write { db in
             try db.execute(sql: "UPDATE agencies SET state = ?, updated_at = ? WHERE organ_id = ?",
@@ -84,6 +87,7 @@ extension SQLiteStore {
     }
 
     public func removeAgency(_ organId: String, actor: String, reason: String?) async throws {
+        defer { agencyRegistry.invalidate() }   // after the commit: the next lookup reads the change
         let now = nowMillis()
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM agencies WHERE organ_id = ?", arguments: [organId])

@@ -23,11 +23,15 @@ public struct StoreOptions: Sendable {
     /// Memory for envelopes enqueued and not yet read (their delivery's read is then free);
     /// 0 turns it off. Only envelopes up to `inlineBlobLimit` are kept.
     public var unreadEnvelopeBudget: Int
+    /// How long the bus trusts its agency registry in memory before it reads the registry's
+    /// version again. A change made through this store is seen at once; one made by another
+    /// process (the operator's CLI) or plain SQL within this interval (see `AgencyRegistryCache`).
+    public var agencyRecheckInterval: Duration
 
     public init(durability: Durability = .full, policy: QueuePolicy = QueuePolicy(),
                 clock: any StoreClock = SystemClock(), jitter: any JitterSource = SystemJitter(),
                 blobGrace: Duration = .seconds(900), inlineBlobLimit: Int = 256 << 10,
-                unreadEnvelopeBudget: Int = 16 << 20) {
+                unreadEnvelopeBudget: Int = 16 << 20, agencyRecheckInterval: Duration = .milliseconds(100)) {
         self.durability = durability
         self.policy = policy
         self.clock = clock
@@ -35,6 +39,7 @@ public struct StoreOptions: Sendable {
         self.blobGrace = blobGrace
         self.inlineBlobLimit = inlineBlobLimit
         self.unreadEnvelopeBudget = unreadEnvelopeBudget
+        self.agencyRecheckInterval = agencyRecheckInterval
     }
 }
 
@@ -49,7 +54,7 @@ public final class SQLiteStore: MessageStore {
     /// Envelopes just enqueued, for their delivery's read (see `UnreadEnvelopes`).
     let unreadEnvelopes: UnreadEnvelopes
     /// The bus's agencies in memory, checked against the registry's version (see `AgencyRegistryCache`).
-    let agencyRegistry = AgencyRegistryCache()
+    let agencyRegistry: AgencyRegistryCache
     let blobs: BlobStore
     let options: StoreOptions
     /// The hot paths' writes (submissions, arrivals, claims, reports, seen signatures), from
@@ -81,6 +86,7 @@ public final class SQLiteStore: MessageStore {
             throw StoreError("store.unavailable", "cannot open a lookup connection to the store: \(error)")
         }
         unreadEnvelopes = UnreadEnvelopes(byteBudget: options.unreadEnvelopeBudget)
+        agencyRegistry = AgencyRegistryCache(recheckInterval: options.agencyRecheckInterval)
         let pool = self.pool
         let unsynced = Self.deferredSync(options.durability)
         writes = GroupCommit { batch in await SQLiteStore.commitWrites(batch, pool: pool, unsynced: unsynced) }
