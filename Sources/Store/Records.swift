@@ -18,10 +18,12 @@ public struct OutboundSubmission: Sendable {
     public var requestFingerprint: String?
     /// The unit server this document came from, recorded with its messages in the same commit.
     public var submitter: Submitter?
+    /// A worker's free slots: the enqueue claims that many of its messages for it (see `HandOff`).
+    public var handOff: HandOff?
 
     public init(documentID: String, from: String, to: [String], subject: String = "", kind: String = "edoc",
                 envelope: Data, idempotencyKey: String? = nil, requestFingerprint: String? = nil,
-                submitter: Submitter? = nil) {
+                submitter: Submitter? = nil, handOff: HandOff? = nil) {
         self.documentID = documentID
         self.from = from
         self.to = to
@@ -31,6 +33,7 @@ public struct OutboundSubmission: Sendable {
         self.idempotencyKey = idempotencyKey
         self.requestFingerprint = requestFingerprint
         self.submitter = submitter
+        self.handOff = handOff
     }
 }
 
@@ -40,6 +43,8 @@ public struct EnqueueReceipt: Sendable, Equatable {
     public var messages: [Delivery]
     /// True when the idempotency key had been seen: nothing new was queued.
     public var replayed: Bool
+    /// The messages claimed for the submission's `handOff` worker, in the enqueue's transaction.
+    public var handedOff: [ClaimedMessage] = []
 
     public struct Delivery: Sendable, Equatable {
         public var messageID: String
@@ -218,6 +223,11 @@ public enum InboundReceipt: Sendable, Equatable {
 
     public var id: String {
         switch self { case .stored(let id, _), .duplicate(let id): id }
+    }
+
+    /// What the follow-up queued with a new row (nil for a duplicate, or a row without one).
+    public var queuedFollowUp: EnqueueReceipt? {
+        if case .stored(_, let followUp) = self { followUp } else { nil }
     }
 }
 

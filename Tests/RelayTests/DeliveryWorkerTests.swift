@@ -175,6 +175,64 @@ import Testing
         }
     }
 
+    private func submission() -> OutboundSubmission {
+        OutboundSubmission(documentID: UUID().uuidString, from: DeliveryHarness.sender, to: [DeliveryHarness.recipient],
+                           subject: "test", kind: "edoc", envelope: Data(sampleEdxml))
+    }
+
+    /// A producer that enqueues through the signal has its messages claimed for the running
+    /// worker in the enqueue's own transaction: the worker starts them with no claim of its own.
+    @Test func anEnqueueThroughTheSignalIsHandedToTheWorkerWithoutAClaim() async throws {
+        let harness = try DeliveryHarness()
+        try await withNudgedWorker(harness) { observed in
+            _ = await observed.claims.waitFor(1)
+            _ = await observed.dueTimeReads.waitFor(1)
+            var ids: [String] = []
+            for number in 1...3 {
+                let receipt = try await harness.signal.enqueue(submission(), in: harness.store)
+                #expect(receipt.handedOff.count == 1)
+                ids.append(receipt.messages[0].messageID)
+                _ = await harness.attempts.waitFor(number)
+            }
+            #expect(harness.attempts.items.map(\.messageID) == ids)
+            #expect(harness.attempts.items.allSatisfy { $0.delivered })
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(observed.claims.items == [0], "no claim after the first round: each message came with its enqueue")
+        }
+    }
+
+    /// With every slot busy the enqueue hands nothing off and nudges instead: the worker claims
+    /// the message once a slot frees.
+    @Test func withNoFreeSlotTheEnqueueNudgesAndTheWorkerClaims() async throws {
+        let pki = try sharedPKI()
+        let harness = try DeliveryHarness()
+        let observed = ClaimObservingStore(harness.store, claims: Observations<Int>())
+        let arrived = Observations<Int>()
+        let gate = Gate()
+        defer { gate.open() }
+        try await withTestBus(pki: pki, behaviour: { _ in
+            arrived.append(0)
+            if arrived.items.count == 1 { await gate.wait() }
+            return okReply
+        }) { bus in
+            let worker = harness.worker(try busDeliverer(pki, bus), configuration: .init(concurrency: 1, pollInterval: .seconds(3600)),
+                                        store: observed)
+            try await withWorker(worker) {
+                _ = await observed.claims.waitFor(1)
+                let first = try await harness.signal.enqueue(submission(), in: harness.store)
+                #expect(first.handedOff.count == 1)
+                await arrived.waitFor(1)
+                let second = try await harness.signal.enqueue(submission(), in: harness.store)
+                #expect(second.handedOff.isEmpty, "the only slot is busy")
+                gate.open()
+                let attempts = await harness.attempts.waitFor(2)
+                #expect(attempts.map(\.messageID) == [first.messages[0].messageID, second.messages[0].messageID])
+                #expect(attempts.allSatisfy { $0.delivered })
+                #expect(observed.claims.items.last == 1, "the second was claimed by the worker")
+            }
+        }
+    }
+
     @Test func gracefulStopReleasesAnInFlightLeaseAndARestartDeliversOnce() async throws {
         let pki = try sharedPKI()
         let harness = try DeliveryHarness()

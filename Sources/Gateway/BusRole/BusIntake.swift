@@ -94,14 +94,13 @@ struct BusIntake: Sendable {
         }
         let envelope = try checkedWithHop(call.file, parsed: parsed, signed: message.signature != nil,
                                           expectedSender: call.sender.organId, logger: logger)
-        let receipt = try await store.enqueue(OutboundSubmission(
+        let receipt = try await signal.enqueue(OutboundSubmission(
             documentID: Self.documentID(of: message, fallback: call.hashHeader), from: call.sender.organId,
             to: deliverable, subject: Self.subject(of: message), kind: call.messageType.rawValue,
-            envelope: Data(envelope), idempotencyKey: key))
+            envelope: Data(envelope), idempotencyKey: key), in: store)
         if receipt.replayed {
             return Accepted(docId: receipt.submissionID, recipients: receipt.messages.map(\.destination), refused: [], duplicate: true)
         }
-        signal.nudge()
         if !refused.isEmpty, call.messageType == .edoc, let document = message.document {
             try await reportUndeliverable(refused, of: document, to: call.sender.organId, docId: receipt.submissionID)
         }

@@ -20,28 +20,31 @@ extension InboundPipeline {
                                    reason: business.reason ?? "")
         }
         var stored: [(recipient: String, id: String, unqueuedArrival: InboundFollowUp?)] = []
-        var anyNew = false, arrivalQueued = false
+        var anyNew = false
         for recipient in examined.recipients {
             // The 01 is queued in the row's transaction (and joins the document's timeline with
-            // it), so the row never commits without it. A redelivered duplicate queues it under
-            // its key instead (see `arrived`).
+            // it), so the row never commits without it; it is handed to the delivery worker in
+            // that transaction too. A redelivered duplicate queues it under its key instead (see
+            // `arrived`).
             let arrival = try followUps.arrival(of: document, documentID: examined.documentID, recipient: recipient)
-            let receipt = try await parts.store.receive(InboundSubmission(
-                messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
-                documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
-                kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
-                status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
-                                                           organID: recipient, at: Date()),
-                recall: recall, followUp: arrival))
-            if case .stored(_, let queued) = receipt {
+            let receipt = try await parts.deliverySignal.handingOff(upTo: arrival == nil ? 0 : 1, { handOff in
+                var followUp = arrival
+                followUp?.submission.handOff = handOff
+                return try await parts.store.receive(InboundSubmission(
+                    messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
+                    documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
+                    kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
+                    status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
+                                                               organID: recipient, at: Date()),
+                    recall: recall, followUp: followUp))
+            }, receipt: \.queuedFollowUp)
+            if case .stored = receipt {
                 anyNew = true
-                arrivalQueued = arrivalQueued || queued != nil
                 stored.append((recipient, receipt.id, nil))
             } else {
                 stored.append((recipient, receipt.id, arrival))
             }
         }
-        if arrivalQueued { parts.deliverySignal.nudge() }
         for (recipient, id, unqueuedArrival) in stored {
             try await followUps.arrived(document, inboxID: id, recipient: recipient, envelope: envelope,
                                         unqueued: unqueuedArrival)

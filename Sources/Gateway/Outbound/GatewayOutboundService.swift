@@ -46,12 +46,12 @@ public struct GatewayOutboundService: OutboundService {
         let reference = DocumentReference(responseFor: ResponseFor(
             organId: header.from.organId, code: header.code?.combined, promulgationDate: header.promulgation?.date,
             documentId: documentId))
-        let receipt = try await store.enqueue(OutboundSubmission(
+        let submission = OutboundSubmission(
             documentID: documentId, from: header.from.organId?.text ?? "", to: header.to.compactMap { $0.organId?.text },
             subject: header.subject ?? "", kind: "edoc", envelope: Data(envelope), idempotencyKey: key,
             requestFingerprint: fingerprint,
-            submitter: Submitter(unit: unit.name, reference: reference.encoded())))
-        signal?.nudge()
+            submitter: Submitter(unit: unit.name, reference: reference.encoded()))
+        let receipt = if let signal { try await signal.enqueue(submission, in: store) } else { try await store.enqueue(submission) }
         if receipt.replayed {
             // Another request with the same key committed first; it answered the same request.
             return try await self.receipt(ofSubmission: receipt.submissionID, unit: unit)

@@ -40,6 +40,8 @@ public final class DeliveryWorker: Service {
         var nextDue: ContinuousClock.Instant?
         /// The leases of transfers in flight, by message id, for `keepLeases`.
         var leases: [String: Lease] = [:]
+        /// Messages an enqueue claimed for this worker, not yet started (see `HandOff`).
+        var handedOff: [ClaimedMessage] = []
     }
 
     public init(store: any MessageStore, deliverer: any Deliverer, signal: DeliverySignal,
@@ -56,6 +58,8 @@ public final class DeliveryWorker: Service {
     public func run() async {
         logger.info("delivery worker started", metadata: ["concurrency": "\(configuration.concurrency)",
                                                           "poll_interval": "\(configuration.pollInterval)"])
+        signal.register(self)
+        defer { signal.unregister(self) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.forwardNudges() }
@@ -92,7 +96,15 @@ public final class DeliveryWorker: Service {
     /// no slot is free. nil once the worker is stopping.
     private func nextRound() async -> [ClaimedMessage]? {
         let clock = ContinuousClock()
-        while !isStopping && !Task.isCancelled {
+        while true {
+            // Handed off before a stop are started even so: their slots are counted already,
+            // and a stop gives them back to the queue like any transfer.
+            let handedOff = state.withLock { state in
+                defer { state.handedOff = [] }
+                return state.handedOff
+            }
+            if !handedOff.isEmpty { return handedOff }
+            guard !isStopping && !Task.isCancelled else { return nil }
             let free: Int? = state.withLock { state in
                 if let due = state.nextDue, clock.now >= due {
                     state.nextDue = nil
@@ -102,18 +114,16 @@ public final class DeliveryWorker: Service {
                 guard free > 0, state.mayHaveDue else { return nil }
                 // Cleared before the claim, so a nudge arriving during it is not lost.
                 state.mayHaveDue = false
+                // Kept for the claim while it runs, so no hand-off takes them meanwhile.
+                state.inFlight += free
                 return free
             }
             if let free {
                 do {
-                    let claims = try await store.claim(worker: configuration.name, limit: free,
-                                                       leaseDuration: configuration.leaseDuration)
+                    let claims = try await claim(keptSlots: free)
                     // Every slot filled: more may be due, claimed when a slot frees.
                     if claims.count == free { claimAgain() }
-                    if !claims.isEmpty {
-                        state.withLock { $0.inFlight += claims.count }
-                        return claims
-                    }
+                    if !claims.isEmpty { return claims }
                     let nextDue = try await untilNextDue().map { clock.now + $0 }
                     state.withLock { $0.nextDue = nextDue }
                 } catch {
@@ -124,7 +134,51 @@ public final class DeliveryWorker: Service {
             let nextDue = state.withLock { $0.nextDue }
             await wakeup.wait(upTo: nextDue.map { clock.now.duration(to: $0) })
         }
-        return nil
+    }
+
+    /// Keeps up to `count` free slots for the messages an enqueue is about to queue, or nil when
+    /// none is free or the worker is stopping. The enqueue claims them (`HandOff`); `take` then
+    /// starts what it claimed and frees the rest.
+    func reserve(upTo count: Int) -> HandOff? {
+        state.withLock { state in
+            let granted = min(count, configuration.concurrency - state.inFlight)
+            guard !state.stopping, granted > 0 else { return nil }
+            state.inFlight += granted
+            return HandOff(worker: configuration.name, limit: granted, leaseDuration: configuration.leaseDuration)
+        }
+    }
+
+    /// Starts the messages claimed for `handOff` (none when its enqueue failed) and frees the
+    /// slots it kept for the others. A worker stopped meanwhile gives them back to the queue.
+    func take(_ claimed: [ClaimedMessage], for handOff: HandOff) {
+        let stopped = state.withLock { state in
+            state.inFlight -= handOff.limit - claimed.count
+            guard state.stopping else {
+                state.handedOff += claimed
+                return false
+            }
+            state.inFlight -= claimed.count
+            return true
+        }
+        if stopped, !claimed.isEmpty {
+            let store = self.store
+            Task {
+                for claim in claimed {
+                    try? await store.release(claim.lease, reason: "the worker stopped before the transfer began")
+                }
+            }
+        }
+        wakeup.nudge()
+    }
+
+    /// Claims into `keptSlots` slots already counted in flight, and frees those left empty.
+    private func claim(keptSlots: Int) async throws -> [ClaimedMessage] {
+        var claimed = 0
+        defer { state.withLock { $0.inFlight -= keptSlots - claimed } }
+        let claims = try await store.claim(worker: configuration.name, limit: keptSlots,
+                                           leaseDuration: configuration.leaseDuration)
+        claimed = claims.count
+        return claims
     }
 
     private func claimAgain() {

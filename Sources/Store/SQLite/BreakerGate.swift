@@ -19,6 +19,9 @@ struct BreakerGate {
 
     func admits(_ destination: String) -> Bool { !blocked.contains(destination) }
 
+    /// Neither paused nor waiting for its probe: a claim takes any number of its messages.
+    func isClosed(_ destination: String) -> Bool { !blocked.contains(destination) && !probeable.contains(destination) }
+
     /// Marks a claim for `destination`; when it is the probe, the circuit goes half-open and no
     /// other message of that destination is let through until the probe reports or its lease ends.
     mutating func admitted(_ destination: String, probeUntil: Int64, db: Database) throws -> Bool {

@@ -18,6 +18,7 @@ struct OutboundSubmissionSummary: Sendable {
     var kind: String
     var idempotencyKey: String?
     var submitter: Submitter?
+    var handOff: HandOff?
 }
 
 /// File work that blocks (fsync) runs off Swift's cooperative threads, on `BlockingIOPool`.
@@ -28,8 +29,10 @@ func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
 extension SQLiteStore {
     public func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt {
         let prepared = try await prepare(submission)
-        let clock = self.clock
-        let receipt = try await write(mustSync: true) { db in try Self.insert(prepared, now: clock.now().storeMillis, db: db) }
+        let (clock, policy) = (self.clock, self.policy)
+        let receipt = try await write(mustSync: true) { db in
+            try Self.insert(prepared, now: clock.now().storeMillis, policy: policy, db: db)
+        }
         keepUnread(submission.envelope, of: receipt)
         return receipt
     }
@@ -43,7 +46,7 @@ extension SQLiteStore {
         let summary = OutboundSubmissionSummary(documentID: submission.documentID, from: submission.from,
                                                 to: submission.to, subject: submission.subject,
                                                 kind: submission.kind, idempotencyKey: submission.idempotencyKey,
-                                                submitter: submission.submitter)
+                                                submitter: submission.submitter, handOff: submission.handOff)
         return PreparedSubmission(submission: summary, blob: blob, fingerprint: fingerprint)
     }
 
@@ -65,7 +68,7 @@ extension SQLiteStore {
         }
     }
 
-    static func insert(_ prepared: PreparedSubmission, now: Int64, db: Database) throws -> EnqueueReceipt {
+    static func insert(_ prepared: PreparedSubmission, now: Int64, policy: QueuePolicy, db: Database) throws -> EnqueueReceipt {
         let submission = prepared.submission
         if let key = submission.idempotencyKey,
            let seen = try idempotencyRecord(db, key: key) {
@@ -98,7 +101,10 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, fingerprint, submission_id, created_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [key, prepared.fingerprint, submissionID, now])
         }
-        return EnqueueReceipt(submissionID: submissionID, messages: deliveries, replayed: false)
+        let handedOff = try submission.handOff.map { handOff in
+            try claimQueued(deliveries.map(\.messageID), for: handOff, now: now, policy: policy, db: db)
+        }
+        return EnqueueReceipt(submissionID: submissionID, messages: deliveries, replayed: false, handedOff: handedOff ?? [])
     }
 
     /// The message's envelope; an inline blob comes with the row in one read.

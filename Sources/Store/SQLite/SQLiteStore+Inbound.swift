@@ -32,14 +32,15 @@ extension SQLiteStore {
             followUp = (try await prepare(next.submission), next.idempotencyKeyPrefix)
         }
         let prepared = PreparedInbound(submission: submission, blob: blob, id: id, now: now, followUp: followUp)
-        let receipt = try await write(mustSync: true) { db in try Self.store(prepared, db: db) }
+        let policy = self.policy
+        let receipt = try await write(mustSync: true) { db in try Self.store(prepared, policy: policy, db: db) }
         if case .stored(_, let queued?) = receipt, let envelope = submission.followUp?.submission.envelope {
             keepUnread(envelope, of: queued)
         }
         return receipt
     }
 
-    private static func store(_ prepared: PreparedInbound, db: Database) throws -> InboundReceipt {
+    private static func store(_ prepared: PreparedInbound, policy: QueuePolicy, db: Database) throws -> InboundReceipt {
         let submission = prepared.submission
         let now = prepared.now
         // Checked again inside the transaction: another receiver (or an earlier item of this
@@ -68,7 +69,7 @@ extension SQLiteStore {
         guard let pending = prepared.followUp else { return .stored(id: id) }
         var followUp = pending.prepared
         followUp.submission.idempotencyKey = pending.keyPrefix + id
-        return .stored(id: id, followUp: try insert(followUp, now: now, db: db))
+        return .stored(id: id, followUp: try insert(followUp, now: now, policy: policy, db: db))
     }
 
     /// Inbox ids grow in commit order (the writer is serial), so a unit that pages the inbox
