@@ -80,10 +80,11 @@ struct BusAPIRoutes: Sendable {
                                                logger: context.logger)
         context.logger.info(accepted.duplicate ? "bus sendEdoc repeated" : "bus sendEdoc routed",
                             metadata: ["message_id": "\(accepted.docId)", "to": "\(accepted.recipients.joined(separator: ","))"])
-        var fields: [String: Any] = ["DocId": accepted.docId, "to": accepted.recipients]
+        var fields: [String: JSONValue] = ["DocId": .string(accepted.docId), "to": .strings(accepted.recipients)]
         if !accepted.refused.isEmpty {
-            fields["refused"] = accepted.refused.map { ["OrganId": $0.organId, "ErrorCode": $0.refusal.reasonCode,
-                                                        "ErrorDesc": $0.refusal.explanation] }
+            fields["refused"] = .array(accepted.refused.map {
+                ["OrganId": .string($0.organId), "ErrorCode": .string($0.refusal.reasonCode), "ErrorDesc": .string($0.refusal.explanation)]
+            })
         }
         return VDXPResponse.ok(fields)
     }
@@ -92,12 +93,12 @@ struct BusAPIRoutes: Sendable {
                               _ context: GatewayRequestContext) async throws -> Response {
         let kind = try headers["messagetype"].map(Self.messageType)?.rawValue
         let entries = try await store.mailbox(of: agency.organId, kind: kind, limit: listLimit)
-        return VDXPResponse.ok(["data": entries.map { entry -> [String: Any] in
-            ["docId": entry.docId, "serviceType": "eDoc", "messageType": entry.kind, "from": entry.sender,
-             "to": [entry.recipient], "status": entry.state.rawValue, "status_desc": "",
-             "documentId": entry.documentID,
-             "created_time": VDXPResponse.time(entry.createdAt), "updated_time": VDXPResponse.time(entry.updatedAt)]
-        }])
+        return VDXPResponse.ok(["data": .array(entries.map { entry -> JSONValue in
+            ["docId": .string(entry.docId), "serviceType": "eDoc", "messageType": .string(entry.kind), "from": .string(entry.sender),
+             "to": .strings([entry.recipient]), "status": .string(entry.state.rawValue), "status_desc": "",
+             "documentId": .string(entry.documentID),
+             "created_time": .string(VDXPResponse.time(entry.createdAt)), "updated_time": .string(VDXPResponse.time(entry.updatedAt))]
+        })])
     }
 
     private func getEdoc(_ agency: Agency, _ headers: [String: String], _ request: Request,
@@ -107,8 +108,8 @@ struct BusAPIRoutes: Sendable {
             throw BusRefusal("bus.doc_not_found", "no document \(docId) waits for \(agency.organId)")
         }
         let envelope = try await store.mailboxEnvelope(docId, of: agency.organId)
-        return VDXPResponse.ok(["docId": docId, "from": entry.sender, "messageType": entry.kind,
-                                "data": envelope.base64EncodedString()])
+        return VDXPResponse.ok(["docId": .string(docId), "from": .string(entry.sender), "messageType": .string(entry.kind),
+                                "data": .string(envelope.base64EncodedString())])
     }
 
     private func updateStatus(_ agency: Agency, _ headers: [String: String], _ request: Request,
@@ -127,34 +128,36 @@ struct BusAPIRoutes: Sendable {
         }
         try await store.updateMailbox(docId, of: agency.organId, to: state)
         context.logger.info("bus mailbox acknowledged", metadata: ["message_id": "\(docId)", "status": "\(status.rawValue)"])
-        return VDXPResponse.ok(["docId": docId])
+        return VDXPResponse.ok(["docId": .string(docId)])
     }
 
     private func sentList(_ agency: Agency, _ headers: [String: String], _ request: Request,
                           _ context: GatewayRequestContext) async throws -> Response {
         let records = try await store.sentDocuments(of: agency.organId, limit: listLimit)
-        return VDXPResponse.ok(["data": records.map { record -> [String: Any] in
-            var fields: [String: Any] = [
-                "docId": record.submissionID, "recipientDocId": record.docId, "documentId": record.documentID,
-                "to": record.recipient, "messageType": record.kind, "sendStatus": record.queueState.rawValue,
-                "where": Self.whereabouts(record),
-                "created_time": VDXPResponse.time(record.createdAt), "updated_time": VDXPResponse.time(record.updatedAt),
+        return VDXPResponse.ok(["data": .array(records.map { record -> JSONValue in
+            var fields: [String: JSONValue] = [
+                "docId": .string(record.submissionID), "recipientDocId": .string(record.docId),
+                "documentId": .string(record.documentID), "to": .string(record.recipient), "messageType": .string(record.kind),
+                "sendStatus": .string(record.queueState.rawValue), "where": .string(Self.whereabouts(record)),
+                "created_time": .string(VDXPResponse.time(record.createdAt)),
+                "updated_time": .string(VDXPResponse.time(record.updatedAt)),
             ]
-            if let mailbox = record.mailboxState { fields["receiveStatus"] = mailbox.rawValue }
-            if let code = record.lastReasonCode { fields["ErrorCode"] = code }
-            if let reason = record.lastReason { fields["ErrorDesc"] = reason }
-            return fields
-        }])
+            if let mailbox = record.mailboxState { fields["receiveStatus"] = .string(mailbox.rawValue) }
+            if let code = record.lastReasonCode { fields["ErrorCode"] = .string(code) }
+            if let reason = record.lastReason { fields["ErrorDesc"] = .string(reason) }
+            return .object(fields)
+        })])
     }
 
     private func agenciesList(_ agency: Agency, _ headers: [String: String], _ request: Request,
                               _ context: GatewayRequestContext) async throws -> Response {
         let agencies = try await store.agencies().filter { $0.state == .active }
-        return VDXPResponse.ok(["data": agencies.map { agency -> [String: Any] in
-            var fields: [String: Any] = ["organId": agency.organId, "name": agency.name, "deliveryMode": agency.deliveryMode]
-            if let parent = agency.parent { fields["parent"] = parent }
-            return fields
-        }])
+        return VDXPResponse.ok(["data": .array(agencies.map { agency -> JSONValue in
+            var fields: [String: JSONValue] = ["organId": .string(agency.organId), "name": .string(agency.name),
+                                               "deliveryMode": .string(agency.deliveryMode)]
+            if let parent = agency.parent { fields["parent"] = .string(parent) }
+            return .object(fields)
+        })])
     }
 
     /// One word for where a document is for one recipient.

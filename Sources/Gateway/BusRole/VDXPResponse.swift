@@ -7,7 +7,7 @@ import Hummingbird
 /// as the national bus answers them, so clients read the `ErrorCode`; only a fault of the bus
 /// itself is a 500 (which clients retry).
 enum VDXPResponse {
-    static func ok(_ fields: [String: Any] = [:]) -> Response {
+    static func ok(_ fields: [String: JSONValue] = [:]) -> Response {
         var object = fields
         object["status"] = "OK"
         object["ErrorCode"] = "0"
@@ -16,12 +16,11 @@ enum VDXPResponse {
     }
 
     static func fail(_ code: String, _ description: String, status: HTTPResponse.Status = .ok) -> Response {
-        json(["status": "FAIL", "ErrorCode": code, "ErrorDesc": description], status: status)
+        json(["status": "FAIL", "ErrorCode": .string(code), "ErrorDesc": .string(description)], status: status)
     }
 
-    private static func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
-        let bytes = JSONBytes.encode(object)
-            ?? Array(#"{"status":"FAIL","ErrorCode":"internal.error","ErrorDesc":"the reply could not be encoded"}"#.utf8)
+    private static func json(_ object: [String: JSONValue], status: HTTPResponse.Status) -> Response {
+        let bytes = JSONBytes.encode(.object(object))
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

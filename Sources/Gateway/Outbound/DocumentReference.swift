@@ -10,25 +10,25 @@ struct DocumentReference: Codable, Sendable, Equatable {
     /// synthesized `Codable` of `ResponseFor`, `DateText` and `LocalDateTime`; a test compares it
     /// with `JSONEncoder`'s and fails when one of those types gains a stored property.
     func encoded() -> String {
-        var fields: [String: Any] = [:]
-        if let organId = responseFor.organId { fields["organId"] = organId.text }
-        if let code = responseFor.code { fields["code"] = code }
+        var fields: [String: JSONValue] = [:]
+        if let organId = responseFor.organId { fields["organId"] = .string(organId.text) }
+        if let code = responseFor.code { fields["code"] = .string(code) }
         if let date = responseFor.promulgationDate { fields["promulgationDate"] = Self.object(date) }
-        if let documentId = responseFor.documentId { fields["documentId"] = documentId }
-        return String(decoding: JSONBytes.encode(["responseFor": fields]) ?? [], as: UTF8.self)
+        if let documentId = responseFor.documentId { fields["documentId"] = .string(documentId) }
+        return String(decoding: JSONBytes.encode(["responseFor": .object(fields)]), as: UTF8.self)
     }
 
     static func decode(_ text: String) -> DocumentReference? {
         try? JSONDecoder().decode(DocumentReference.self, from: Data(text.utf8))
     }
 
-    private static func object(_ date: DateText) -> [String: Any] {
-        var object: [String: Any] = ["text": date.text]
+    private static func object(_ date: DateText) -> JSONValue {
+        var object: [String: JSONValue] = ["text": .string(date.text)]
         if let value = date.value {
-            var fields: [String: Any] = ["year": value.year, "month": value.month, "day": value.day]
-            if let time = value.time { fields["time"] = ["hour": time.hour, "minute": time.minute, "second": time.second] }
-            object["value"] = fields
+            var fields: [String: JSONValue] = ["year": .int(value.year), "month": .int(value.month), "day": .int(value.day)]
+            if let time = value.time { fields["time"] = ["hour": .int(time.hour), "minute": .int(time.minute), "second": .int(time.second)] }
+            object["value"] = .object(fields)
         }
-        return object
+        return .object(object)
     }
 }
