@@ -40,13 +40,19 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Flag(help: "Run the bus and the two gateways as three `lienthong serve` processes, as on three machines, instead of in this process.")
     var processes = false
 
+    @Option(help: "With --processes: run the bus and B at this niceness (1 to 19), so A's work is served first, as when A has a machine of its own. The documents per second still need all three nodes on these cores.")
+    var niceOthers: Int?
+
     @Flag(inversion: .prefixedNo, help: "Measure the machine's speed with `openssl speed rsa2048` before and after the batches (about 4 s).")
     var reference = true
 
     func validate() throws {
         guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0, (rate ?? 1) > 0,
-              (warmUp ?? 0) >= 0 else {
-            throw ValidationError("--documents, --large-documents and --warm-up must not be negative (one of the first two positive), --concurrency and --rate positive")
+              (warmUp ?? 0) >= 0, (niceOthers ?? 1) >= 1, (niceOthers ?? 1) <= 19 else {
+            throw ValidationError("--documents, --large-documents and --warm-up must not be negative (one of the first two positive), --concurrency and --rate positive, --nice-others from 1 to 19")
+        }
+        if niceOthers != nil && !processes {
+            throw ValidationError("--nice-others needs --processes: in one process the nodes share their threads")
         }
     }
 
@@ -61,7 +67,8 @@ struct BenchExchangeCommand: AsyncParsableCommand {
                                   nodeLogLevel: .warning)
         // Before the nodes start and after they stop, so neither run competes with them.
         let speedBefore = reference ? OpenSSLSpeed.rsa2048(seconds: 1) : nil
-        let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network) : try await BenchExchangeNetwork.inProcess(network)
+        let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network, othersNiceness: niceOthers)
+                              : try await BenchExchangeNetwork.inProcess(network)
         let warmUpFigures: ExchangeFigures?
         let results: [(String, ExchangeFigures)]
         do {
@@ -77,11 +84,12 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             var object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json(speed: speed)) })
             if let speed = speed.json { object[MachineSpeed.jsonKey] = speed }
             if let warmUpFigures { object[ExchangeFigures.warmUpKey] = warmUpFigures.warmUpJSON }
+            if let niceness = nodes.niceness { object["niceness"] = niceness.json }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
-                  + (processes ? " (three processes), " : " (one process), ")
+                  + (processes ? " (three processes\(nodes.niceness.map { "; " + $0.text } ?? "")), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
             if let line = speed.line { print(line) }
             if let warmUpFigures { print(warmUpFigures.warmUpLine) }

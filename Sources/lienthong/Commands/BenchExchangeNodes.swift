@@ -9,6 +9,8 @@ struct BenchExchangeNetwork: Sendable {
     let inbox: SQLiteStore
     let cpuSeconds: @Sendable () -> Double
     let stop: @Sendable () async -> Void
+    /// Each node's niceness as read from `/proc` once it listened (nil in one process).
+    var niceness: NodeNiceness?
 
     /// The demo network in this process: the three nodes share one runtime and its thread pools.
     static func inProcess(_ network: DemoNetwork) async throws -> BenchExchangeNetwork {
@@ -28,16 +30,18 @@ struct BenchExchangeNetwork: Sendable {
 
     /// The demo network's configuration files, each run by a `lienthong serve` process of its
     /// own, as on three machines.
-    static func separateProcesses(_ network: DemoNetwork) async throws -> BenchExchangeNetwork {
+    /// `othersNiceness`: the bus and the receiving gateway run at that niceness (`nice -n`), so
+    /// the sender's work is served first, as on a machine of its own.
+    static func separateProcesses(_ network: DemoNetwork, othersNiceness: Int? = nil) async throws -> BenchExchangeNetwork {
         let secrets = try network.prepare()
-        let nodes = try ExchangeNodeProcesses(layout: network.layout)
+        let nodes = try ExchangeNodeProcesses(layout: network.layout, othersNiceness: othersNiceness)
         do {
             try await nodes.waitUntilListening()
             guard let recipient = network.layout.agencies.last else { throw CommandFailure.unavailable("bench.not_started", "the demo has no agency") }
             let inbox = try SQLiteStore(directory: network.layout.directory.appendingPathComponent(recipient.node))
             return BenchExchangeNetwork(ready: network.readiness(secrets: secrets), inbox: inbox,
                                         cpuSeconds: { nodes.cpuSeconds + ProcessCPU.seconds(.this) },
-                                        stop: { nodes.stop() })
+                                        stop: { nodes.stop() }, niceness: nodes.niceness)
         } catch {
             nodes.stop()
             throw error
@@ -54,16 +58,24 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     private var processes: [(node: String, process: Process)] = []
     private var signalSources: [any DispatchSourceSignal] = []
 
-    init(layout: DemoLayout) throws {
+    init(layout: DemoLayout, othersNiceness: Int?) throws {
         self.layout = layout
         let executable = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        for file in [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:)) {
+        let files = [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:))
+        for (index, file) in files.enumerated() {
             let node = file.deletingPathExtension().lastPathComponent
             let log = layout.directory.appendingPathComponent("\(node).stderr")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
-            process.executableURL = executable
-            process.arguments = ["serve", "--config", file.path]
+            // `nice` execs the node in its own process, so every thread it starts inherits the
+            // niceness. The sender (the first agency) keeps the bench's.
+            if let othersNiceness, index != 1 {
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+                process.arguments = ["-n", "\(othersNiceness)", executable.path, "serve", "--config", file.path]
+            } else {
+                process.executableURL = executable
+                process.arguments = ["serve", "--config", file.path]
+            }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = try FileHandle(forWritingTo: log)
             do {
@@ -108,6 +120,13 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
 
     var cpuSeconds: Double { processes.reduce(0) { $0 + ProcessCPU.seconds(.running($1.process.processIdentifier)) } }
 
+    /// The nodes' niceness as `/proc` shows it: the bus, the sender, the recipient.
+    var niceness: NodeNiceness? {
+        let values = processes.map { ProcessCPU.niceness($0.process.processIdentifier) }
+        guard values.count == 3, let bus = values[0], let sender = values[1], let recipient = values[2] else { return nil }
+        return NodeNiceness(bus: bus, sender: sender, recipient: recipient)
+    }
+
     /// SIGTERM (a graceful stop), then SIGKILL for a node still running after 30 s.
     func stop() {
         for (_, process) in processes where process.isRunning { process.terminate() }
@@ -126,4 +145,14 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
         for source in signalSources { source.cancel() }
         for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
     }
+}
+
+/// The scheduling niceness each `serve` process of `bench exchange --processes` runs at.
+struct NodeNiceness: Sendable {
+    let bus: Int
+    let sender: Int
+    let recipient: Int
+
+    var text: String { "nice: bus \(bus), A \(sender), B \(recipient)" }
+    var json: [String: Double] { ["bus": Double(bus), "sender": Double(sender), "recipient": Double(recipient)] }
 }

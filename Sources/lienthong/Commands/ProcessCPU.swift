@@ -24,12 +24,24 @@ enum ProcessCPU {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// The niceness of a running process's main thread (`/proc/PID/stat` field 19), nil when it
+    /// cannot be read.
+    static func niceness(_ pid: pid_t) -> Int? {
+        statFields(pid).flatMap { $0.count > 16 ? Int($0[16]) : nil }
+    }
+
+    /// The fields of `/proc/PID/stat` after the command name (state first), read after the
+    /// name's closing parenthesis since the name itself may hold spaces.
+    private static func statFields(_ pid: pid_t) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let nameEnd = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: nameEnd)...].split(separator: " ")
+    }
+
     /// utime and stime from `/proc/PID/stat` (fields 14 and 15, in clock ticks), read after the
     /// command name's closing parenthesis since the name itself may hold spaces.
     private static func runningSeconds(_ pid: pid_t) -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let nameEnd = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: nameEnd)...].split(separator: " ")
+        guard let fields = statFields(pid) else { return nil }
         // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
