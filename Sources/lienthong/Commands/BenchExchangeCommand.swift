@@ -40,7 +40,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Flag(help: "Run the bus and the two gateways as three `lienthong serve` processes, as on three machines, instead of in this process.")
     var processes = false
 
-    @Option(help: "With --processes: run the bus and B at this niceness (1 to 19), so A's work is served first, as when A has a machine of its own. The documents per second still need all three nodes on these cores.")
+    @Option(help: "With --processes: keep every thread of the bus and B at this niceness (1 to 19), so A's work is served first, as when A has a machine of its own. The documents per second still need all three nodes on these cores.")
     var niceOthers: Int?
 
     @Flag(inversion: .prefixedNo, help: "Measure the machine's speed with `openssl speed rsa2048` before and after the batches (about 4 s).")

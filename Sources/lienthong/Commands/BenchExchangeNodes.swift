@@ -9,7 +9,8 @@ struct BenchExchangeNetwork: Sendable {
     let inbox: SQLiteStore
     let cpuSeconds: @Sendable () -> Double
     let stop: @Sendable () async -> Void
-    /// Each node's niceness as read from `/proc` once it listened (nil in one process).
+    /// Each node's niceness (its threads' lowest) as read from `/proc` once it listened (nil in
+    /// one process).
     var niceness: NodeNiceness?
 
     /// The demo network in this process: the three nodes share one runtime and its thread pools.
@@ -30,8 +31,9 @@ struct BenchExchangeNetwork: Sendable {
 
     /// The demo network's configuration files, each run by a `lienthong serve` process of its
     /// own, as on three machines.
-    /// `othersNiceness`: the bus and the receiving gateway run at that niceness (`nice -n`), so
-    /// the sender's work is served first, as on a machine of its own.
+    /// `othersNiceness`: every thread of the bus and of the receiving gateway runs at that
+    /// niceness (`ThreadNicenessKeeper`), so the sender's work is served first, as on a machine
+    /// of its own.
     static func separateProcesses(_ network: DemoNetwork, othersNiceness: Int? = nil) async throws -> BenchExchangeNetwork {
         let secrets = try network.prepare()
         let nodes = try ExchangeNodeProcesses(layout: network.layout, othersNiceness: othersNiceness)
@@ -57,25 +59,18 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     private let layout: DemoLayout
     private var processes: [(node: String, process: Process)] = []
     private var signalSources: [any DispatchSourceSignal] = []
+    private var nicenessKeeper: ThreadNicenessKeeper?
 
     init(layout: DemoLayout, othersNiceness: Int?) throws {
         self.layout = layout
         let executable = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        let files = [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:))
-        for (index, file) in files.enumerated() {
+        for file in [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:)) {
             let node = file.deletingPathExtension().lastPathComponent
             let log = layout.directory.appendingPathComponent("\(node).stderr")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
-            // `nice` execs the node in its own process, so every thread it starts inherits the
-            // niceness. The sender (the first agency) keeps the bench's.
-            if let othersNiceness, index != 1 {
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-                process.arguments = ["-n", "\(othersNiceness)", executable.path, "serve", "--config", file.path]
-            } else {
-                process.executableURL = executable
-                process.arguments = ["serve", "--config", file.path]
-            }
+            process.executableURL = executable
+            process.arguments = ["serve", "--config", file.path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = try FileHandle(forWritingTo: log)
             do {
@@ -85,6 +80,11 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
                 throw error
             }
             processes.append((node, process))
+        }
+        // The sender (the first agency) keeps the bench's niceness.
+        if let othersNiceness {
+            nicenessKeeper = ThreadNicenessKeeper(niceness: othersNiceness,
+                                                  pids: processes.enumerated().filter { $0.offset != 1 }.map { $0.element.process.processIdentifier })
         }
         // Installed once the nodes run: a child inherits an ignored signal, and ignoring them is
         // how a dispatch source takes them over.
@@ -120,7 +120,8 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
 
     var cpuSeconds: Double { processes.reduce(0) { $0 + ProcessCPU.seconds(.running($1.process.processIdentifier)) } }
 
-    /// The nodes' niceness as `/proc` shows it: the bus, the sender, the recipient.
+    /// The nodes' niceness as `/proc` shows it (each the lowest of its threads): the bus, the
+    /// sender, the recipient.
     var niceness: NodeNiceness? {
         let values = processes.map { ProcessCPU.niceness($0.process.processIdentifier) }
         guard values.count == 3, let bus = values[0], let sender = values[1], let recipient = values[2] else { return nil }
@@ -129,6 +130,7 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
 
     /// SIGTERM (a graceful stop), then SIGKILL for a node still running after 30 s.
     func stop() {
+        nicenessKeeper?.stop()
         for (_, process) in processes where process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(30)
         while processes.contains(where: { $0.process.isRunning }) && Date() < deadline { usleep(20_000) }

@@ -24,16 +24,23 @@ enum ProcessCPU {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// The niceness of a running process's main thread (`/proc/PID/stat` field 19), nil when it
-    /// cannot be read.
+    /// The lowest niceness among a running process's threads (`/proc/PID/task/TID/stat` field
+    /// 19): the priority its busiest-favoured thread gets. nil when it cannot be read.
     static func niceness(_ pid: pid_t) -> Int? {
-        statFields(pid).flatMap { $0.count > 16 ? Int($0[16]) : nil }
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        return tasks.compactMap { task in
+            statFields(atPath: "/proc/\(pid)/task/\(task)/stat").flatMap { $0.count > 16 ? Int($0[16]) : nil }
+        }.min()
     }
 
-    /// The fields of `/proc/PID/stat` after the command name (state first), read after the
-    /// name's closing parenthesis since the name itself may hold spaces.
+    /// The fields of a `stat` file of `/proc` after the command name (state first), read after
+    /// the name's closing parenthesis since the name itself may hold spaces.
     private static func statFields(_ pid: pid_t) -> [Substring]? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        statFields(atPath: "/proc/\(pid)/stat")
+    }
+
+    private static func statFields(atPath path: String) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
               let nameEnd = text.lastIndex(of: ")") else { return nil }
         return text[text.index(after: nameEnd)...].split(separator: " ")
     }
