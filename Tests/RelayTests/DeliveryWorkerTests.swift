@@ -175,6 +175,20 @@ import Testing
         }
     }
 
+    /// A test bus that accepts every call but holds the first one until `gate` opens (opened at
+    /// the end in any case); `arrived` has one item per call received.
+    private func withBusHoldingTheFirstCall(_ pki: TestPKI,
+                                            _ body: (TestBus, _ arrived: Observations<Int>, _ gate: Gate) async throws -> Void) async throws {
+        let arrived = Observations<Int>()
+        let gate = Gate()
+        defer { gate.open() }
+        _ = try await withTestBus(pki: pki, behaviour: { _ in
+            arrived.append(0)
+            if arrived.items.count == 1 { await gate.wait() }
+            return okReply
+        }) { bus in try await body(bus, arrived, gate) }
+    }
+
     private func submission() -> OutboundSubmission {
         OutboundSubmission(documentID: UUID().uuidString, from: DeliveryHarness.sender, to: [DeliveryHarness.recipient],
                            subject: "test", kind: "edoc", envelope: Data(sampleEdxml))
@@ -207,14 +221,7 @@ import Testing
         let pki = try sharedPKI()
         let harness = try DeliveryHarness()
         let observed = ClaimObservingStore(harness.store, claims: Observations<Int>())
-        let arrived = Observations<Int>()
-        let gate = Gate()
-        defer { gate.open() }
-        try await withTestBus(pki: pki, behaviour: { _ in
-            arrived.append(0)
-            if arrived.items.count == 1 { await gate.wait() }
-            return okReply
-        }) { bus in
+        try await withBusHoldingTheFirstCall(pki) { bus, arrived, gate in
             let worker = harness.worker(try busDeliverer(pki, bus), configuration: .init(concurrency: 1, pollInterval: .seconds(3600)),
                                         store: observed)
             try await withWorker(worker) {
@@ -237,14 +244,7 @@ import Testing
         let pki = try sharedPKI()
         let harness = try DeliveryHarness()
         let id = try await harness.enqueue()
-        let arrived = Observations<Int>()
-        let gate = Gate()
-        defer { gate.open() }
-        try await withTestBus(pki: pki, behaviour: { _ in
-            arrived.append(0)
-            if arrived.items.count == 1 { await gate.wait() }
-            return okReply
-        }) { bus in
+        try await withBusHoldingTheFirstCall(pki) { bus, arrived, gate in
             let first = RunningWorker(harness.worker(try busDeliverer(pki, bus), configuration: .init(shutdownGrace: .zero)))
             await arrived.waitFor(1)
             try await first.stop()
