@@ -5,13 +5,15 @@ import TestSupport
 /// `lienthong bench exchange`: both ways of offering load, to nodes in the bench's process or in
 /// three `serve` processes, deliver every document to B and report it (no timing is asserted:
 /// the figures are for docs/PERFORMANCE.md, not for tests).
-@Suite struct BenchExchangeCommandTests {
+/// One at a time: each run starts three `serve` processes on a block of ports, and parallel runs
+/// overloaded two cores and could draw overlapping blocks.
+@Suite(.serialized) struct BenchExchangeCommandTests {
     @Test(arguments: [["--documents", "12", "--no-reference"],
                       ["--documents", "12", "--rate", "40", "--concurrency", "4", "--warm-up", "4", "--no-reference"],
                       ["--documents", "12", "--processes", "--no-reference"],
                       ["--documents", "12", "--rate", "40", "--concurrency", "4", "--warm-up", "4", "--processes", "--no-reference"]])
-    func everyDocumentIsSentAndCounted(load: [String]) throws {
-        let figures = try benchFigures(load)
+    func everyDocumentIsSentAndCounted(load: [String]) async throws {
+        let figures = try await benchFigures(load)
         let small = try #require(figures["4 KB documents"])
         #expect(small["documents"] == 12)
         #expect((small["submitP99Milliseconds"] ?? 0) > 0, "every submission was timed")
@@ -23,22 +25,22 @@ import TestSupport
 
     /// The documents sent first, to start the batch from a steady state, are reported apart and
     /// counted in no figure of the batch; by default they are two seconds of the offered rate.
-    @Test func theWarmUpIsReportedApartFromTheBatch() throws {
-        let figures = try benchFigures(["--documents", "12", "--rate", "40", "--concurrency", "4", "--no-reference"])
+    @Test func theWarmUpIsReportedApartFromTheBatch() async throws {
+        let figures = try await benchFigures(["--documents", "12", "--rate", "40", "--concurrency", "4", "--no-reference"])
         let warmUp = try #require(figures["warm-up"])
         #expect(warmUp["documents"] == 80, "two seconds at 40 documents/s")
         #expect((warmUp["submitP99Milliseconds"] ?? 0) > 0, "the warm-up's submissions were timed")
         #expect(figures["4 KB documents"]?["documents"] == 12)
 
-        let none = try benchFigures(["--documents", "12", "--warm-up", "0", "--no-reference"])
+        let none = try await benchFigures(["--documents", "12", "--warm-up", "0", "--no-reference"])
         #expect(none["warm-up"] == nil, "--warm-up 0 sends none")
         #expect(none["4 KB documents"]?["documents"] == 12)
     }
 
     /// `--nice-others` keeps every thread of the bus and B at a lower priority than A's, and the
     /// run reports each node's threads' lowest niceness (read from /proc, not from the option).
-    @Test func theOtherNodesRunAtTheNicenessAsked() throws {
-        let figures = try benchFigures(["--documents", "12", "--rate", "40", "--concurrency", "4", "--warm-up", "4",
+    @Test func theOtherNodesRunAtTheNicenessAsked() async throws {
+        let figures = try await benchFigures(["--documents", "12", "--rate", "40", "--concurrency", "4", "--warm-up", "4",
                                         "--processes", "--nice-others", "7", "--no-reference"])
         let niceness = try #require(figures["niceness"])
         #expect(niceness["bus"] == 7, "no thread of the bus is left at a higher priority")
@@ -46,22 +48,22 @@ import TestSupport
         #expect((niceness["sender"] ?? 7) < 7, "A keeps its own")
         #expect(figures["4 KB documents"]?["documents"] == 12)
 
-        let plain = try benchFigures(["--documents", "12", "--warm-up", "0", "--processes", "--no-reference"])
+        let plain = try await benchFigures(["--documents", "12", "--warm-up", "0", "--processes", "--no-reference"])
         #expect((plain["niceness"]?["bus"] ?? 7) < 7, "without the option the bus runs as the bench does")
 
-        let refused = try runCommand(Paths.binary, ["bench", "exchange", "--documents", "12", "--nice-others", "7"], timeout: 60)
+        let refused = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--documents", "12", "--nice-others", "7"], timeout: 60)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--nice-others needs --processes"))
     }
 
     /// By default the run measures the machine's signing speed beside the figures, and gives the
     /// CPU per document in signatures at that speed.
-    @Test func theMachineSpeedIsMeasuredInTheSameRun() throws {
+    @Test func theMachineSpeedIsMeasuredInTheSameRun() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
             print("skipped: /usr/bin/openssl is not installed, so the bench measures no machine speed")
             return
         }
-        let figures = try benchFigures(["--documents", "12"])
+        let figures = try await benchFigures(["--documents", "12"])
         let speed = try #require(figures["machine reference"])
         let before = try #require(speed["opensslRSA2048SignsPerSecondBefore"])
         let after = try #require(speed["opensslRSA2048SignsPerSecondAfter"])
@@ -73,8 +75,8 @@ import TestSupport
                 "CPU per document in signatures at the mean of the two speeds")
     }
 
-    private func benchFigures(_ load: [String]) throws -> [String: [String: Double]] {
-        let result = try runCommand(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
+    private func benchFigures(_ load: [String]) async throws -> [String: [String: Double]] {
+        let result = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Double]])
     }

@@ -42,3 +42,36 @@ public func runCommand(_ executable: URL = Paths.binary, _ arguments: [String],
                          stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, released).
+/// From the kernel's ephemeral range, so never in a block `LoopbackPorts` gives a demo or a
+/// bench, which lie outside it.
+public func freeLoopbackPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+
+/// `runCommand` on a thread of its own, for an async test that waits long for a program (a
+/// benchmark run): waiting on a thread of Swift's cooperative pool, of which two cores give two,
+/// starved the rest of the suite. Two bench tests waiting at once kept a test's bus from starting
+/// for over a minute (CI, session 11).
+public func runCommandOffPool(_ executable: URL = Paths.binary, _ arguments: [String],
+                              stdin: Data? = nil, environment: [String: String]? = nil,
+                              timeout: TimeInterval = 60) async throws -> CommandResult {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result {
+                try runCommand(executable, arguments, stdin: stdin, environment: environment, timeout: timeout)
+            })
+        }
+        thread.start()
+    }
+}
