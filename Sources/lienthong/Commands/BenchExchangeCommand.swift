@@ -76,6 +76,10 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             await nodes.stop()
         } catch {
             await nodes.stop()
+            // Interrupted: the signal handler ends the process (see `ExchangeNodeProcesses`).
+            while ExchangeNodeProcesses.interrupted.load(ordering: .sequentiallyConsistent) {
+                try? await Task.sleep(for: .seconds(1))
+            }
             throw error
         }
         let speed = MachineSpeed(before: speedBefore?.sign, after: reference ? OpenSSLSpeed.rsa2048(seconds: 1)?.sign : nil)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Gateway
 import Store
 
@@ -60,6 +61,10 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     private var processes: [(node: String, process: Process)] = []
     private var signalSources: [any DispatchSourceSignal] = []
     private var nicenessKeeper: ThreadNicenessKeeper?
+    /// Set when SIGINT or SIGTERM arrived: the handler stops the nodes, removes the data and
+    /// exits with 128 + the signal, so the bench's own path must not exit first (with the
+    /// error of a submission to a node the handler just stopped).
+    static let interrupted = Atomic<Bool>(false)
 
     init(layout: DemoLayout, othersNiceness: Int?) throws {
         self.layout = layout
@@ -92,6 +97,7 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
+                Self.interrupted.store(true, ordering: .sequentiallyConsistent)
                 self?.stop()
                 try? FileManager.default.removeItem(at: layout.directory)
                 // `_exit`: nothing else of the bench is worth finishing, and exit handlers run
