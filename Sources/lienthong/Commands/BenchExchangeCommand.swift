@@ -76,8 +76,9 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             await nodes.stop()
         } catch {
             await nodes.stop()
-            // Interrupted: the signal handler ends the process (see `ExchangeNodeProcesses`).
-            while ExchangeNodeProcesses.interrupted.load(ordering: .sequentiallyConsistent) {
+            // Interrupted: the signal handler ends the process (see `ExchangeNodeProcesses`),
+            // within the 30 s it gives the nodes to stop; bounded in case it cannot.
+            for _ in 0..<60 where ExchangeNodeProcesses.interrupted.load(ordering: .sequentiallyConsistent) {
                 try? await Task.sleep(for: .seconds(1))
             }
             throw error
