@@ -21,6 +21,7 @@ struct HandOffTests {
             #expect(claim.lease.attemptNumber == 1)
             #expect(!claim.isProbe)
             let detail = try await fixture.store.detail(ofMessage: claim.message.id)
+            #expect(detail.message == claim.message, "the claim carries the row as stored")
             #expect(detail.message.state == .sending)
             #expect(detail.message.leaseOwner == "delivery@1")
             #expect(detail.changes.map(\.reasonCode) == ["queue.enqueued", "queue.claimed"])

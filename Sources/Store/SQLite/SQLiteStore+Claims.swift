@@ -23,26 +23,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Claims up to `handOff.limit` of the messages just queued (`ids`, in this transaction) for
-    /// `handOff.worker`, as its own claim would, except where the destination's circuit is not
-    /// closed: those wait for a claim, which applies the breaker (a pause, or the one probe).
-    static func claimQueued(_ ids: [String], for handOff: HandOff, now: Int64, policy: QueuePolicy,
-                            db: Database) throws -> [ClaimedMessage] {
-        guard handOff.limit > 0, !ids.isEmpty else { return [] }
-        let gate = try BreakerGate(db: db, now: now)
-        let statement = try db.cachedStatement(sql: "SELECT \(DueMessage.columns) FROM messages WHERE id = ?")
-        var claimed: [ClaimedMessage] = []
-        for id in ids where claimed.count < handOff.limit {
-            guard let due = try statement.decodeFirst(arguments: [id], DueMessage.init(row:)),
-                  gate.isClosed(due.message.destination) else { continue }
-            if let claim = try claimOne(due, db: db, now: now, worker: handOff.worker, leaseDuration: handOff.leaseDuration,
-                                        policy: policy.retry(for: due.message.destination)) {
-                claimed.append(ClaimedMessage(lease: claim.lease, message: claim.message, isProbe: false))
-            }
-        }
-        return claimed
-    }
-
     public func timeUntilNextDue() async throws -> Duration? {
         let now = nowMillis()
         let next = try await pool.read { db in

@@ -77,22 +77,18 @@ extension SQLiteStore {
         }
         let submissionID = MessageID.make(at: Date(storeMillis: now))
         try prepared.blob.insert(db, now: now)
+        var handing = try submission.handOff.map { try HandingOff($0, db: db, now: now) }
         var deliveries: [EnqueueReceipt.Delivery] = []
+        var handedOff: [ClaimedMessage] = []
         for destination in submission.to {
-            let id = MessageID.make(at: Date(storeMillis: now))
-            // Cached statements: a group commit runs these many times in one transaction.
-            try db.cachedStatement(sql: """
-                INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind,
-                    blob_sha256, blob_size, state, created_at, age_origin, state_changed_at, due_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
-                """).execute(arguments: [id, submissionID, submission.documentID, submission.from, destination,
-                                 submission.subject, submission.kind, prepared.blob.sha256, prepared.blob.size,
-                                 now, now, now, now])
-            try db.cachedStatement(sql: """
-                INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, actor)
-                VALUES (?, ?, NULL, 'queued', 'queue.enqueued', 'store')
-                """).execute(arguments: [id, now])
-            deliveries.append(.init(messageID: id, destination: destination))
+            let message = QueuedMessage(id: MessageID.make(at: Date(storeMillis: now)), submissionID: submissionID,
+                                        submission: submission, blob: prepared.blob, destination: destination, now: now)
+            if let claim = try handing?.claim(message, policy: policy.retry(for: destination), db: db) {
+                handedOff.append(claim)
+            } else {
+                try message.insertQueued(db)
+            }
+            deliveries.append(.init(messageID: message.id, destination: destination))
         }
         if let submitter = submission.submitter {
             try insertSubmitter(submitter, submissionID: submissionID, submission: submission, now: now, db: db)
@@ -101,10 +97,7 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, fingerprint, submission_id, created_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [key, prepared.fingerprint, submissionID, now])
         }
-        let handedOff = try submission.handOff.map { handOff in
-            try claimQueued(deliveries.map(\.messageID), for: handOff, now: now, policy: policy, db: db)
-        }
-        return EnqueueReceipt(submissionID: submissionID, messages: deliveries, replayed: false, handedOff: handedOff ?? [])
+        return EnqueueReceipt(submissionID: submissionID, messages: deliveries, replayed: false, handedOff: handedOff)
     }
 
     /// The message's envelope; an inline blob comes with the row in one read.
