@@ -11,16 +11,6 @@ struct QueuedMessage {
     var destination: String
     var now: Int64
 
-    init(id: String, submissionID: String, submission: OutboundSubmissionSummary, blob: PreparedBlob,
-         destination: String, now: Int64) {
-        self.id = id
-        self.submissionID = submissionID
-        self.submission = submission
-        self.blob = blob
-        self.destination = destination
-        self.now = now
-    }
-
     func insertQueued(_ db: Database) throws {
         try insert(db, state: .queued, dueAt: now)
         try recordEnqueued(db)
