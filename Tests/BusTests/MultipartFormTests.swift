@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import Gateway
 
-/// The bus's reader of `sendEdoc`'s multipart body: part names from Content-Disposition in any
-/// case, quoted or not, with UTF-8 file names; anything else refused.
+/// The bus's reading of `sendEdoc`'s multipart body (the unit API's reader): part names from
+/// Content-Disposition in any case, quoted or not, with UTF-8 file names; anything else refused
+/// as `bus.body_invalid`.
 @Suite("bus: the multipart form of sendEdoc")
 struct MultipartFormTests {
     func body(_ text: String) -> [UInt8] { Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
@@ -40,6 +41,20 @@ struct MultipartFormTests {
         #expect(throws: BusRefusal.self) { try MultipartForm(body: fine, contentType: "text/plain; boundary=b") }
         let unclosed = body("--b\nContent-Disposition: form-data; name=\"a\"\n\nx")
         #expect(throws: BusRefusal.self) { try MultipartForm(body: unclosed, contentType: "multipart/form-data; boundary=b") }
+    }
+
+    @Test("the unit API's bounds hold: more than 256 parts, or a header block over 8 KiB, is refused")
+    func bounds() throws {
+        let part = "--b\nContent-Disposition: form-data; name=\"p\"\n\nx\n"
+        let contentType = "multipart/form-data; boundary=b"
+        #expect(try MultipartForm(body: body(String(repeating: part, count: 256) + "--b--"), contentType: contentType).parts.count == 256)
+        let tooMany = #expect(throws: BusRefusal.self) {
+            try MultipartForm(body: body(String(repeating: part, count: 257) + "--b--"), contentType: contentType)
+        }
+        #expect(tooMany?.reasonCode == "bus.body_invalid")
+        #expect(tooMany?.explanation.contains("more than 256 parts") == true)
+        let longHeader = "--b\nContent-Disposition: form-data; name=\"p\"\nX-Pad: \(String(repeating: "a", count: 9000))\n\nx\n--b--"
+        #expect(throws: BusRefusal.self) { try MultipartForm(body: body(longHeader), contentType: contentType) }
     }
 }
 

@@ -122,9 +122,9 @@ struct UnitAPIRoutes {
         case "application/xml", "text/xml", "application/edxml+xml":
             return .edxml
         case "multipart/form-data":
-            let boundary = parts.dropFirst().first { $0.lowercased().hasPrefix("boundary=") }
-                .map { String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-            guard let boundary, !boundary.isEmpty else { throw Problem.invalidRequest("multipart/form-data needs a boundary") }
+            guard let boundary = MultipartFormData.boundary(in: contentType ?? "") else {
+                throw Problem.invalidRequest("multipart/form-data needs a boundary")
+            }
             return .multipart(boundary: boundary)
         default:
             throw Problem(.unsupportedMediaType, "http.unsupported_media_type",

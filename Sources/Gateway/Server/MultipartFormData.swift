@@ -1,6 +1,6 @@
 import Foundation
 
-/// One part of a `multipart/form-data` body (RFC 7578) as a unit sent it.
+/// One part of a `multipart/form-data` body (RFC 7578): a unit's submission, or a `sendEdoc` to the bus.
 struct MultipartPart: Sendable, Equatable {
     var name: String
     var fileName: String?
@@ -11,11 +11,21 @@ struct MultipartPart: Sendable, Equatable {
 /// A bounded parser of `multipart/form-data` over a body already held in memory (the route
 /// collected it under `limits.max_body`). Bounds: the number of parts and the size of each
 /// part's header block; anything that does not follow the grammar is refused, never guessed.
+/// The one reader of both the unit API and the bus API (`MultipartForm` adapts its refusals).
 enum MultipartFormData {
     static let maxParts = 256
     static let maxHeaderBytes = 8 * 1024
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
+
+    /// The boundary of a `multipart/form-data` Content-Type, quoted or not; nil for another
+    /// media type or none given.
+    static func boundary(in contentType: String) -> String? {
+        let header = parameters(contentType)
+        guard header.kind.lowercased() == "multipart/form-data", let boundary = header.values["boundary"],
+              !boundary.isEmpty else { return nil }
+        return boundary
+    }
 
     static func parse(_ body: [UInt8], boundary: String) throws -> [MultipartPart] {
         guard (1...70).contains(boundary.utf8.count) else {
