@@ -77,7 +77,7 @@ extension SQLiteStore {
         }
         let submissionID = MessageID.make(at: Date(storeMillis: now))
         try prepared.blob.insert(db, now: now)
-        var handing = try submission.handOff.map { try HandingOff($0, db: db, now: now) }
+        var handing = try submission.handOff.flatMap { $0.limit > 0 ? try HandingOff($0, db: db, now: now) : nil }
         var deliveries: [EnqueueReceipt.Delivery] = []
         var handedOff: [ClaimedMessage] = []
         for destination in submission.to {
