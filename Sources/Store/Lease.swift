@@ -10,6 +10,12 @@ public struct Lease: Sendable, Equatable {
     public var startedAt: Date
     public var expiresAt: Date
 
+    /// A new lease (a fresh token) on `messageID` for attempt `attemptNumber`, from `now` for `duration`.
+    static func starting(messageID: String, worker: String, attemptNumber: Int, at now: Int64, for duration: Duration) -> Lease {
+        Lease(messageID: messageID, token: newToken(), worker: worker, attemptNumber: attemptNumber,
+              startedAt: Date(storeMillis: now), expiresAt: Date(storeMillis: now + duration.millis))
+    }
+
     /// 128 random bits, hex. From the system generator (one getrandom(2)): `UUID()` opens and
     /// reads /dev/urandom on every call on Linux, once per claim on a busy queue.
     static func newToken() -> String {

@@ -104,23 +104,25 @@ extension SQLiteStore {
                                 setting: ["due_at": nil, "last_reason_code": code, "last_reason": reason])
             return nil
         }
-        let token = Lease.newToken()
-        let expires = now + leaseDuration.millis
+        let lease = Lease.starting(messageID: id, worker: worker, attemptNumber: attempts + 1, at: now, for: leaseDuration)
         try Transition.move(db, id: id, from: state, to: .sending, at: now, reasonCode: "queue.claimed",
-                            detail: "attempt \(attempts + 1) by \(worker)", actor: worker,
-                            setting: ["lease_token": token, "lease_owner": worker, "due_at": expires,
-                                      "attempts": attempts + 1, "budget_attempts": due.budgetAttempts + 1])
+                            detail: Transition.claimDetail(attempt: lease.attemptNumber, worker: worker), actor: worker,
+                            setting: ["lease_token": lease.token, "lease_owner": worker, "due_at": lease.expiresAt.storeMillis,
+                                      "attempts": lease.attemptNumber, "budget_attempts": due.budgetAttempts + 1])
+        try beginAttempt(db, of: lease)
+        message.state = .sending
+        message.attempts = lease.attemptNumber
+        message.stateChangedAt = Date(storeMillis: now)
+        message.dueAt = lease.expiresAt
+        message.leaseOwner = worker
+        return (lease, message)
+    }
+
+    /// The attempt row of a new lease, in flight until its report.
+    static func beginAttempt(_ db: Database, of lease: Lease) throws {
         try db.cachedStatement(sql: """
             INSERT INTO attempts (message_id, number, worker, started_at, outcome) VALUES (?, ?, ?, ?, 'in_flight')
-            """).execute(arguments: [id, attempts + 1, worker, now])
-        message.state = .sending
-        message.attempts = attempts + 1
-        message.stateChangedAt = Date(storeMillis: now)
-        message.dueAt = Date(storeMillis: expires)
-        message.leaseOwner = worker
-        let lease = Lease(messageID: id, token: token, worker: worker, attemptNumber: attempts + 1,
-                          startedAt: Date(storeMillis: now), expiresAt: Date(storeMillis: expires))
-        return (lease, message)
+            """).execute(arguments: [lease.messageID, lease.attemptNumber, lease.worker, lease.startedAt.storeMillis])
     }
 
     /// Why a message may not be tried again under `policy`, or nil when it may.

@@ -23,13 +23,10 @@ struct QueuedMessage {
         try insert(db, state: .sending, dueAt: lease.expiresAt.storeMillis, attempts: 1,
                    leaseToken: lease.token, leaseOwner: lease.worker)
         try recordEnqueued(db)
-        try db.cachedStatement(sql: """
-            INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, detail, actor)
-            VALUES (?, ?, 'queued', 'sending', 'queue.claimed', ?, ?)
-            """).execute(arguments: [id, now, "attempt 1 by \(lease.worker)", lease.worker])
-        try db.cachedStatement(sql: """
-            INSERT INTO attempts (message_id, number, worker, started_at, outcome) VALUES (?, 1, ?, ?, 'in_flight')
-            """).execute(arguments: [id, lease.worker, now])
+        try Transition.record(db, id: id, from: .queued, to: .sending, at: now, reasonCode: "queue.claimed",
+                              detail: Transition.claimDetail(attempt: lease.attemptNumber, worker: lease.worker),
+                              actor: lease.worker)
+        try SQLiteStore.beginAttempt(db, of: lease)
     }
 
     /// The row as `insertSending` leaves it.
@@ -55,10 +52,7 @@ struct QueuedMessage {
     }
 
     private func recordEnqueued(_ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, actor)
-            VALUES (?, ?, NULL, 'queued', 'queue.enqueued', 'store')
-            """).execute(arguments: [id, now])
+        try Transition.record(db, id: id, from: nil, to: .queued, at: now, reasonCode: "queue.enqueued", actor: "store")
     }
 }
 
@@ -83,9 +77,8 @@ struct HandingOff {
               SQLiteStore.exhausted(policy, budgetAttempts: 0, ageOrigin: message.now, now: message.now) == nil else {
             return nil
         }
-        let lease = Lease(messageID: message.id, token: Lease.newToken(), worker: handOff.worker, attemptNumber: 1,
-                          startedAt: Date(storeMillis: message.now),
-                          expiresAt: Date(storeMillis: message.now + handOff.leaseDuration.millis))
+        let lease = Lease.starting(messageID: message.id, worker: handOff.worker, attemptNumber: 1, at: message.now,
+                                   for: handOff.leaseDuration)
         try message.insertSending(db, lease: lease)
         given += 1
         return ClaimedMessage(lease: lease, message: message.sending(under: lease), isProbe: false)

@@ -20,11 +20,20 @@ enum Transition {
         guard db.changesCount == 1 else {
             throw StoreError("queue.concurrent_change", "message \(id) changed while it was being moved from \(from.rawValue)")
         }
+        try record(db, id: id, from: from, to: to, at: now, reasonCode: reasonCode, detail: detail, actor: actor)
+    }
+
+    /// The history row of a move (`from` nil for a message's first state).
+    static func record(_ db: Database, id: String, from: MessageState?, to: MessageState, at now: Int64,
+                       reasonCode: String?, detail: String? = nil, actor: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO state_changes (message_id, at, from_state, to_state, reason_code, detail, actor)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, now, from.rawValue, to.rawValue, reasonCode, detail, actor])
+            """).execute(arguments: [id, now, from?.rawValue, to.rawValue, reasonCode, detail, actor])
     }
+
+    /// What a claim's history row says of it.
+    static func claimDetail(attempt: Int, worker: String) -> String { "attempt \(attempt) by \(worker)" }
 
     static func state(of row: Row) throws -> MessageState {
         try state(row["state"], ofMessage: row["id"] as String? ?? "?")

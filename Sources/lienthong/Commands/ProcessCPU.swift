@@ -27,10 +27,14 @@ enum ProcessCPU {
     /// The lowest niceness among a running process's threads (`/proc/PID/task/TID/stat` field
     /// 19): the priority its busiest-favoured thread gets. nil when it cannot be read.
     static func niceness(_ pid: pid_t) -> Int? {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
-        return tasks.compactMap { task in
-            statFields(atPath: "/proc/\(pid)/task/\(task)/stat").flatMap { $0.count > 16 ? Int($0[16]) : nil }
+        threads(of: pid).compactMap { tid in
+            statFields(atPath: "/proc/\(pid)/task/\(tid)/stat").flatMap { $0.count > 16 ? Int($0[16]) : nil }
         }.min()
+    }
+
+    /// The thread ids of a running process (`/proc/PID/task`); none when it cannot be read.
+    static func threads(of pid: pid_t) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { pid_t($0) }
     }
 
     /// The fields of a `stat` file of `/proc` after the command name (state first), read after

@@ -26,11 +26,9 @@ final class ThreadNicenessKeeper: Sendable {
     }
 
     private static func renice(_ pid: pid_t, to niceness: Int) {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return }
-        for task in tasks {
-            guard let tid = id_t(task) else { continue }
+        for tid in ProcessCPU.threads(of: pid) {
             // A thread that ended meanwhile is no error worth reporting.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, Int32(niceness))
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), Int32(niceness))
         }
     }
 }
