@@ -71,8 +71,12 @@ struct BenchExchangeCommand: AsyncParsableCommand {
                               : try await BenchExchangeNetwork.inProcess(network)
         let warmUpFigures: ExchangeFigures?
         let results: [(String, ExchangeFigures)]
+        let niceness: NodeNiceness?
         do {
             (warmUpFigures, results) = try await measure(nodes)
+            // Read after the batch, so it tells the niceness the nodes' threads were kept at
+            // through the run, not just at start.
+            niceness = nodes.niceness()
             await nodes.stop()
         } catch {
             await nodes.stop()
@@ -89,12 +93,12 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             var object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json(speed: speed)) })
             if let speed = speed.json { object[MachineSpeed.jsonKey] = speed }
             if let warmUpFigures { object[ExchangeFigures.warmUpKey] = warmUpFigures.warmUpJSON }
-            if let niceness = nodes.niceness { object["niceness"] = niceness.json }
+            if let niceness { object["niceness"] = niceness.json }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
-                  + (processes ? " (three processes\(nodes.niceness.map { "; " + $0.text } ?? "")), " : " (one process), ")
+                  + (processes ? " (three processes\(niceness.map { "; " + $0.text } ?? "")), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
             if let line = speed.line { print(line) }
             if let warmUpFigures { print(warmUpFigures.warmUpLine) }

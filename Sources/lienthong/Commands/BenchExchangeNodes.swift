@@ -10,9 +10,9 @@ struct BenchExchangeNetwork: Sendable {
     let inbox: SQLiteStore
     let cpuSeconds: @Sendable () -> Double
     let stop: @Sendable () async -> Void
-    /// Each node's niceness (its threads' lowest) as read from `/proc` once it listened (nil in
-    /// one process).
-    var niceness: NodeNiceness?
+    /// Each node's niceness (its threads' lowest) as `/proc` shows it when called (nil in one
+    /// process).
+    var niceness: @Sendable () -> NodeNiceness? = { nil }
 
     /// The demo network in this process: the three nodes share one runtime and its thread pools.
     static func inProcess(_ network: DemoNetwork) async throws -> BenchExchangeNetwork {
@@ -44,7 +44,7 @@ struct BenchExchangeNetwork: Sendable {
             let inbox = try SQLiteStore(directory: network.layout.directory.appendingPathComponent(recipient.node))
             return BenchExchangeNetwork(ready: network.readiness(secrets: secrets), inbox: inbox,
                                         cpuSeconds: { nodes.cpuSeconds + ProcessCPU.seconds(.this) },
-                                        stop: { nodes.stop() }, niceness: nodes.niceness)
+                                        stop: { nodes.stop() }, niceness: { nodes.niceness })
         } catch {
             nodes.stop()
             throw error
@@ -127,9 +127,10 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     var cpuSeconds: Double { processes.reduce(0) { $0 + ProcessCPU.seconds(.running($1.process.processIdentifier)) } }
 
     /// The nodes' niceness as `/proc` shows it (each the lowest of its threads): the bus, the
-    /// sender, the recipient.
+    /// sender, the recipient. With `--nice-others`, read once the keeper has made a pass.
     var niceness: NodeNiceness? {
-        let values = processes.map { ProcessCPU.niceness($0.process.processIdentifier) }
+        let settled = nicenessKeeper?.settledNiceness() ?? [:]
+        let values = processes.map { settled[$0.process.processIdentifier] ?? ProcessCPU.niceness($0.process.processIdentifier) }
         guard values.count == 3, let bus = values[0], let sender = values[1], let recipient = values[2] else { return nil }
         return NodeNiceness(bus: bus, sender: sender, recipient: recipient)
     }
