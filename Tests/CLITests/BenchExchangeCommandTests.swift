@@ -75,6 +75,24 @@ import TestSupport
                 "CPU per document in signatures at the mean of the two speeds")
     }
 
+    /// `--data DIR` puts the run's stores in a folder of its own inside DIR, says where (and on
+    /// what file system) in the report, and removes the folder afterwards; DIR must exist.
+    @Test func theStoresGoWhereTheOperatorSays() async throws {
+        let data = try TemporaryDirectory(prefix: "lienthong-bench-data")
+        defer { data.remove() }
+        let result = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--documents", "12", "--large-documents", "0",
+                                                               "--no-reference", "--data", data.url.path], timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("stores under \(data.url.path) ("), "\(result.stdout)")
+        #expect(result.stdout.contains("12 documents in"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.url.path).isEmpty, "the run's folder is removed")
+
+        let missing = data.url.appendingPathComponent("absent").path
+        let refused = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--documents", "12", "--data", missing], timeout: 60)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--data \(missing) is not a directory"), "\(refused.stderr)")
+    }
+
     private func benchFigures(_ load: [String]) async throws -> [String: [String: Double]] {
         let result = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")

@@ -43,6 +43,9 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Option(help: "With --processes: keep every thread of the bus and B at this niceness (1 to 19), so A's work is served first, as when A has a machine of its own. The documents per second still need all three nodes on these cores.")
     var niceOthers: Int?
 
+    @Option(help: ArgumentHelp("Where the nodes' stores go, each run in a new folder inside it that is removed afterwards (default: the temporary directory). The acknowledgement latency depends on the disk's syncs: measure on the disk the stores will use.", valueName: "dir"))
+    var data: String?
+
     @Flag(inversion: .prefixedNo, help: "Measure the machine's speed with `openssl speed rsa2048` before and after the batches (about 4 s).")
     var reference = true
 
@@ -51,6 +54,10 @@ struct BenchExchangeCommand: AsyncParsableCommand {
               (warmUp ?? 0) >= 0, (niceOthers ?? 1) >= 1, (niceOthers ?? 1) <= 19 else {
             throw ValidationError("--documents, --large-documents and --warm-up must not be negative (one of the first two positive), --concurrency and --rate positive, --nice-others from 1 to 19")
         }
+        var isDirectory: ObjCBool = false
+        if let data, !(FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--data \(data) is not a directory")
+        }
         if niceOthers != nil && !processes {
             throw ValidationError("--nice-others needs --processes: in one process the nodes share their threads")
         }
@@ -58,7 +65,8 @@ struct BenchExchangeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: .critical) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
+        let parent = data.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? FileManager.default.temporaryDirectory
+        let directory = parent.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         guard let portBase = LoopbackPorts.freeBlock(count: 16) else {
             throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
@@ -100,6 +108,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
                   + (processes ? " (three processes\(niceness.map { "; " + $0.text } ?? "")), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
+            print("stores under \(parent.path) (\(FileSystemKind.name(at: parent.path)))")
             if let line = speed.line { print(line) }
             if let warmUpFigures { print(warmUpFigures.warmUpLine) }
             for (label, figures) in results { print(figures.lines(label: label, speed: speed)) }
