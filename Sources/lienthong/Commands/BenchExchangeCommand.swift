@@ -102,8 +102,8 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             if let speed = speed.json { object[MachineSpeed.jsonKey] = speed }
             if let warmUpFigures { object[ExchangeFigures.warmUpKey] = warmUpFigures.warmUpJSON }
             if let niceness { object["niceness"] = niceness.json }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let encoded = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: encoded, as: UTF8.self))
         } else {
             print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
                   + (processes ? " (three processes\(niceness.map { "; " + $0.text } ?? "")), " : " (one process), ")
