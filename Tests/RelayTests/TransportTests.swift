@@ -145,17 +145,22 @@ import TestSupport
     }
 
     @Test func waitingForASlotDoesNotCountAgainstTheTimeout() async throws {
-        // One slot, twelve calls of about 0.5 s each: the last waits about 5.5 s for its slot,
-        // longer than its 5 s timeout, and still succeeds because the timeout starts with the
-        // transfer (each transfer has 4.5 s to spare on a machine busy with the whole suite).
+        // One slot, 44 calls of about 0.5 s each: the last waits about 21.5 s for its slot,
+        // longer than its 20 s timeout, and still succeeds because the timeout starts with the
+        // transfer. Each transfer has 19.5 s to spare: with 5 s (and 12 calls) one transfer of
+        // a CI run timed out while the whole suite was starting and the test process's threads
+        // were busy (session 13).
         let pki = try sharedPKI()
+        let timeout = Duration.seconds(20)
         try await withTestBus(pki: pki, behaviour: { _ in BusReply(delay: .milliseconds(500)) }) { bus in
-            let transport = try makeTransport(pki, maxTransfersPerDestination: 1, totalTimeout: .seconds(5))
+            let transport = try makeTransport(pki, maxTransfersPerDestination: 1, totalTimeout: timeout)
+            let started = ContinuousClock.now
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<12 { group.addTask { try await transport.send(self.get("\(bus.baseURL)/slow")).status } }
+                for _ in 0..<44 { group.addTask { try await transport.send(self.get("\(bus.baseURL)/slow")).status } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses == Array(repeating: 200, count: 12))
+            #expect(statuses == Array(repeating: 200, count: 44))
+            #expect(ContinuousClock.now - started > timeout, "the last call waited longer than its timeout")
             #expect(await bus.recorder.maxInFlight == 1)
         }
     }
