@@ -12,10 +12,8 @@ struct MultipartForm {
         }
         do {
             parts = try MultipartFormData.parse(body, boundary: boundary)
-        } catch let problem as Problem {
-            throw BusRefusal("bus.body_invalid", problem.detail)
         } catch {
-            throw BusRefusal("bus.body_invalid", "the multipart/form-data body could not be read: \(error)")
+            throw BusRefusal("bus.body_invalid", error.detail)
         }
     }
 

@@ -27,7 +27,7 @@ enum MultipartFormData {
         return boundary
     }
 
-    static func parse(_ body: [UInt8], boundary: String) throws -> [MultipartPart] {
+    static func parse(_ body: [UInt8], boundary: String) throws(Problem) -> [MultipartPart] {
         guard (1...70).contains(boundary.utf8.count) else {
             throw malformed("the boundary must be 1 to 70 characters")
         }
@@ -63,7 +63,7 @@ enum MultipartFormData {
         }
     }
 
-    private static func part(headers: [String: String], body: ArraySlice<UInt8>) throws -> MultipartPart {
+    private static func part(headers: [String: String], body: ArraySlice<UInt8>) throws(Problem) -> MultipartPart {
         guard let disposition = headers["content-disposition"] else { throw malformed("a part has no Content-Disposition") }
         let fields = parameters(disposition)
         guard fields.kind.lowercased() == "form-data", let name = fields.values["name"] else {
@@ -76,7 +76,7 @@ enum MultipartFormData {
 
     /// Header lines as bytes: only ASCII delimiters are looked for, so UTF-8 text passes through
     /// untouched (Foundation's string splitting and trimming cost more than the rest of a small part).
-    private static func parseHeaders(_ bytes: ArraySlice<UInt8>) throws -> [String: String] {
+    private static func parseHeaders(_ bytes: ArraySlice<UInt8>) throws(Problem) -> [String: String] {
         guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else {
             throw malformed("a part's headers are not UTF-8")
         }
