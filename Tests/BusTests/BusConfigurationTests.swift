@@ -84,11 +84,31 @@ struct BusDoctorTests {
             #expect(result.stdout.contains("ok   \(key)"), "\(key) is checked: \(result.stdout)")
         }
         #expect(!result.stdout.contains("no unit is configured"), "units are not used in the bus role")
+        #expect(result.stdout.contains("ok   signing: the status 02 the bus sends"), "\(result.stdout)")
 
         let text = try String(contentsOf: file, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "tls-client-\(SharedPKI.a).pem", with: "tls-client-missing.pem").utf8).write(to: file)
         let broken = try runCommand(Paths.binary, ["doctor", "--config", file.path])
         #expect(broken.status == 65)
         #expect(broken.stdout.contains("fail agencies[0].certificate_file"), "\(broken.stdout)")
+    }
+
+    @Test("a bus without [signing] is warned that its status 02 goes unsigned, and still passes")
+    func busWithoutSigning() throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-bus-doctor")
+        defer { directory.remove() }
+        let file = try BusNode.writeConfiguration(in: directory, port: freeLoopbackPort())
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let withoutSigning = try #require(text.range(of: "[signing]\n")).lowerBound
+        let rest = text[withoutSigning...].dropFirst("[signing]\n".count)
+        let nextTable = rest.range(of: "\n[")?.lowerBound ?? rest.endIndex
+        try Data((String(text[..<withoutSigning]) + String(rest[nextTable...].dropFirst())).utf8).write(to: file)
+        #expect(!(try String(contentsOf: file, encoding: .utf8)).contains("[signing]"))
+
+        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path])
+        #expect(result.status == 0, "a warning does not fail: \(result.stdout)\(result.stderr)")
+        let warning = result.stdout.split(separator: "\n").first { $0.hasPrefix("warn signing: ") }
+        #expect(warning?.contains("goes unsigned") == true, "\(result.stdout)")
+        #expect(warning?.contains("fix: add a [signing] key") == true)
     }
 }

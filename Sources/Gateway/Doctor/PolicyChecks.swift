@@ -19,4 +19,16 @@ enum PolicyChecks {
         }
         return findings
     }
+
+    /// A bus without `[signing]` sends its status 02 (a recipient it cannot reach) unsigned, and a
+    /// gateway whose policy is `require` refuses an unsigned status: the sender then never hears
+    /// that part of its document went nowhere (docs/bus.md, step 6).
+    static let busSigning = DoctorCheck("bus.signing") { context in
+        guard context.configuration.role == .bus else { return [] }
+        if context.configuration.signing != nil {
+            return [.ok("signing", "the status 02 the bus sends for a recipient it cannot reach is signed")]
+        }
+        return [.warn("signing", "the status 02 the bus sends for a recipient it cannot reach goes unsigned; a gateway whose signature policy is require refuses it, so its sender never learns of the refusal",
+                      fix: "add a [signing] key and certificate for the bus's OrganId, trusted by the gateways")]
+    }
 }
