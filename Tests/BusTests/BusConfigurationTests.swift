@@ -73,11 +73,11 @@ struct BusConfigurationTests {
 @Suite("bus role: doctor")
 struct BusDoctorTests {
     @Test("doctor checks a bus configuration: listeners, [push] and agency certificate files, secrets; exit 0 when all is there")
-    func doctorOnABus() throws {
+    func doctorOnABus() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-bus-doctor")
         defer { directory.remove() }
         let file = try BusNode.writeConfiguration(in: directory, port: freeLoopbackPort())
-        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path])
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", file.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for key in ["listeners.bus_api", "push.client_certificate_file", "push.client_key_file",
                     "agencies[0].certificate_file", "listeners.bus_api.tls.client_ca_file"] {
@@ -88,13 +88,13 @@ struct BusDoctorTests {
 
         let text = try String(contentsOf: file, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "tls-client-\(SharedPKI.a).pem", with: "tls-client-missing.pem").utf8).write(to: file)
-        let broken = try runCommand(Paths.binary, ["doctor", "--config", file.path])
+        let broken = try await runCommand(Paths.binary, ["doctor", "--config", file.path])
         #expect(broken.status == 65)
         #expect(broken.stdout.contains("fail agencies[0].certificate_file"), "\(broken.stdout)")
     }
 
     @Test("a bus without [signing] is warned that its status 02 goes unsigned, and still passes")
-    func busWithoutSigning() throws {
+    func busWithoutSigning() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-bus-doctor")
         defer { directory.remove() }
         let file = try BusNode.writeConfiguration(in: directory, port: freeLoopbackPort())
@@ -105,7 +105,7 @@ struct BusDoctorTests {
         try Data((String(text[..<withoutSigning]) + String(rest[nextTable...].dropFirst())).utf8).write(to: file)
         #expect(!(try String(contentsOf: file, encoding: .utf8)).contains("[signing]"))
 
-        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path])
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", file.path])
         #expect(result.status == 0, "a warning does not fail: \(result.stdout)\(result.stderr)")
         let warning = result.stdout.split(separator: "\n").first { $0.hasPrefix("warn signing: ") }
         #expect(warning?.contains("goes unsigned") == true, "\(result.stdout)")

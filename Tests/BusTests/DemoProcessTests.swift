@@ -52,9 +52,9 @@ struct DemoProcessTests {
         }
 
         /// SIGTERM, then the exit status (nil when it had to be killed after 40 s).
-        func terminate() -> Int32? {
+        func terminate() async -> Int32? {
             kill(process.processIdentifier, SIGTERM)
-            for _ in 0..<400 where process.isRunning { usleep(100_000) }
+            for _ in 0..<400 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
             guard !process.isRunning else {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
@@ -111,7 +111,7 @@ struct DemoProcessTests {
         #expect(items.count == 1)
         #expect(items.first?.from == a.organId)
         #expect(items.first?.verdict == "valid", "B verified A's signature after the bus's hop")
-        #expect(demo.terminate() == 0, "the demo stops cleanly on SIGTERM")
+        #expect(await demo.terminate() == 0, "the demo stops cleanly on SIGTERM")
 
         let again = try Demo(data: data, portBase: portBase)
         let resumed = try await again.ready()
@@ -119,10 +119,10 @@ struct DemoProcessTests {
         #expect(try await Self.inbox(of: resumed.gateways[1]).count == 1, "B's inbox survived the restart")
 
         // A second demo on the same ports says which one is taken and exits before opening anything.
-        let second = try runCommand(Paths.binary, ["demo", "--data", directory.file("other").path, "--port-base", "\(portBase)"], timeout: 30)
+        let second = try await runCommand(Paths.binary, ["demo", "--data", directory.file("other").path, "--port-base", "\(portBase)"], timeout: 30)
         #expect(second.status == 69)
         #expect(second.stderr.hasPrefix("error: demo.port_in_use: port \(portBase) on 127.0.0.1 (the bus's VDXP API) is taken"), "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("other").appendingPathComponent("pki").path))
-        #expect(again.terminate() == 0)
+        #expect(await again.terminate() == 0)
     }
 }

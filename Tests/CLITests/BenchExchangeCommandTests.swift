@@ -51,7 +51,7 @@ import TestSupport
         let plain = try await benchFigures(["--documents", "12", "--warm-up", "0", "--processes", "--no-reference"])
         #expect((plain["niceness"]?["bus"] ?? 7) < 7, "without the option the bus runs as the bench does")
 
-        let refused = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--documents", "12", "--nice-others", "7"], timeout: 60)
+        let refused = try await runCommand(Paths.binary, ["bench", "exchange", "--documents", "12", "--nice-others", "7"], timeout: 60)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--nice-others needs --processes"))
     }
@@ -80,7 +80,7 @@ import TestSupport
     @Test func theStoresGoWhereTheOperatorSays() async throws {
         let data = try TemporaryDirectory(prefix: "lienthong-bench-data")
         defer { data.remove() }
-        let result = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--documents", "12", "--large-documents", "0",
+        let result = try await runCommand(Paths.binary, ["bench", "exchange", "--documents", "12", "--large-documents", "0",
                                                                "--no-reference", "--data", data.url.path], timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("stores under \(data.url.path) ("), "\(result.stdout)")
@@ -88,13 +88,13 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.url.path).isEmpty, "the run's folder is removed")
 
         let missing = data.url.appendingPathComponent("absent").path
-        let refused = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--documents", "12", "--data", missing], timeout: 60)
+        let refused = try await runCommand(Paths.binary, ["bench", "exchange", "--documents", "12", "--data", missing], timeout: 60)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--data \(missing) is not a directory"), "\(refused.stderr)")
     }
 
     private func benchFigures(_ load: [String]) async throws -> [String: [String: Double]] {
-        let result = try await runCommandOffPool(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
+        let result = try await runCommand(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Double]])
     }

@@ -6,8 +6,8 @@ import TestSupport
 /// `lienthong inbox …` run as a separate process against a store this test fills through the
 /// Store module, as the inbound pipeline would.
 @Suite struct InboxCommandTests {
-    func inbox(_ arguments: [String], store: String) throws -> CommandResult {
-        try runCommand(Paths.binary, ["inbox"] + arguments + ["--store", store])
+    func inbox(_ arguments: [String], store: String) async throws -> CommandResult {
+        try await runCommand(Paths.binary, ["inbox"] + arguments + ["--store", store])
     }
 
     @Test func listsShowsAndPrintsKeptDocumentsAndRefusals() async throws {
@@ -25,28 +25,28 @@ import TestSupport
             envelope: Data("<edXML>sửa</edXML>".utf8), reasonCode: "signature.digest_mismatch", reason: "the content changed after signing",
             sender: "000.00.00.H41", documentID: "D3", recipients: ["000.00.00.G22"], source: "push"))
 
-        let list = try inbox(["ls"], store: directory.url.path)
+        let list = try await inbox(["ls"], store: directory.url.path)
         #expect(list.status == 0)
         #expect(list.stdout.contains(waiting))
         #expect(list.stdout.contains("valid"))
         #expect(!list.stdout.contains(taken), "acknowledged documents only with --all")
-        #expect(try inbox(["ls", "--all"], store: directory.url.path).stdout.contains(taken))
+        #expect(try await inbox(["ls", "--all"], store: directory.url.path).stdout.contains(taken))
 
-        let refusals = try inbox(["refused"], store: directory.url.path)
+        let refusals = try await inbox(["refused"], store: directory.url.path)
         #expect(refusals.status == 0)
         #expect(refusals.stdout.contains(refused.id))
         #expect(refusals.stdout.contains("signature.digest_mismatch"))
 
-        let show = try inbox(["show", refused.id], store: directory.url.path)
+        let show = try await inbox(["show", refused.id], store: directory.url.path)
         #expect(show.status == 0)
         #expect(show.stdout.contains("signature.digest_mismatch: the content changed after signing"))
-        #expect(try inbox(["show", refused.id, "--edxml"], store: directory.url.path).stdout == "<edXML>sửa</edXML>")
-        let document = try inbox(["show", waiting, "--json"], store: directory.url.path)
+        #expect(try await inbox(["show", refused.id, "--edxml"], store: directory.url.path).stdout == "<edXML>sửa</edXML>")
+        let document = try await inbox(["show", waiting, "--json"], store: directory.url.path)
         let decoded = try JSONSerialization.jsonObject(with: Data(document.stdout.utf8)) as? [String: Any]
         #expect(decoded?["verdict"] as? String == "valid")
-        #expect(try inbox(["show", waiting, "--edxml"], store: directory.url.path).stdout == "<edXML>công văn</edXML>")
+        #expect(try await inbox(["show", waiting, "--edxml"], store: directory.url.path).stdout == "<edXML>công văn</edXML>")
 
-        let missing = try inbox(["show", "NOPE"], store: directory.url.path)
+        let missing = try await inbox(["show", "NOPE"], store: directory.url.path)
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("inbox.not_found"))
     }

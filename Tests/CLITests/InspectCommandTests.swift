@@ -4,24 +4,24 @@ import TestSupport
 
 /// `lienthong inspect`, run as a real process.
 @Suite struct InspectCommandTests {
-    @Test func statusIsShownReadably() throws {
+    @Test func statusIsShownReadably() async throws {
         guard let sample = Paths.sample("status_inbox__01.edxml"), FileManager.default.fileExists(atPath: sample.path) else {
             print("skipped: the shared samples folder (../shared/samples/vdxp) is not on this machine")
             return
         }
-        let result = try runCommand(Paths.binary, ["inspect", sample.path])
+        let result = try await runCommand(Paths.binary, ["inspect", sample.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("kind:        status"))
         #expect(result.stdout.contains("from:        000.00.00.H41 (UBND Tỉnh Nghệ An)"))
         #expect(result.stdout.contains("status:      01 (arrived)"))
     }
 
-    @Test func documentJSONIsStable() throws {
+    @Test func documentJSONIsStable() async throws {
         guard let sample = Paths.sample("edoc_update.edxml"), FileManager.default.fileExists(atPath: sample.path) else {
             print("skipped: the shared samples folder (../shared/samples/vdxp) is not on this machine")
             return
         }
-        let result = try runCommand(Paths.binary, ["inspect", "--json", sample.path])
+        let result = try await runCommand(Paths.binary, ["inspect", "--json", sample.path])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["kind"] as? String == "document")
@@ -39,32 +39,32 @@ import TestSupport
     }
 
     @Test(arguments: HostileInput.allCases)
-    func hostileInputExits65WithItsReasonCode(_ input: HostileInput) throws {
+    func hostileInputExits65WithItsReasonCode(_ input: HostileInput) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.file("\(input.rawValue).edxml")
         try input.bytes.write(to: file)
-        let result = try runCommand(Paths.binary, ["inspect", file.path])
+        let result = try await runCommand(Paths.binary, ["inspect", file.path])
         #expect(result.status == 65, "\(input): \(result.stderr)")
         #expect(result.stderr.hasPrefix("error: \(input.expectedReasonCode): "), "\(input): \(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func fileOverTheLimitIsRefusedWithoutReadingIt() throws {
+    @Test func fileOverTheLimitIsRefusedWithoutReadingIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.file("huge.edxml")
         try makeSparseFile(at: file, size: 1 << 30)
-        let result = try runCommand(Paths.binary, ["inspect", file.path])
+        let result = try await runCommand(Paths.binary, ["inspect", file.path])
         #expect(result.status == 65)
         #expect(result.stderr.hasPrefix("error: xml.too_large: "), "\(result.stderr)")
     }
 
-    @Test func missingFileAndUsage() throws {
-        let missing = try runCommand(Paths.binary, ["inspect", "/nonexistent/lienthong/x.edxml"])
+    @Test func missingFileAndUsage() async throws {
+        let missing = try await runCommand(Paths.binary, ["inspect", "/nonexistent/lienthong/x.edxml"])
         #expect(missing.status == 65)
         #expect(missing.stderr.hasPrefix("error: io.unreadable: "))
-        let usage = try runCommand(Paths.binary, ["inspect"])
+        let usage = try await runCommand(Paths.binary, ["inspect"])
         #expect(usage.status == 64)
     }
 }

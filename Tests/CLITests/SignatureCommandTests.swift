@@ -7,8 +7,8 @@ import Testing
 struct SignatureCommandTests {
     static let organId = "000.00.00.G22"
 
-    private static func lienthong(_ arguments: [String], environment: [String: String]? = nil) throws -> CommandResult {
-        try runCommand(Paths.binary, arguments, environment: environment)
+    private static func lienthong(_ arguments: [String], environment: [String: String]? = nil) async throws -> CommandResult {
+        try await runCommand(Paths.binary, arguments, environment: environment)
     }
 
     static func envelope(from organId: String = organId, subject: String = "Thử ký số") -> String {
@@ -45,12 +45,12 @@ struct SignatureCommandTests {
     /// A fresh development PKI for org ids G22 and H41, and the directory it lives in.
     static func makePKI() throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory(prefix: "lienthong-pki")
-        let result = try Self.lienthong(["pki", "dev", "--out", directory.file("pki").path, "--org", organId, "--org", "000.00.00.H41"])
+        let result = try runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", organId, "--org", "000.00.00.H41"])
         #expect(result.status == 0, "\(result.stderr)")
         return directory
     }
 
-    @Test func pkiDevWritesEveryPartyAndKeepsKeysPrivate() throws {
+    @Test func pkiDevWritesEveryPartyAndKeepsKeysPrivate() async throws {
         let directory = try #require(Self.sharedPKI, "pki dev failed")
         let pki = directory.file("pki")
         for name in ["trust.pem", "crl.pem", "root-ca.pem", "root-ca.key", "bus.pem", "bus.key", "org-\(Self.organId).pem",
@@ -59,28 +59,28 @@ struct SignatureCommandTests {
         }
         let attributes = try FileManager.default.attributesOfItem(atPath: pki.appendingPathComponent("bus.key").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let again = try Self.lienthong(["pki", "dev", "--out", pki.path])
+        let again = try await Self.lienthong(["pki", "dev", "--out", pki.path])
         #expect(again.status == 64)
         #expect(again.stderr.contains("error: pki.exists:"))
     }
 
-    @Test func signThenVerifyWithTheOrganisationsCertificate() throws {
+    @Test func signThenVerifyWithTheOrganisationsCertificate() async throws {
         let directory = try Self.scratchWithPKI()
         defer { directory.remove() }
         let pki = directory.file("pki").path
         try Data(Self.envelope().utf8).write(to: directory.file("in.edxml"))
         let signed = directory.file("signed.edxml").path
-        let sign = try Self.lienthong(["sign", "--key", "\(pki)/org-\(Self.organId).key", "--cert", "\(pki)/org-\(Self.organId).pem",
+        let sign = try await Self.lienthong(["sign", "--key", "\(pki)/org-\(Self.organId).key", "--cert", "\(pki)/org-\(Self.organId).pem",
                                    directory.file("in.edxml").path, "-o", signed])
         #expect(sign.status == 0, "\(sign.stderr)")
 
-        let verify = try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--crl", "\(pki)/crl.pem", "--expect-org", Self.organId, signed])
+        let verify = try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--crl", "\(pki)/crl.pem", "--expect-org", Self.organId, signed])
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.hasPrefix("valid; signer"))
         #expect(verify.stdout.contains("organid \(Self.organId)"))
         #expect(verify.stdout.split(separator: "\n").count == 1)
 
-        let otherOrg = try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--expect-org", "000.00.00.H41", signed])
+        let otherOrg = try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--expect-org", "000.00.00.H41", signed])
         #expect(otherOrg.status == 65)
         #expect(otherOrg.stderr.hasPrefix("error: sender.unexpected: "))
 
@@ -89,70 +89,70 @@ struct SignatureCommandTests {
         let index = try #require(bytes.indices.first { bytes[$0...].starts(with: subject) })
         bytes[index] = UInt8(ascii: "t")
         try Data(bytes).write(to: directory.file("tampered.edxml"))
-        let tampered = try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", directory.file("tampered.edxml").path])
+        let tampered = try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", directory.file("tampered.edxml").path])
         #expect(tampered.status == 65)
         #expect(tampered.stderr.hasPrefix("error: signature.digest_mismatch: "))
 
-        let unsigned = try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", directory.file("in.edxml").path])
+        let unsigned = try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", directory.file("in.edxml").path])
         #expect(unsigned.status == 65)
         #expect(unsigned.stderr.hasPrefix("error: signature.missing: "))
     }
 
-    @Test func aCertificateOfAnotherOrganisationIsNotBoundToTheSender() throws {
+    @Test func aCertificateOfAnotherOrganisationIsNotBoundToTheSender() async throws {
         let directory = try Self.scratchWithPKI()
         defer { directory.remove() }
         let pki = directory.file("pki").path
         try Data(Self.envelope().utf8).write(to: directory.file("in.edxml"))
         let signed = directory.file("signed.edxml").path
-        #expect(try Self.lienthong(["sign", "--key", "\(pki)/org-000.00.00.H41.key", "--cert", "\(pki)/org-000.00.00.H41.pem",
+        #expect(try await Self.lienthong(["sign", "--key", "\(pki)/org-000.00.00.H41.key", "--cert", "\(pki)/org-000.00.00.H41.pem",
                                 "--alg", "rsa-sha512", directory.file("in.edxml").path, "-o", signed]).status == 0)
-        #expect(try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", signed]).status == 0)
-        let bound = try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--bind-sender", signed])
+        #expect(try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", signed]).status == 0)
+        let bound = try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--bind-sender", signed])
         #expect(bound.status == 65)
         #expect(bound.stderr.hasPrefix("error: sender.not_bound: "))
     }
 
-    @Test func theRevokedCertificateIsRefusedOnlyWithTheCRL() throws {
+    @Test func theRevokedCertificateIsRefusedOnlyWithTheCRL() async throws {
         let directory = try Self.scratchWithPKI()
         defer { directory.remove() }
         let pki = directory.file("pki").path
         try Data(Self.envelope(from: "000.00.00.X99").utf8).write(to: directory.file("in.edxml"))
         let signed = directory.file("signed.edxml").path
-        #expect(try Self.lienthong(["sign", "--key", "\(pki)/revoked.key", "--cert", "\(pki)/revoked.pem",
+        #expect(try await Self.lienthong(["sign", "--key", "\(pki)/revoked.key", "--cert", "\(pki)/revoked.pem",
                                 directory.file("in.edxml").path, "-o", signed]).status == 0)
-        #expect(try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", signed]).status == 0)
-        let withCRL = try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--crl", "\(pki)/crl.pem", signed])
+        #expect(try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", signed]).status == 0)
+        let withCRL = try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", "--crl", "\(pki)/crl.pem", signed])
         #expect(withCRL.status == 65)
         #expect(withCRL.stderr.hasPrefix("error: cert.revoked: "))
     }
 
-    @Test func encryptedKeysTakeTheirPassphraseFromTheEnvironmentOrAFile() throws {
+    @Test func encryptedKeysTakeTheirPassphraseFromTheEnvironmentOrAFile() async throws {
         let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
         try #require(FileManager.default.isExecutableFile(atPath: openssl.path), "the openssl command is not installed")
         let directory = try Self.scratchWithPKI()
         defer { directory.remove() }
         let pki = directory.file("pki").path
         let encryptedKey = directory.file("encrypted.key").path
-        let convert = try runCommand(openssl, ["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "\(pki)/org-\(Self.organId).key",
+        let convert = try await runCommand(openssl, ["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "\(pki)/org-\(Self.organId).key",
                                                "-out", encryptedKey, "-passout", "pass:mật khẩu"])
         #expect(convert.status == 0, "\(convert.stderr)")
         try Data(Self.envelope().utf8).write(to: directory.file("in.edxml"))
         let base = ["sign", "--key", encryptedKey, "--cert", "\(pki)/org-\(Self.organId).pem", directory.file("in.edxml").path,
                     "-o", directory.file("signed.edxml").path]
 
-        let noPassphrase = try Self.lienthong(base, environment: ["LIENTHONG_KEY_PASSPHRASE": ""])
+        let noPassphrase = try await Self.lienthong(base, environment: ["LIENTHONG_KEY_PASSPHRASE": ""])
         #expect(noPassphrase.status == 65)
         #expect(noPassphrase.stderr.hasPrefix("error: key.unusable: "))
 
-        let fromEnvironment = try Self.lienthong(base + ["--passphrase-env", "SIGNING_PASS"], environment: ["SIGNING_PASS": "mật khẩu"])
+        let fromEnvironment = try await Self.lienthong(base + ["--passphrase-env", "SIGNING_PASS"], environment: ["SIGNING_PASS": "mật khẩu"])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
 
         try Data("mật khẩu\n".utf8).write(to: directory.file("pass.txt"))
-        let fromFile = try Self.lienthong(base + ["--passphrase-file", directory.file("pass.txt").path])
+        let fromFile = try await Self.lienthong(base + ["--passphrase-file", directory.file("pass.txt").path])
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
 
-        let asArgument = try Self.lienthong(base + ["--passphrase", "mật khẩu"])
+        let asArgument = try await Self.lienthong(base + ["--passphrase", "mật khẩu"])
         #expect(asArgument.status == 64)
-        #expect(try Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", directory.file("signed.edxml").path]).status == 0)
+        #expect(try await Self.lienthong(["verify", "--trust", "\(pki)/trust.pem", directory.file("signed.edxml").path]).status == 0)
     }
 }

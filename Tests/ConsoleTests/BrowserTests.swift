@@ -16,12 +16,12 @@ struct BrowserTests {
         let storeDirectory = directory.file("store")
         let ids = try await ConsoleFixture.seed(try SQLiteStore(directory: storeDirectory, options: StoreOptions(durability: .normal)),
                                                 in: directory)
-        let added = try runCommand(Paths.binary, ["operator", "add", "an", "--store", storeDirectory.path],
+        let added = try await runCommand(Paths.binary, ["operator", "add", "an", "--store", storeDirectory.path],
                                    stdin: Data((ConsoleFixture.password + "\n").utf8))
         #expect(added.status == 0, "\(added.stderr)")
 
         // serve loads its signing key at start: a development PKI gives it one.
-        let pki = try runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", "000.00.00.H41"])
+        let pki = try await runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", "000.00.00.H41"])
         #expect(pki.status == 0, "\(pki.stderr)")
         let port = freeLoopbackPort()
         let config = directory.file("gateway.toml")

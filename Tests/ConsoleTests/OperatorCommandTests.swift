@@ -11,22 +11,22 @@ struct OperatorCommandTests {
         defer { directory.remove() }
         let store = ["--store", directory.file("store").path]
         let password = Data("mật khẩu thật dài\n".utf8)
-        let added = try runCommand(Paths.binary, ["operator", "add", "an"] + store, stdin: password)
+        let added = try await runCommand(Paths.binary, ["operator", "add", "an"] + store, stdin: password)
         #expect(added.status == 0, "\(added.stderr)")
-        #expect(try runCommand(Paths.binary, ["operator", "add", "binh", "--role", "read-only"] + store, stdin: password).status == 0)
+        #expect(try await runCommand(Paths.binary, ["operator", "add", "binh", "--role", "read-only"] + store, stdin: password).status == 0)
 
-        let again = try runCommand(Paths.binary, ["operator", "add", "an"] + store, stdin: password)
+        let again = try await runCommand(Paths.binary, ["operator", "add", "an"] + store, stdin: password)
         #expect(again.status == 65)
         #expect(again.stderr.contains("error: operator.exists:"))
-        let weak = try runCommand(Paths.binary, ["operator", "add", "chi"] + store, stdin: Data("short\n".utf8))
+        let weak = try await runCommand(Paths.binary, ["operator", "add", "chi"] + store, stdin: Data("short\n".utf8))
         #expect(weak.status == 65)
         #expect(weak.stderr.contains("error: operator.weak_password:"))
-        let badRole = try runCommand(Paths.binary, ["operator", "add", "chi", "--role", "admin"] + store, stdin: password)
+        let badRole = try await runCommand(Paths.binary, ["operator", "add", "chi", "--role", "admin"] + store, stdin: password)
         #expect(badRole.stderr.contains("error: operator.invalid_role:"))
-        let badName = try runCommand(Paths.binary, ["operator", "add", "a b"] + store, stdin: password)
+        let badName = try await runCommand(Paths.binary, ["operator", "add", "a b"] + store, stdin: password)
         #expect(badName.stderr.contains("error: operator.invalid_name:"))
 
-        let listed = try runCommand(Paths.binary, ["operator", "ls"] + store)
+        let listed = try await runCommand(Paths.binary, ["operator", "ls"] + store)
         let lines = listed.stdout.split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: " ") }
         #expect(lines == ["an operator", "binh read-only"])
 
@@ -36,13 +36,13 @@ struct OperatorCommandTests {
         #expect(PasswordHash.verify("mật khẩu thật dài", against: before.passwordHash))
         #expect(!before.passwordHash.contains("mật khẩu"))
 
-        #expect(try runCommand(Paths.binary, ["operator", "passwd", "an"] + store, stdin: Data("một mật khẩu khác\n".utf8)).status == 0)
+        #expect(try await runCommand(Paths.binary, ["operator", "passwd", "an"] + store, stdin: Data("một mật khẩu khác\n".utf8)).status == 0)
         let after = try #require(try await opened.operatorAccount(named: "an"))
         #expect(PasswordHash.verify("một mật khẩu khác", against: after.passwordHash))
         #expect(!PasswordHash.verify("mật khẩu thật dài", against: after.passwordHash))
 
-        #expect(try runCommand(Paths.binary, ["operator", "rm", "binh"] + store).status == 0)
-        let missing = try runCommand(Paths.binary, ["operator", "rm", "binh"] + store)
+        #expect(try await runCommand(Paths.binary, ["operator", "rm", "binh"] + store).status == 0)
+        let missing = try await runCommand(Paths.binary, ["operator", "rm", "binh"] + store)
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("error: operator.not_found:"))
         #expect(try await opened.operators().map(\.name) == ["an"])

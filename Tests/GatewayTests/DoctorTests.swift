@@ -35,7 +35,7 @@ struct DoctorTests {
     }
 
     @Test("a healthy configuration: every line ok, exit 0")
-    func healthy() throws {
+    func healthy() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pki = TestPKI(directory: directory.url)
@@ -43,7 +43,7 @@ struct DoctorTests {
         let bus = try TLSBusServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
         defer { bus.stop() }
         try pointBus(of: file, at: bus.port)
-        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("ok   signing.key_file: ") })
@@ -97,7 +97,7 @@ struct DoctorTests {
     }
 
     @Test("a key that is not its certificate's, an expired certificate, a bus CA that is not the bus's: a fail line each, naming the key")
-    func brokenPKI() throws {
+    func brokenPKI() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pki = TestPKI(directory: directory.url)
@@ -112,7 +112,7 @@ struct DoctorTests {
         try edit(file, [("key_file = \"server.key\"", "key_file = \"client.key\""), ("ca_file = \"ca.crt\"", "ca_file = \"other-ca.crt\"")],
                  append: "\n[listeners.unit_api.tls]\ncertificate_file = \"expired.crt\"\nkey_file = \"expired.key\"\n")
 
-        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", file.path], environment: environment, timeout: 60)
         #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
         let failures = result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("fail ") }
         #expect(failures.contains { $0.hasPrefix("fail signing.key_file: the private key client.key does not belong to signing.certificate_file (CN=localhost); fix: ") })
@@ -154,14 +154,14 @@ struct DoctorTests {
     }
 
     @Test("missing file, unset secret, unreachable bus: one fail line each with a fix, exit 65")
-    func broken() throws {
+    func broken() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let closedPort = freeLoopbackPort()
         let (file, _) = try healthySetup(in: directory, busPort: closedPort)
         try FileManager.default.removeItem(at: directory.file("ca.crt"))
         try Data("not a key".utf8).write(to: directory.file("client.key"))
-        let result = try runCommand(Paths.binary, ["doctor", "--config", file.path, "--timeout", "2"], timeout: 60)
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", file.path, "--timeout", "2"], timeout: 60)
         #expect(result.status == 65)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let failures = lines.filter { $0.hasPrefix("fail ") }
@@ -206,13 +206,13 @@ struct DoctorTests {
     }
 
     @Test("an invalid configuration is refused before any check: exit 65 with config.invalid")
-    func invalidConfiguration() throws {
+    func invalidConfiguration() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var text = ConfigurationText()
         text.unitPort = 0
         try text.write(to: directory.file("gateway.toml"))
-        let result = try runCommand(Paths.binary, ["doctor", "--config", directory.file("gateway.toml").path], timeout: 30)
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", directory.file("gateway.toml").path], timeout: 30)
         #expect(result.status == 65)
         #expect(result.stderr.hasPrefix("error: config.invalid: "))
         #expect(result.stderr.contains("listeners.unit_api.port"))

@@ -76,7 +76,7 @@ struct ServeDeliveryTests {
 
             let first = try DaemonProcess(configuration: file, directory: directory.url)
             #expect(await bus.nextArrival(), "the first daemon sends the queued document")
-            #expect(first.stop(signal: SIGTERM) == 0, "\(first.stderr)")
+            #expect(await first.stop(signal: SIGTERM) == 0, "\(first.stderr)")
             let released = try await SQLiteStore(directory: storeDirectory).detail(ofMessage: id)
             #expect(released.message.state == .queued)
             #expect(released.attempts.map(\.outcome) == [.released])
@@ -91,7 +91,7 @@ struct ServeDeliveryTests {
                 state = try await store.detail(ofMessage: id).message.state
                 if state != .delivered { try await Task.sleep(for: .milliseconds(50)) }
             }
-            #expect(second.stop(signal: SIGTERM) == 0, "\(second.stderr)")
+            #expect(await second.stop(signal: SIGTERM) == 0, "\(second.stderr)")
             let detail = try await store.detail(ofMessage: id)
             #expect(detail.message.state == .delivered)
             #expect(detail.attempts.map(\.outcome) == [.released, .delivered])

@@ -84,11 +84,11 @@ struct ServeInboundTests {
         #expect(items.count == 1)
         #expect(items.first?["verdict"] as? String == "valid")
 
-        let refusals = try runCommand(Paths.binary, ["inbox", "refused", "--config", file.path])
+        let refusals = try await runCommand(Paths.binary, ["inbox", "refused", "--config", file.path])
         #expect(refusals.status == 0)
         #expect(refusals.stdout.contains("signature.digest_mismatch"))
-        let queue = try runCommand(Paths.binary, ["queue", "ls", "--to", InboundNode.sender, "--config", file.path])
+        let queue = try await runCommand(Paths.binary, ["queue", "ls", "--to", InboundNode.sender, "--config", file.path])
         #expect(queue.stdout.split(separator: "\n").count == 3, "a header, the 01 and the 02 to the sender:\n\(queue.stdout)")
-        #expect(daemon.stop(signal: SIGTERM) == 0, "\(daemon.stderr)")
+        #expect(await daemon.stop(signal: SIGTERM) == 0, "\(daemon.stderr)")
     }
 }

@@ -36,7 +36,7 @@ struct ServeProcessTests {
         #expect(String(buffer: try #require(response.body)).contains("\"ok\""))
         #expect(FileManager.default.fileExists(atPath: directory.file("store").path), "serve creates store.directory")
 
-        let status = daemon.stop(signal: SIGTERM)
+        let status = await daemon.stop(signal: SIGTERM)
         #expect(status == 0, "\(daemon.stderr)")
         let log = daemon.stderr
         #expect(log.contains("msg=listening"))
@@ -69,21 +69,21 @@ struct ServeProcessTests {
     }
 
     @Test("serve refuses a configuration with an unresolvable secret: exit 65, the key named")
-    func missingSecret() throws {
+    func missingSecret() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var text = ConfigurationText()
         text.busExtra = "systemid = \"sys\"\nsecret_env = \"LIENTHONG_TEST_UNSET_SECRET\""
         let file = directory.file("gateway.toml")
         try text.write(to: file)
-        let result = try runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
+        let result = try await runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
         #expect(result.status == 65)
         #expect(result.stderr.contains("error: config.secret_unresolved:"))
         #expect(result.stderr.contains("bus.secret_env"))
     }
 
     @Test("serve reports a port already in use as unavailable: exit 69")
-    func portInUse() throws {
+    func portInUse() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let occupied = try ListeningSocket()
@@ -91,14 +91,14 @@ struct ServeProcessTests {
         text.unitPort = occupied.port
         let file = directory.file("gateway.toml")
         try text.write(to: file)
-        let result = try runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
+        let result = try await runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
         #expect(result.status == 69, "\(result.stderr)")
         #expect(result.stderr.contains("error: daemon.failed:"))
         withExtendedLifetime(occupied) {}
     }
 
     @Test("serve refuses a TLS key it cannot load: exit 65, config.invalid naming the listener")
-    func unreadableTLSKey() throws {
+    func unreadableTLSKey() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try Data("not a certificate".utf8).write(to: directory.file("api.crt"))
@@ -108,7 +108,7 @@ struct ServeProcessTests {
         text.unitTLS = "certificate_file = \"api.crt\"\nkey_file = \"api.key\""
         let file = directory.file("gateway.toml")
         try text.write(to: file)
-        let result = try runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
+        let result = try await runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
         #expect(result.status == 65, "\(result.stderr)")
         #expect(result.stderr.contains("error: config.invalid: \(file.path): listeners.unit_api.tls: cannot load the TLS certificate"))
     }
@@ -154,6 +154,6 @@ struct ServeProcessTests {
         busClient.privateKey = .privateKey(try NIOSSLPrivateKey(file: pki.clientKey.path, format: .pem))
         let mutual = try #require(try await getWhenUp(port: busPort, path: "/healthz", tls: busClient), "\(daemon.stderr)")
         #expect(mutual.status == .ok)
-        #expect(daemon.stop(signal: SIGTERM) == 0)
+        #expect(await daemon.stop(signal: SIGTERM) == 0)
     }
 }

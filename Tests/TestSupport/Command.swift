@@ -71,19 +71,21 @@ private func kernelChosenLoopbackPort() -> Int {
     return Int(UInt16(bigEndian: addr.sin_port))
 }
 
-/// `runCommand` on a thread of its own, for an async test that waits long for a program (a
-/// benchmark run): waiting on a thread of Swift's cooperative pool, of which two cores give two,
-/// starved the rest of the suite. Two bench tests waiting at once kept a test's bus from starting
-/// for over a minute (CI, session 11).
-public func runCommandOffPool(_ executable: URL = Paths.binary, _ arguments: [String],
-                              stdin: Data? = nil, environment: [String: String]? = nil,
-                              timeout: TimeInterval = 60) async throws -> CommandResult {
+/// `runCommand` for async callers (preferred over the blocking one wherever `await` can be
+/// written): the program is waited for on a thread of its own, not on one of Swift's cooperative
+/// pool, of which two cores give two. Tests blocked there starved the in-process servers of the
+/// rest of the suite: two bench tests waiting at once kept a test's bus from starting for over a
+/// minute (CI, session 11), and a transfer of another test waited 43 s for a thread (session 13).
+public func runCommand(_ executable: URL = Paths.binary, _ arguments: [String],
+                       stdin: Data? = nil, environment: [String: String]? = nil,
+                       timeout: TimeInterval = 60) async throws -> CommandResult {
+    try await offPool { try runCommand(executable, arguments, stdin: stdin, environment: environment, timeout: timeout) }
+}
+
+/// Runs blocking `work` on a new thread and resumes the caller with its result, so the waiting
+/// holds no thread of the cooperative pool.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result {
-                try runCommand(executable, arguments, stdin: stdin, environment: environment, timeout: timeout)
-            })
-        }
-        thread.start()
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }

@@ -30,11 +30,29 @@ public final class DaemonProcess: @unchecked Sendable {
         return waitForExit(timeout: timeout)
     }
 
+    /// `stop` for async callers: the wait polls with `Task.sleep`, holding no thread of the
+    /// cooperative pool (see `runCommand`). The blocking one is left for `defer` blocks.
+    public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 15) async -> Int32? {
+        kill(process.processIdentifier, signal)
+        return await waitForExit(timeout: timeout)
+    }
+
+    public func waitForExit(timeout: TimeInterval) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return killedUnlessExited()
+    }
+
     public var isRunning: Bool { process.isRunning }
 
     public func waitForExit(timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
+        return killedUnlessExited()
+    }
+
+    /// The exit status, or nil after a SIGKILL when the process is still running.
+    private func killedUnlessExited() -> Int32? {
         guard !process.isRunning else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -62,13 +62,13 @@ struct LibCryptoTests {
         #expect { try PrivateKey(pem: Array("not a key".utf8)) } throws: { ($0 as? CryptoError)?.kind == .malformed }
     }
 
-    @Test func traditionalKeysFromTheOpenSSLCommandLoad() throws {
+    @Test func traditionalKeysFromTheOpenSSLCommandLoad() async throws {
         let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
         try #require(FileManager.default.isExecutableFile(atPath: openssl.path), "the openssl command is not installed")
-        let plain = try runCommand(openssl, ["genrsa", "-traditional", "1024"])
+        let plain = try await runCommand(openssl, ["genrsa", "-traditional", "1024"])
         #expect(plain.stdout.contains("BEGIN RSA PRIVATE KEY"))
         #expect(try PrivateKey(pem: Array(plain.stdout.utf8)).kind == .rsa(bits: 1024))
-        let encrypted = try runCommand(openssl, ["genrsa", "-traditional", "-aes256", "-passout", "pass:bí mật", "1024"])
+        let encrypted = try await runCommand(openssl, ["genrsa", "-traditional", "-aes256", "-passout", "pass:bí mật", "1024"])
         #expect(encrypted.stdout.contains("Proc-Type: 4,ENCRYPTED"))
         #expect(try PrivateKey(pem: Array(encrypted.stdout.utf8), passphrase: Array("bí mật".utf8)).kind == .rsa(bits: 1024))
         #expect { try PrivateKey(pem: Array(encrypted.stdout.utf8), passphrase: Array("sai".utf8)) } throws: { ($0 as? CryptoError)?.kind == .passphrase }

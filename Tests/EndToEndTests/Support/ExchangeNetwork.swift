@@ -42,7 +42,7 @@ final class ExchangeNetwork: @unchecked Sendable {
     static func start() async throws -> ExchangeNetwork {
         let directory = try TemporaryDirectory()
         guard let base = LoopbackPorts.freeBlock(count: 16) else { throw StartFailed(description: "no block of 16 free loopback ports") }
-        let prepared = try runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
+        let prepared = try await runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
                                                       "--port-base", "\(base)"], timeout: 120)
         guard prepared.status == 0, let line = prepared.stdout.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) else {
             throw StartFailed(description: "demo --prepare-only failed (\(prepared.status)): \(prepared.stderr)")
@@ -85,13 +85,13 @@ final class ExchangeNetwork: @unchecked Sendable {
 
     /// Kills the bus without warning (SIGKILL) and starts it again on the same store.
     func crashAndRestartBus() async throws {
-        _ = bus.stop(signal: SIGKILL)
+        _ = await bus.stop(signal: SIGKILL)
         bus = try Self.launch("bus", in: directory)
         try await waitUntilHealthy()
     }
 
     func crashAndRestartGateway(_ index: Int) async throws {
-        _ = gateways[index].stop(signal: SIGKILL)
+        _ = await gateways[index].stop(signal: SIGKILL)
         gateways[index] = try Self.launch(["gateway-a", "gateway-b"][index], in: directory)
         try await waitUntilHealthy()
     }

@@ -40,7 +40,7 @@ struct ServeOutboundTests {
             try await client.get("/v1/documents/\(accepted.id)", headers: [.authorization: "Bearer \(token)"])
         }
         #expect(shown.status == .ok)
-        #expect(daemon.stop(signal: SIGTERM) == 0, "\(daemon.stderr)")
+        #expect(await daemon.stop(signal: SIGTERM) == 0, "\(daemon.stderr)")
         #expect(daemon.stderr.split(separator: "\n").contains { $0.contains("msg=\"outbound document accepted\"") && $0.contains("message_id=\(accepted.id)") })
 
         let store = try SQLiteStore(directory: directory.file("store"))
