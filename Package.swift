@@ -78,7 +78,9 @@ let package = Package(
 
         // Tests. TestSupport finds the shared samples, the built binary and free ports.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "TestSupport"]),
+        .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "TestSupport", "LibXMLFirstUseWorker"]),
+        // The child process whose first libxml2 calls run on several threads at once.
+        .executableTarget(name: "LibXMLFirstUseWorker", dependencies: ["LibXML"], path: "Tests/LibXMLFirstUseWorker"),
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [

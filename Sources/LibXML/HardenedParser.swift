@@ -12,8 +12,6 @@ enum HardenedParser {
         | Int32(XML_PARSE_NOWARNING.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
         | Int32(XML_PARSE_BIG_LINES.rawValue) | Int32(XML_PARSE_NOCDATA.rawValue)
 
-    private static let initialize: Void = { xmlInitParser() }()
-
     /// The tree, and where each element named `recordingEndsOf` ends: the offset in `bytes` just
     /// past its end tag (or its `/>`), as the parser itself read it.
     struct Output {
@@ -23,7 +21,7 @@ enum HardenedParser {
 
     static func parse(_ bytes: UnsafeRawBufferPointer, limits: XMLParseLimits,
                       recordingEndsOf recordedName: String? = nil) throws(XMLError) -> Output {
-        _ = initialize
+        _ = LibXML2Setup.done
         guard bytes.count > 0 else { throw XMLError(.empty, "the document is empty") }
         guard bytes.count <= limits.maxBytes else {
             throw XMLError(.tooLarge, "the document is \(bytes.count) bytes, over the limit of \(limits.maxBytes)")

@@ -44,6 +44,7 @@ public final class XMLDocument: @unchecked Sendable {
 
     /// A new document whose root is `localName` in `namespaceURI`, bound to `prefix` (nil: default namespace).
     public convenience init(rootLocalName localName: String, namespaceURI: String?, prefix: String? = nil) {
+        _ = LibXML2Setup.done
         let document = withXMLString("1.0") { xmlNewDoc($0)! }
         let root = withXMLString(localName) { xmlNewDocNode(document, nil, $0, nil)! }
         xmlDocSetRootElement(document, root)

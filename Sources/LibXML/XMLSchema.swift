@@ -17,6 +17,7 @@ public final class XMLSchema: @unchecked Sendable {
     let pointer: xmlSchemaPtr
 
     public init(bytes: [UInt8]) throws(SchemaError) {
+        _ = LibXML2Setup.done
         let findings = FindingCollector()
         let schema: xmlSchemaPtr? = bytes.withUnsafeBytes { buffer in
             let chars = buffer.bindMemory(to: CChar.self)
