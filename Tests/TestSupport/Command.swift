@@ -84,7 +84,7 @@ public func runCommand(_ executable: URL = Paths.binary, _ arguments: [String],
 
 /// Runs blocking `work` on a new thread and resumes the caller with its result, so the waiting
 /// holds no thread of the cooperative pool.
-public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
