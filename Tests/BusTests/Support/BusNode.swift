@@ -67,7 +67,7 @@ final class BusNode: Sendable {
 
     /// The bus's configuration (and its agencies' secret files) in `directory`.
     static func writeConfiguration(in directory: TemporaryDirectory, port: Int, pushEndpoint: String = "https://127.0.0.1:9",
-                                   hmacWindow: String = "2m") throws -> URL {
+                                   hmacWindow: String = "2m", signing: Bool = true) throws -> URL {
         let pki = try SharedPKI.get().directory.path
         var agencies = ""
         for organId in [SharedPKI.a, SharedPKI.b, SharedPKI.pushAgency, SharedPKI.suspendedAgency] {
@@ -90,11 +90,7 @@ final class BusNode: Sendable {
             [gateway]
             role = "bus"
             organ_ids = ["\(DevelopmentPKI.busOrganId)"]
-
-            [signing]
-            key_file = "\(pki)/bus.key"
-            certificate_file = "\(pki)/bus.pem"
-
+            \(signing ? "\n[signing]\nkey_file = \"\(pki)/bus.key\"\ncertificate_file = \"\(pki)/bus.pem\"\n" : "")
             [trust]
             anchors = ["\(pki)/trust.pem"]
             crls = ["\(pki)/crl.pem"]
