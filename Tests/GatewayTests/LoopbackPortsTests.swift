@@ -1,5 +1,6 @@
 @testable import Gateway
 import Testing
+import TestSupport
 
 /// Port blocks for `--port-base` must stay clear of the kernel's ephemeral range, where any
 /// outgoing connection can take a port between a network's stop and its restart.
@@ -20,5 +21,16 @@ import Testing
         let base = try #require(LoopbackPorts.freeBlock(count: 16))
         #expect(!(base...(base + 15)).overlaps(LoopbackPorts.ephemeralRange()))
         #expect((base..<base + 16).allSatisfy(LoopbackPorts.isFree))
+    }
+
+    /// Ports a test hands to a daemon it starts must not be taken before the daemon binds them:
+    /// not by the kernel (ephemeral range) nor by a demo or bench block, nor by another test.
+    @Test func portsForTestServersStayClearOfTheKernelAndOfDemoBlocks() {
+        let ephemeral = LoopbackPorts.ephemeralRange()
+        let blocks = LoopbackPorts.blockBases(count: 20, avoiding: ephemeral)
+        let ports = (0..<50).map { _ in freeLoopbackPort() }
+        #expect(Set(ports).count == ports.count, "\(ports)")
+        #expect(ports.allSatisfy { !ephemeral.contains($0) && !(blocks.lowerBound...(blocks.upperBound + 19)).contains($0) }, "\(ports)")
+        #expect(ports.allSatisfy(LoopbackPorts.isFree))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The outcome of running a program to its end.
 public struct CommandResult: Sendable {
@@ -41,34 +40,6 @@ public func runCommand(_ executable: URL = Paths.binary, _ arguments: [String],
     return CommandResult(status: process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus,
                          stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
-}
-
-/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, released).
-/// From the kernel's ephemeral range, so never in a block `LoopbackPorts` gives a demo or a
-/// bench, which lie outside it. Never the same port twice in one test run: the kernel may hand a
-/// released port to the next caller, and two tests running at once then both listened on it
-/// (CI, session 13: a test's bus found another test's server on its port).
-public func freeLoopbackPort() -> Int {
-    for _ in 0..<100 {
-        let port = kernelChosenLoopbackPort()
-        if port != 0, handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
-    }
-    return kernelChosenLoopbackPort()
-}
-
-private let handedOutPorts = Mutex<Set<Int>>([])
-
-private func kernelChosenLoopbackPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 /// `runCommand` for async callers (preferred over the blocking one wherever `await` can be
