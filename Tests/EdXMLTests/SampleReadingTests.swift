@@ -122,6 +122,30 @@ import TestSupport
         #expect(result.errors.contains { $0.reasonCode == "edxml.attachment_not_base64" && $0.line == 126 })
     }
 
+    /// A routing node reads without the Signature's text: the algorithms are still read out, and
+    /// writing such a message back refuses instead of dropping the signature unnoticed.
+    @Test func aSignatureReadWithoutItsElementIsDescribedButNotWrittenBack() throws {
+        guard let url = Paths.sample("edoc.edxml"), FileManager.default.fileExists(atPath: url.path) else {
+            print("skipped: the shared samples folder (../shared/samples/vdxp) is not on this machine")
+            return
+        }
+        let payloads = MemoryPayloadStore()
+        var reader = EdXMLReader(payloads: payloads)
+        let kept = try reader.read(contentsOf: url).message
+        #expect(kept.signature?.element?.xml.contains("<X509Certificate>") == true)
+        #expect(throws: Never.self) { try EdXMLWriter(payloads: payloads).data(for: kept) }
+
+        reader.keepsSignatureElement = false
+        let light = try reader.read(contentsOf: url).message
+        let signature = try #require(light.signature)
+        #expect(signature.element == nil)
+        #expect(signature.signatureMethod == kept.signature?.signatureMethod)
+        #expect(signature.digestMethods == kept.signature?.digestMethods)
+        #expect(signature.hasCertificate)
+        let refusal = try #require(throws: Refusal.self) { try EdXMLWriter(payloads: payloads).data(for: light) }
+        #expect(refusal.reasonCode == "edxml.signature_not_kept")
+    }
+
     @Test func deliveredIn2025WithoutSignatureAndNullTrace() throws {
         guard let result = try read("delivered_2025-10_874e0f18-90dc-45fb-989a-65401470ba84.edxml") else { return }
         let document = try #require(result.message.document)

@@ -84,7 +84,9 @@ public struct OpaqueElement: Hashable, Sendable, Codable {
 /// The `Signature` element of the header, kept whole (the signature module verifies and
 /// re-signs), with the algorithms it names read out for people.
 public struct EmbeddedSignature: Hashable, Sendable, Codable {
-    public var element: OpaqueElement
+    /// Nil when the reader was told not to keep it (`EdXMLReader.keepsSignatureElement`): such a
+    /// message cannot be written back signed.
+    public var element: OpaqueElement?
     /// False when the element sits in the edXML namespace (no XML-DSig declaration), as in
     /// several real samples.
     public var inXMLDSigNamespace: Bool
@@ -94,7 +96,7 @@ public struct EmbeddedSignature: Hashable, Sendable, Codable {
     public var transforms: [String]
     public var hasCertificate: Bool
 
-    public init(element: OpaqueElement, inXMLDSigNamespace: Bool, canonicalizationMethod: String?, signatureMethod: String?,
+    public init(element: OpaqueElement?, inXMLDSigNamespace: Bool, canonicalizationMethod: String?, signatureMethod: String?,
                 digestMethods: [String], transforms: [String], hasCertificate: Bool) {
         self.element = element
         self.inXMLDSigNamespace = inXMLDSigNamespace

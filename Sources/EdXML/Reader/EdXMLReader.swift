@@ -37,6 +37,10 @@ public struct EdXMLReader: Sendable {
     public var payloads: any PayloadStore
     /// Whether an organisation id of an unrecognised form is an error rather than a warning.
     public var strictOrganIds: Bool
+    /// Whether the header's `Signature` is kept as text in the model (for writing the message
+    /// back). Keeping it copies and serialises the certificate-bearing element; a node that only
+    /// checks and routes a message verifies the parsed tree and can leave it out.
+    public var keepsSignatureElement = true
 
     public init(limits: XMLParseLimits = .default, payloads: any PayloadStore = MeasuringPayloadStore(), strictOrganIds: Bool = false) {
         self.limits = limits
@@ -80,7 +84,7 @@ public struct EdXMLReader: Sendable {
 
     /// Reads the parsed tree as an edXML message. Throws only when it is not edXML at all.
     public func read(_ input: ParsedInput) throws -> ReadResult {
-        let context = ReadContext(lineOffset: input.lineOffset, payloads: payloads)
+        let context = ReadContext(lineOffset: input.lineOffset, payloads: payloads, keepsSignatureElement: keepsSignatureElement)
         context.findings = input.notes
         guard let root = input.document.root else { throw EdXMLError("xml.empty", "the document has no root element") }
         guard root.hasLenientName("edXML") else {

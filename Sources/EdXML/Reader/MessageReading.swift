@@ -26,7 +26,7 @@ final class MessageReading {
             context.note("edxml.status_element", "the header element is Status (one vendor's name); it is written as MessageHeader", at: messageHeader)
         }
         let traceList = headerFields.child("TraceHeaderList").map(readTraceList)
-        let signature = headerFields.child("Signature").map(SignatureReading.read)
+        let signature = headerFields.child("Signature").map { SignatureReading.read($0, keepingElement: context.keepsSignatureElement) }
         let isStatus = Self.isStatus(messageHeader)
 
         if isStatus {

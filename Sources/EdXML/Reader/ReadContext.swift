@@ -8,10 +8,12 @@ final class ReadContext {
     var lines = SourceLines()
     let lineOffset: Int
     let payloads: any PayloadStore
+    let keepsSignatureElement: Bool
 
-    init(lineOffset: Int, payloads: any PayloadStore) {
+    init(lineOffset: Int, payloads: any PayloadStore, keepsSignatureElement: Bool = true) {
         self.lineOffset = lineOffset
         self.payloads = payloads
+        self.keepsSignatureElement = keepsSignatureElement
         // A message records a few dozen paths: growing the table from empty rehashed it several times.
         lines.byPath.reserveCapacity(64)
     }

@@ -2,7 +2,7 @@ import LibXML
 
 /// Keeps the header's `Signature` whole and reads out the algorithms it names.
 enum SignatureReading {
-    static func read(_ element: XMLElement) -> EmbeddedSignature {
+    static func read(_ element: XMLElement, keepingElement: Bool = true) -> EmbeddedSignature {
         var found = Algorithms()
         // Breadth first, as the first of each method is the one reported.
         var pending = element.children
@@ -13,7 +13,7 @@ enum SignatureReading {
             index += 1
         }
         return EmbeddedSignature(
-            element: OpaqueElement(reading: element, container: "edXMLHeader"),
+            element: keepingElement ? OpaqueElement(reading: element, container: "edXMLHeader") : nil,
             inXMLDSigNamespace: element.namespaceURI == EdXMLNamespace.xmlDSig,
             canonicalizationMethod: found.canonicalizationMethod,
             signatureMethod: found.signatureMethod,

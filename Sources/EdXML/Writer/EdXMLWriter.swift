@@ -129,7 +129,7 @@ public struct EdXMLWriter: Sendable {
         try writeExtras(document.extras, in: "MessageHeader", out)
         try out.close("edXML:MessageHeader")
         try writeTraceList(document.traceList, extras: document.extras, out)
-        if let signature = document.signature { try out.fragment(signature.element.xml) }
+        if let signature = document.signature { try writeSignature(signature, out) }
     }
 
     private func writeHeader(_ status: StatusMessage, _ out: XMLTextOutput) throws {
@@ -143,7 +143,14 @@ public struct EdXMLWriter: Sendable {
         try writeExtras(status.extras, in: "MessageHeader", out)
         try out.close("edXML:MessageHeader")
         if let traceList = status.traceList { try writeTraceList(traceList, extras: status.extras, out) }
-        if let signature = status.signature { try out.fragment(signature.element.xml) }
+        if let signature = status.signature { try writeSignature(signature, out) }
+    }
+
+    private func writeSignature(_ signature: EmbeddedSignature, _ out: XMLTextOutput) throws {
+        guard let element = signature.element else {
+            throw Refusal("edxml.signature_not_kept", "the message was read without keeping its Signature, so it cannot be written back signed")
+        }
+        try out.fragment(element.xml)
     }
 
     private func writeOrganization(_ name: String, _ o: Organization, _ out: XMLTextOutput) throws {

@@ -53,7 +53,9 @@ struct BusIntake: Sendable {
         guard call.fromHeader == call.sender.organId else {
             throw BusRefusal("bus.sender_mismatch", "the caller is authenticated as \(call.sender.organId), not as \(call.fromHeader)")
         }
-        let reader = EdXMLReader(limits: limits)
+        var reader = EdXMLReader(limits: limits)
+        // The signature is verified on the parsed tree, and the hop spliced into the received bytes.
+        reader.keepsSignatureElement = false
         let parsed = try reader.parse(Data(call.file))
         let message = try reader.read(parsed).message
         guard message.from.organId?.text == call.sender.organId else {

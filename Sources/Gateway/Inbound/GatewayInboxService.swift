@@ -12,7 +12,10 @@ public struct GatewayInboxService: InboxService {
 
     public init(parts: GatewayParts, logger: Logger) {
         self.parts = parts
-        reader = EdXMLReader(limits: parts.configuration.limits.xml)
+        var reader = EdXMLReader(limits: parts.configuration.limits.xml)
+        // Only headers and attachments are read out of stored envelopes.
+        reader.keepsSignatureElement = false
+        self.reader = reader
         self.logger = logger
     }
 

@@ -18,7 +18,10 @@ public struct InboundPipeline: Sendable {
 
     public init(parts: GatewayParts, logger: Logger) {
         self.parts = parts
-        reader = EdXMLReader(limits: parts.configuration.limits.xml)
+        var reader = EdXMLReader(limits: parts.configuration.limits.xml)
+        // The signature is verified on the parsed tree; the envelope is stored as received.
+        reader.keepsSignatureElement = false
+        self.reader = reader
         var verifier = parts.verifier
         verifier?.limits = parts.configuration.limits.xml
         signature = SignatureCheck(mode: parts.configuration.signature.mode, verifier: verifier, binding: parts.senderBinding)
