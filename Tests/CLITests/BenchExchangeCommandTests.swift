@@ -19,6 +19,14 @@ import TestSupport
         #expect((small["submitP99Milliseconds"] ?? 0) > 0, "every submission was timed")
         #expect((small["arrivalP99Milliseconds"] ?? 0) >= (small["arrivalP50Milliseconds"] ?? 0))
         #expect((small["cpuMillisecondsPerDocument"] ?? 0) > 0, "the nodes' CPU was counted")
+        if load.contains("--processes") {
+            let parts = ["Sender", "Bus", "Recipient", "Bench"].map { small["cpuMillisecondsPerDocument\($0)"] }
+            #expect(parts.allSatisfy { ($0 ?? 0) > 0 }, "each node's share and the bench's own are reported: \(parts)")
+            let sum = parts.compactMap { $0 }.reduce(0, +)
+            #expect(abs(sum - (small["cpuMillisecondsPerDocument"] ?? 0)) < 1e-6 * sum, "the shares add up to the whole")
+        } else {
+            #expect(small["cpuMillisecondsPerDocumentBus"] == nil, "in one process the nodes' CPU cannot be told apart")
+        }
         #expect(figures["machine reference"] == nil, "--no-reference measures no machine speed")
         #expect(small["cpuInRSA2048Signatures"] == nil)
     }

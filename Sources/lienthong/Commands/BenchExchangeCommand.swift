@@ -123,7 +123,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
 
     private func measure(_ nodes: BenchExchangeNetwork) async throws -> (warmUp: ExchangeFigures?, [(String, ExchangeFigures)]) {
         let run = try ExchangeRun(sender: nodes.ready.gateways[0], recipient: nodes.ready.gateways[1], inbox: nodes.inbox,
-                                  concurrency: concurrency, cpuSeconds: nodes.cpuSeconds)
+                                  concurrency: concurrency, cpu: nodes.cpu)
         let warmUp = warmUpCount > 0 ? try await run.measure(count: warmUpCount, attachmentBytes: 0, rate: rate) : nil
         var results: [(String, ExchangeFigures)] = []
         if documents > 0 { results.append(("4 KB documents", try await run.measure(count: documents, attachmentBytes: 0, rate: rate))) }
@@ -139,13 +139,13 @@ struct BenchExchangeCommand: AsyncParsableCommand {
 struct ExchangeFigures {
     let count: Int
     let elapsed: Duration
-    /// CPU used while the batch ran (until the last arrival was seen), the whole process.
-    let cpuSeconds: Double
+    /// CPU used while the batch ran (until the last arrival was seen), by the nodes and the bench.
+    let cpu: BenchCPUTimes
     let submission: [Double]
     let arrival: [Double]
 
     var perSecond: Double { Double(count) / elapsed.seconds }
-    var cpuMillisecondsPerDocument: Double { cpuSeconds * 1000 / Double(count) }
+    var cpuMillisecondsPerDocument: Double { cpu.total * 1000 / Double(count) }
 
     /// The CPU per document in RSA-2048 signatures at this run's `openssl speed` (nil when it
     /// was not measured): a figure that moves less with the machine's phase than milliseconds do.
@@ -160,8 +160,9 @@ struct ExchangeFigures {
     func lines(label: String, speed: MachineSpeed) -> String {
         let p = Self.percentile
         return "  \(label): \(count) documents in \(String(format: "%.2f", elapsed.seconds)) s = "
-            + String(format: "%.0f documents/s end to end, %.1f ms of CPU per document (all three nodes)", perSecond, cpuMillisecondsPerDocument)
+            + String(format: "%.0f documents/s end to end, %.1f ms of CPU per document (the nodes and the unit)", perSecond, cpuMillisecondsPerDocument)
             + (cpuInSignatures(at: speed).map { String(format: " = %.1f RSA-2048 signatures at this run's openssl speed\n", $0) } ?? "\n")
+            + (cpu.perDocumentText(documents: count).map { "    CPU per document: \($0)\n" } ?? "")
             + String(format: "    submission → durable at A (202): p50 %6.1f ms  p99 %6.1f ms\n", p(submission, 0.5), p(submission, 0.99))
             + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
     }
@@ -186,6 +187,7 @@ struct ExchangeFigures {
             "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
             "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
         if let signatures = cpuInSignatures(at: speed) { object["cpuInRSA2048Signatures"] = signatures }
+        object.merge(cpu.perDocumentJSON(documents: count)) { first, _ in first }
         return object
     }
 }

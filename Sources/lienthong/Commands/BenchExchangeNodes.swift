@@ -8,7 +8,7 @@ import Store
 struct BenchExchangeNetwork: Sendable {
     let ready: DemoNetwork.Ready
     let inbox: SQLiteStore
-    let cpuSeconds: @Sendable () -> Double
+    let cpu: @Sendable () -> BenchCPUTimes
     let stop: @Sendable () async -> Void
     /// Each node's niceness (its threads' lowest) as `/proc` shows it when called (nil in one
     /// process).
@@ -24,7 +24,7 @@ struct BenchExchangeNetwork: Sendable {
             running.cancel()
             throw CommandFailure.unavailable("bench.not_started", "the demo network did not start")
         }
-        return BenchExchangeNetwork(ready: ready, inbox: inbox, cpuSeconds: { ProcessCPU.seconds(.this) }, stop: {
+        return BenchExchangeNetwork(ready: ready, inbox: inbox, cpu: { BenchCPUTimes(bench: ProcessCPU.seconds(.this)) }, stop: {
             running.cancel()
             _ = try? await running.value
         })
@@ -43,7 +43,7 @@ struct BenchExchangeNetwork: Sendable {
             guard let recipient = network.layout.agencies.last else { throw CommandFailure.unavailable("bench.not_started", "the demo has no agency") }
             let inbox = try SQLiteStore(directory: network.layout.directory.appendingPathComponent(recipient.node))
             return BenchExchangeNetwork(ready: network.readiness(secrets: secrets), inbox: inbox,
-                                        cpuSeconds: { nodes.cpuSeconds + ProcessCPU.seconds(.this) },
+                                        cpu: { BenchCPUTimes(bench: ProcessCPU.seconds(.this), nodes: nodes.cpu) },
                                         stop: { nodes.stop() }, niceness: { nodes.niceness })
         } catch {
             nodes.stop()
@@ -124,7 +124,12 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
         }
     }
 
-    var cpuSeconds: Double { processes.reduce(0) { $0 + ProcessCPU.seconds(.running($1.process.processIdentifier)) } }
+    /// Each node's CPU so far: the processes are the bus, the sender and the recipient, in that order.
+    var cpu: BenchCPUTimes.NodeCPU? {
+        let seconds = processes.map { ProcessCPU.seconds(.running($0.process.processIdentifier)) }
+        guard seconds.count == 3 else { return nil }
+        return BenchCPUTimes.NodeCPU(bus: seconds[0], sender: seconds[1], recipient: seconds[2])
+    }
 
     /// The nodes' niceness as `/proc` shows it (each the lowest of its threads): the bus, the
     /// sender, the recipient. With `--nice-others`, read once the keeper has made a pass.

@@ -17,8 +17,8 @@ final class ExchangeRun: Sendable {
     let inbox: SQLiteStore
     let concurrency: Int
     let client: CurlClient
-    /// CPU used so far by the nodes (and this process).
-    let cpuSeconds: @Sendable () -> Double
+    /// CPU used so far by the nodes and this process.
+    let cpu: @Sendable () -> BenchCPUTimes
     /// Numbers documents across batches: the same DocumentId twice would be B's duplicate.
     let batches = Atomic<Int>(0)
 
@@ -28,14 +28,14 @@ final class ExchangeRun: Sendable {
     private let documentWithAttachment: [[UInt8]]
 
     init(sender: DemoNetwork.Ready.Gateway, recipient: DemoNetwork.Ready.Gateway, inbox: SQLiteStore, concurrency: Int,
-         cpuSeconds: @escaping @Sendable () -> Double) throws {
+         cpu: @escaping @Sendable () -> BenchCPUTimes) throws {
         smallDocument = try Self.documentTemplate(from: sender.organId, to: recipient.organId, contentRepeats: 80)
         documentWithAttachment = try Self.documentTemplate(from: sender.organId, to: recipient.organId, contentRepeats: 2)
         self.sender = sender
         self.recipient = recipient
         self.inbox = inbox
         self.concurrency = concurrency
-        self.cpuSeconds = cpuSeconds
+        self.cpu = cpu
         client = try CurlClient(options: CurlClientOptions(maxTransfersPerDestination: concurrency))
     }
 
@@ -46,7 +46,7 @@ final class ExchangeRun: Sendable {
     /// is not hidden by sending less (no coordinated omission).
     func measure(count: Int, attachmentBytes: Int, rate: Double? = nil) async throws -> ExchangeFigures {
         let batch = batches.add(1, ordering: .relaxed).newValue
-        let cpuAtStart = cpuSeconds()
+        let cpuAtStart = cpu()
         let submitted: [Submitted]
         if let rate {
             submitted = try await OpenLoopLoad(count: count, rate: rate, concurrency: concurrency, client: client) { index in
@@ -62,7 +62,7 @@ final class ExchangeRun: Sendable {
         let last = arrivals.values.max() ?? Date()
         let firstSent = sentAt.values.min() ?? Date()
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
-                               cpuSeconds: cpuSeconds() - cpuAtStart,
+                               cpu: cpu() - cpuAtStart,
                                submission: submitted.map(\.milliseconds).sorted(),
                                arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted())
     }
