@@ -40,8 +40,10 @@ let package = Package(
         // The domain, bottom to top.
         .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
         .target(name: "XMLDSig", dependencies: ["EdXML", "LibXML", "LibCrypto"]),
+        // A SQLite VFS shim in C: a WAL transaction's frames written with one call.
+        .target(name: "CSQLiteWAL", path: "Sources/CSQLiteWAL", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "Store", dependencies: [
-            "EdXML", "LibCrypto",
+            "EdXML", "LibCrypto", "CSQLiteWAL",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

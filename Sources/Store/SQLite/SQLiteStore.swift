@@ -68,6 +68,7 @@ public final class SQLiteStore: MessageStore {
     public init(directory: URL, options: StoreOptions = StoreOptions()) throws {
         self.directory = directory
         self.options = options
+        _ = WALWriteCombining.installed
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
