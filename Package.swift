@@ -40,10 +40,11 @@ let package = Package(
         // The domain, bottom to top.
         .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
         .target(name: "XMLDSig", dependencies: ["EdXML", "LibXML", "LibCrypto"]),
-        // A SQLite VFS shim in C: a WAL transaction's frames written with one call.
-        .target(name: "CSQLiteWAL", path: "Sources/CSQLiteWAL", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // A SQLite VFS shim in C (header only): a WAL transaction's frames written with one call.
+        .systemLibrary(name: "CSQLiteWAL", path: "Sources/CSQLiteWAL"),
+        .target(name: "SQLiteWAL", dependencies: ["CSQLiteWAL"]),
         .target(name: "Store", dependencies: [
-            "EdXML", "LibCrypto", "CSQLiteWAL",
+            "EdXML", "LibCrypto", "SQLiteWAL",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -86,7 +87,7 @@ let package = Package(
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "TestSupport", "StoreCrashWorker", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "SQLiteWAL", "TestSupport", "StoreCrashWorker", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The child process the store's SIGKILL test starts and kills.
         .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteWAL
 import Testing
 import TestSupport
 @testable import Store

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteWAL
 import GRDB
 
 /// How hard a commit is pushed to the disk before it is acknowledged.

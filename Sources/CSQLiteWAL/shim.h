@@ -1,4 +1,9 @@
-// A VFS shim that combines the writes of a WAL transaction.
+#ifndef LIENTHONG_CSQLITEWAL_SHIM_H
+#define LIENTHONG_CSQLITEWAL_SHIM_H
+
+// A header-only VFS shim (a system-library target, as the project's other C shims: a C target
+// in the graph made SwiftPM load libxml2's module map into Store's compile, where its ICU types
+// clash with Foundation's) that combines the writes of a WAL transaction.
 //
 // SQLite writes each WAL frame as two calls, its 24-byte header and then its page. At 300
 // documents per second a node made some 20 such calls per document, 5 % of the machine's CPU
@@ -10,7 +15,6 @@
 // frames become visible to other connections only when the writer updates the wal-index after
 // its commit frame, by which time they are in the file; a frame never sits in memory once its
 // transaction has committed, so what SIGKILL or a power cut can lose is unchanged.
-#include "CSQLiteWAL.h"
 #include <sqlite3.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,10 +32,21 @@ typedef struct CombiningFile {
     int commitPending;       // ... and it was a commit frame's
 } CombiningFile;
 
-static sqlite3_vfs *realVfs;
-static sqlite3_vfs combiningVfs;
-static sqlite3_io_methods combiningMethods;
-static sqlite3_int64 writeCalls, framesWritten;   // relaxed counters, for tests only
+// The shim's state lives in a function's static: Swift's importer emits a header's functions,
+// not its file-level statics.
+typedef struct ShimState {
+    sqlite3_vfs *realVfs;
+    sqlite3_vfs combiningVfs;
+    sqlite3_io_methods combiningMethods;
+    sqlite3_int64 writeCalls, framesWritten;   // relaxed counters, for tests only
+    int installResult;
+    pthread_once_t installOnce;
+} ShimState;
+
+static inline ShimState *shim(void) {
+    static ShimState state = { .installResult = -1, .installOnce = PTHREAD_ONCE_INIT };
+    return &state;
+}
 
 enum { FRAME_HEADER = 24, MAX_BUFFER = 8 * 1024 * 1024 };
 
@@ -46,7 +61,7 @@ static int flush(CombiningFile *file) {
     for (int done = 0; done < file->length && rc == SQLITE_OK; done += MAX_WRITE) {
         int piece = file->length - done < MAX_WRITE ? file->length - done : MAX_WRITE;
         rc = file->real->pMethods->xWrite(file->real, file->buffer + done, piece, file->start + done);
-        __atomic_add_fetch(&writeCalls, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&shim()->writeCalls, 1, __ATOMIC_RELAXED);
     }
     file->length = 0;
     file->expectingPage = 0;
@@ -78,7 +93,7 @@ static int xWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64 o
     if (!isHeader && !isPage) {
         int rc = flush(file);
         if (rc != SQLITE_OK) return rc;
-        __atomic_add_fetch(&writeCalls, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&shim()->writeCalls, 1, __ATOMIC_RELAXED);
         return file->real->pMethods->xWrite(file->real, data, amount, offset);
     }
     if (isHeader && file->length + FRAME_HEADER + 65536 > MAX_BUFFER) {
@@ -89,7 +104,7 @@ static int xWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64 o
     if (rc != SQLITE_OK) {
         int flushed = flush(file);
         if (flushed != SQLITE_OK) return flushed;
-        __atomic_add_fetch(&writeCalls, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&shim()->writeCalls, 1, __ATOMIC_RELAXED);
         return file->real->pMethods->xWrite(file->real, data, amount, offset);
     }
     if (isHeader) {
@@ -99,7 +114,7 @@ static int xWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64 o
         return SQLITE_OK;
     }
     file->expectingPage = 0;
-    __atomic_add_fetch(&framesWritten, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shim()->framesWritten, 1, __ATOMIC_RELAXED);
     return file->commitPending ? flush(file) : SQLITE_OK;
 }
 
@@ -159,67 +174,70 @@ static int xOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
     CombiningFile *file = (CombiningFile *)f;
     memset(file, 0, sizeof(CombiningFile));
     file->real = (sqlite3_file *)&file[1];
-    int rc = realVfs->xOpen(realVfs, name, file->real, flags, outFlags);
+    int rc = shim()->realVfs->xOpen(shim()->realVfs, name, file->real, flags, outFlags);
     file->isWal = rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) != 0;
     // As SQLite's rule for xOpen: methods set (even on failure) mean xClose will be called, and
     // ours then closes the wrapped file.
-    file->base.pMethods = file->real->pMethods ? &combiningMethods : NULL;
+    file->base.pMethods = file->real->pMethods ? &shim()->combiningMethods : NULL;
     return rc;
 }
 
 // The rest of the VFS is the wrapped one's.
-static int xDelete(sqlite3_vfs *v, const char *n, int s) { (void)v; return realVfs->xDelete(realVfs, n, s); }
-static int xAccess(sqlite3_vfs *v, const char *n, int fl, int *o) { (void)v; return realVfs->xAccess(realVfs, n, fl, o); }
-static int xFullPathname(sqlite3_vfs *v, const char *n, int size, char *o) { (void)v; return realVfs->xFullPathname(realVfs, n, size, o); }
-static void *xDlOpen(sqlite3_vfs *v, const char *n) { (void)v; return realVfs->xDlOpen(realVfs, n); }
-static void xDlError(sqlite3_vfs *v, int size, char *o) { (void)v; realVfs->xDlError(realVfs, size, o); }
-static void (*xDlSym(sqlite3_vfs *v, void *h, const char *s))(void) { (void)v; return realVfs->xDlSym(realVfs, h, s); }
-static void xDlClose(sqlite3_vfs *v, void *h) { (void)v; realVfs->xDlClose(realVfs, h); }
-static int xRandomness(sqlite3_vfs *v, int size, char *o) { (void)v; return realVfs->xRandomness(realVfs, size, o); }
-static int xSleep(sqlite3_vfs *v, int micro) { (void)v; return realVfs->xSleep(realVfs, micro); }
-static int xCurrentTime(sqlite3_vfs *v, double *o) { (void)v; return realVfs->xCurrentTime(realVfs, o); }
-static int xGetLastError(sqlite3_vfs *v, int size, char *o) { (void)v; return realVfs->xGetLastError ? realVfs->xGetLastError(realVfs, size, o) : 0; }
-static int xCurrentTimeInt64(sqlite3_vfs *v, sqlite3_int64 *o) { (void)v; return realVfs->xCurrentTimeInt64(realVfs, o); }
-static int xSetSystemCall(sqlite3_vfs *v, const char *n, sqlite3_syscall_ptr p) { (void)v; return realVfs->xSetSystemCall(realVfs, n, p); }
-static sqlite3_syscall_ptr xGetSystemCall(sqlite3_vfs *v, const char *n) { (void)v; return realVfs->xGetSystemCall(realVfs, n); }
-static const char *xNextSystemCall(sqlite3_vfs *v, const char *n) { (void)v; return realVfs->xNextSystemCall(realVfs, n); }
+static int xDelete(sqlite3_vfs *v, const char *n, int s) { (void)v; return shim()->realVfs->xDelete(shim()->realVfs, n, s); }
+static int xAccess(sqlite3_vfs *v, const char *n, int fl, int *o) { (void)v; return shim()->realVfs->xAccess(shim()->realVfs, n, fl, o); }
+static int xFullPathname(sqlite3_vfs *v, const char *n, int size, char *o) { (void)v; return shim()->realVfs->xFullPathname(shim()->realVfs, n, size, o); }
+static void *xDlOpen(sqlite3_vfs *v, const char *n) { (void)v; return shim()->realVfs->xDlOpen(shim()->realVfs, n); }
+static void xDlError(sqlite3_vfs *v, int size, char *o) { (void)v; shim()->realVfs->xDlError(shim()->realVfs, size, o); }
+static void (*xDlSym(sqlite3_vfs *v, void *h, const char *s))(void) { (void)v; return shim()->realVfs->xDlSym(shim()->realVfs, h, s); }
+static void xDlClose(sqlite3_vfs *v, void *h) { (void)v; shim()->realVfs->xDlClose(shim()->realVfs, h); }
+static int xRandomness(sqlite3_vfs *v, int size, char *o) { (void)v; return shim()->realVfs->xRandomness(shim()->realVfs, size, o); }
+static int xSleep(sqlite3_vfs *v, int micro) { (void)v; return shim()->realVfs->xSleep(shim()->realVfs, micro); }
+static int xCurrentTime(sqlite3_vfs *v, double *o) { (void)v; return shim()->realVfs->xCurrentTime(shim()->realVfs, o); }
+static int xGetLastError(sqlite3_vfs *v, int size, char *o) { (void)v; return shim()->realVfs->xGetLastError ? shim()->realVfs->xGetLastError(shim()->realVfs, size, o) : 0; }
+static int xCurrentTimeInt64(sqlite3_vfs *v, sqlite3_int64 *o) { (void)v; return shim()->realVfs->xCurrentTimeInt64(shim()->realVfs, o); }
+static int xSetSystemCall(sqlite3_vfs *v, const char *n, sqlite3_syscall_ptr p) { (void)v; return shim()->realVfs->xSetSystemCall(shim()->realVfs, n, p); }
+static sqlite3_syscall_ptr xGetSystemCall(sqlite3_vfs *v, const char *n) { (void)v; return shim()->realVfs->xGetSystemCall(shim()->realVfs, n); }
+static const char *xNextSystemCall(sqlite3_vfs *v, const char *n) { (void)v; return shim()->realVfs->xNextSystemCall(shim()->realVfs, n); }
 
-static int installResult = -1;
 
 static void install(void) {
-    realVfs = sqlite3_vfs_find(NULL);
+    shim()->realVfs = sqlite3_vfs_find(NULL);
     // Only over the unix VFS, whose files all offer version 3 of the methods (shared memory and
     // memory-mapped reads), which this shim passes through.
-    if (realVfs == NULL || realVfs->iVersion < 3 || strcmp(realVfs->zName, "unix") != 0) {
-        installResult = SQLITE_ERROR;
+    if (shim()->realVfs == NULL || shim()->realVfs->iVersion < 3 || strcmp(shim()->realVfs->zName, "unix") != 0) {
+        shim()->installResult = SQLITE_ERROR;
         return;
     }
-    combiningMethods = (sqlite3_io_methods){
+    shim()->combiningMethods = (sqlite3_io_methods){
         .iVersion = 3, .xClose = xClose, .xRead = xRead, .xWrite = xWrite, .xTruncate = xTruncate, .xSync = xSync,
         .xFileSize = xFileSize, .xLock = xLock, .xUnlock = xUnlock, .xCheckReservedLock = xCheckReservedLock,
         .xFileControl = xFileControl, .xSectorSize = xSectorSize, .xDeviceCharacteristics = xDeviceCharacteristics,
         .xShmMap = xShmMap, .xShmLock = xShmLock, .xShmBarrier = xShmBarrier, .xShmUnmap = xShmUnmap,
         .xFetch = xFetch, .xUnfetch = xUnfetch,
     };
-    combiningVfs = (sqlite3_vfs){
-        .iVersion = 3, .szOsFile = (int)sizeof(CombiningFile) + realVfs->szOsFile, .mxPathname = realVfs->mxPathname,
+    shim()->combiningVfs = (sqlite3_vfs){
+        .iVersion = 3, .szOsFile = (int)sizeof(CombiningFile) + shim()->realVfs->szOsFile, .mxPathname = shim()->realVfs->mxPathname,
         .zName = "lienthong-wal-combining", .xOpen = xOpen, .xDelete = xDelete, .xAccess = xAccess,
         .xFullPathname = xFullPathname, .xDlOpen = xDlOpen, .xDlError = xDlError, .xDlSym = xDlSym, .xDlClose = xDlClose,
         .xRandomness = xRandomness, .xSleep = xSleep, .xCurrentTime = xCurrentTime, .xGetLastError = xGetLastError,
         .xCurrentTimeInt64 = xCurrentTimeInt64, .xSetSystemCall = xSetSystemCall, .xGetSystemCall = xGetSystemCall,
         .xNextSystemCall = xNextSystemCall,
     };
-    installResult = sqlite3_vfs_register(&combiningVfs, 1);
+    shim()->installResult = sqlite3_vfs_register(&shim()->combiningVfs, 1);
 }
 
-static pthread_once_t installOnce = PTHREAD_ONCE_INIT;
 
-int lt_wal_combining_install(void) {
-    pthread_once(&installOnce, install);
-    return installResult;
+/// Registers, once, the shim as SQLite's default VFS over the unix one. SQLITE_OK, or SQLite's
+/// error code (SQLITE_ERROR where the default VFS is not the unix one).
+static inline int lt_wal_combining_install(void) {
+    pthread_once(&shim()->installOnce, install);
+    return shim()->installResult;
 }
 
-void lt_wal_combining_counts(long long *calls, long long *frames) {
-    *calls = __atomic_load_n(&writeCalls, __ATOMIC_RELAXED);
-    *frames = __atomic_load_n(&framesWritten, __ATOMIC_RELAXED);
+/// Write calls made to `-wal` files, and frames held, since the process started (for tests).
+static inline void lt_wal_combining_counts(long long *calls, long long *frames) {
+    *calls = __atomic_load_n(&shim()->writeCalls, __ATOMIC_RELAXED);
+    *frames = __atomic_load_n(&shim()->framesWritten, __ATOMIC_RELAXED);
 }
+
+#endif
