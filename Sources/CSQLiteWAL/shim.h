@@ -84,29 +84,26 @@ static int hold(CombiningFile *file, const void *data, int amount, sqlite3_int64
     return SQLITE_OK;
 }
 
+// What is held goes first, so the file sees the writes in their order.
+static int writeThrough(CombiningFile *file, const void *data, int amount, sqlite3_int64 offset) {
+    int rc = flush(file);
+    if (rc != SQLITE_OK) return rc;
+    __atomic_add_fetch(&shim()->writeCalls, 1, __ATOMIC_RELAXED);
+    return file->real->pMethods->xWrite(file->real, data, amount, offset);
+}
+
 static int xWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64 offset) {
     CombiningFile *file = (CombiningFile *)f;
     if (!file->isWal) return file->real->pMethods->xWrite(file->real, data, amount, offset);
     int contiguous = file->length == 0 || offset == file->start + file->length;
     int isHeader = amount == FRAME_HEADER && !file->expectingPage && contiguous;
     int isPage = file->expectingPage && contiguous && amount > FRAME_HEADER;
-    if (!isHeader && !isPage) {
-        int rc = flush(file);
-        if (rc != SQLITE_OK) return rc;
-        __atomic_add_fetch(&shim()->writeCalls, 1, __ATOMIC_RELAXED);
-        return file->real->pMethods->xWrite(file->real, data, amount, offset);
-    }
+    if (!isHeader && !isPage) return writeThrough(file, data, amount, offset);
     if (isHeader && file->length + FRAME_HEADER + 65536 > MAX_BUFFER) {
         int rc = flush(file);
         if (rc != SQLITE_OK) return rc;
     }
-    int rc = hold(file, data, amount, offset);
-    if (rc != SQLITE_OK) {
-        int flushed = flush(file);
-        if (flushed != SQLITE_OK) return flushed;
-        __atomic_add_fetch(&shim()->writeCalls, 1, __ATOMIC_RELAXED);
-        return file->real->pMethods->xWrite(file->real, data, amount, offset);
-    }
+    if (hold(file, data, amount, offset) != SQLITE_OK) return writeThrough(file, data, amount, offset);
     if (isHeader) {
         const unsigned char *bytes = data;
         file->expectingPage = 1;

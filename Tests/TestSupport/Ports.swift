@@ -32,13 +32,14 @@ public func waitForLoopbackListener(port: Int, timeout: Duration = .seconds(60))
 /// other side of the ephemeral range.
 public func freeLoopbackPort() -> Int {
     testPortCursor.withLock { cursor in
-        guard let range = testPortRange else { return kernelChosenLoopbackPort() }
+        // The kernel's choice is the fallback where no range is set apart for tests.
+        guard let range = testPortRange else { return boundLoopbackPort(0) ?? 0 }
         for _ in 0..<range.count {
             let port = cursor
             cursor = cursor == range.upperBound ? range.lowerBound : cursor + 1
-            if listenerCouldBind(port) { return port }
+            if boundLoopbackPort(port) != nil { return port }
         }
-        return kernelChosenLoopbackPort()
+        return boundLoopbackPort(0) ?? 0
     }
 }
 
@@ -55,31 +56,21 @@ private let testPortRange: ClosedRange<Int>? = {
 /// Starts at a random port of the range, so two test runs at once seldom walk the same ports.
 private let testPortCursor = Mutex<Int>(testPortRange.map { Int.random(in: $0) } ?? 0)
 
-/// Whether a listener setting `SO_REUSEADDR`, as the servers do, could bind 127.0.0.1:`port` now.
-private func listenerCouldBind(_ port: Int) -> Bool {
+/// Binds 127.0.0.1:`port` (0: the kernel's choice) as the servers do, with `SO_REUSEADDR`, and
+/// releases it: the port bound, or nil when it could not be.
+private func boundLoopbackPort(_ port: Int) -> Int? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
+    guard fd >= 0 else { return nil }
     defer { close(fd) }
     var reuse: Int32 = 1
-    guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0 else { return false }
+    guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size)) == 0 else { return nil }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_port = in_port_t(UInt16(port).bigEndian)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
-}
-
-/// The kernel's choice of a free port: the fallback where no range is set apart for tests.
-private func kernelChosenLoopbackPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    guard withUnsafePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }) == 0,
+          withUnsafeMutablePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }) == 0
+    else { return nil }
     return Int(UInt16(bigEndian: addr.sin_port))
 }

@@ -10,7 +10,7 @@ final class ReadContext {
     let payloads: any PayloadStore
     let keepsSignatureElement: Bool
 
-    init(lineOffset: Int, payloads: any PayloadStore, keepsSignatureElement: Bool = true) {
+    init(lineOffset: Int, payloads: any PayloadStore, keepsSignatureElement: Bool) {
         self.lineOffset = lineOffset
         self.payloads = payloads
         self.keepsSignatureElement = keepsSignatureElement

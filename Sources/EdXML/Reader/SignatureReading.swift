@@ -2,7 +2,7 @@ import LibXML
 
 /// Keeps the header's `Signature` whole and reads out the algorithms it names.
 enum SignatureReading {
-    static func read(_ element: XMLElement, keepingElement: Bool = true) -> EmbeddedSignature {
+    static func read(_ element: XMLElement, keepingElement: Bool) -> EmbeddedSignature {
         var found = Algorithms()
         // Breadth first, as the first of each method is the one reported.
         var pending = element.children
