@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "LibCrypto", dependencies: ["COpenSSL"]),
         .target(name: "LibCurl", dependencies: ["CCurl"]),
         .target(name: "LibZlib", dependencies: ["CZlib"]),
+        // Child processes by posix_spawn (Foundation's Process over-reads on Linux; see the type).
+        .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
+        .target(name: "Spawn", dependencies: ["CSpawn"]),
 
         // The domain, bottom to top.
         .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
@@ -71,7 +74,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "lienthong", dependencies: [
-            "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML", "LibCurl",
+            "Gateway", "EdXML", "XMLDSig", "Store", "Relay", "LibCrypto", "LibXML", "LibCurl", "Spawn",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,14 +83,15 @@ let package = Package(
         ]),
 
         // Tests. TestSupport finds the shared samples, the built binary and free ports.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport"),
         .testTarget(name: "LibXMLTests", dependencies: ["LibXML", "TestSupport", "LibXMLFirstUseWorker"]),
         // The child process whose first libxml2 calls run on several threads at once.
         .executableTarget(name: "LibXMLFirstUseWorker", dependencies: ["LibXML"], path: "Tests/LibXMLFirstUseWorker"),
+        .testTarget(name: "SpawnTests", dependencies: ["Spawn"]),
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "SQLiteWAL", "TestSupport", "StoreCrashWorker", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "SQLiteWAL", "Spawn", "TestSupport", "StoreCrashWorker", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The child process the store's SIGKILL test starts and kills.
         .executableTarget(name: "StoreCrashWorker", dependencies: ["Store"], path: "Tests/StoreCrashWorker"),
@@ -101,9 +105,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["lienthong", "Store", "TestSupport", "Spawn"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "EdXML", "TestSupport", "XMLDSig", "Store", "Relay", "LibCrypto",
+            "Gateway", "EdXML", "TestSupport", "XMLDSig", "Store", "Relay", "LibCrypto", "Spawn",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -118,7 +122,7 @@ let package = Package(
         ]),
         // The bus role: the real VDXP client over real TLS against the bus API, a push endpoint, the agency CLI.
         .testTarget(name: "BusTests", dependencies: [
-            "Gateway", "Relay", "Store", "XMLDSig", "EdXML", "LibCrypto", "TestSupport", "lienthong",
+            "Gateway", "Relay", "Store", "XMLDSig", "EdXML", "LibCrypto", "TestSupport", "lienthong", "Spawn",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -128,7 +132,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: [
-            "Gateway", "Store", "EdXML", "LibCrypto", "TestSupport",
+            "Gateway", "Store", "EdXML", "LibCrypto", "TestSupport", "Spawn",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Relay
+import Spawn
 import Testing
 import TestSupport
 
@@ -18,8 +19,8 @@ struct DemoProcessTests {
     }
 
     /// The demo running with its output in files; `ready` waits (bounded) for its ready line.
-    final class Demo: @unchecked Sendable {
-        let process = Process()
+    final class Demo: Sendable {
+        let child: ChildProcess
         let output: URL
         let errors: URL
 
@@ -27,13 +28,8 @@ struct DemoProcessTests {
             let run = UUID().uuidString
             output = data.appendingPathExtension("stdout-\(run)")
             errors = data.appendingPathExtension("stderr-\(run)")
-            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-            process.executableURL = Paths.binary
-            process.arguments = ["demo", "--data", data.path, "--port-base", "\(portBase)", "--log-level", "error"]
-            process.standardOutput = try FileHandle(forWritingTo: output)
-            process.standardError = try FileHandle(forWritingTo: errors)
-            try process.run()
+            child = try ChildProcess(Paths.binary.path, ["demo", "--data", data.path, "--port-base", "\(portBase)", "--log-level", "error"],
+                                     stdout: .file(output.path, append: false), stderr: .file(errors.path, append: false))
         }
 
         func ready() async throws -> Ready {
@@ -42,9 +38,9 @@ struct DemoProcessTests {
                 if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) {
                     return try JSONDecoder().decode(Ready.self, from: Data(line.dropFirst(6).utf8))
                 }
-                guard process.isRunning else {
+                if let ended = child.exit {
                     let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-                    throw BusTestFailure("the demo exited with \(process.terminationStatus) before ready: \(said.suffix(600))")
+                    throw BusTestFailure("the demo ended (\(ended)) before ready: \(said.suffix(600))")
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -53,18 +49,16 @@ struct DemoProcessTests {
 
         /// SIGTERM, then the exit status (nil when it had to be killed after 40 s).
         func terminate() async -> Int32? {
-            kill(process.processIdentifier, SIGTERM)
-            for _ in 0..<400 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
-            guard !process.isRunning else {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+            child.signal(SIGTERM)
+            guard let ended = await child.exited(timeout: .seconds(40)) else {
+                child.kill()
                 return nil
             }
-            return process.terminationStatus
+            return ended.code
         }
 
         deinit {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if child.isRunning { child.kill() }
         }
     }
 

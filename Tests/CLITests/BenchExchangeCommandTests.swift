@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 import TestSupport
 
@@ -117,16 +118,12 @@ import TestSupport
             logs.remove()
         }
         let stderr = logs.file("bench.stderr")
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         func benchErrors() -> String { (try? String(contentsOf: stderr, encoding: .utf8)) ?? "" }
-        let bench = Process()
-        bench.executableURL = Paths.binary
-        bench.arguments = ["bench", "exchange", "--processes", "--large-documents", "0", "--documents", "100000", "--rate", "20"]
-        bench.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.url.path]) { _, new in new }
-        bench.standardOutput = FileHandle.nullDevice
-        bench.standardError = try FileHandle(forWritingTo: stderr)
-        try bench.run()
-        defer { if bench.isRunning { kill(bench.processIdentifier, SIGKILL) } }
+        let bench = try ChildProcess(Paths.binary.path,
+                                     ["bench", "exchange", "--processes", "--large-documents", "0", "--documents", "100000", "--rate", "20"],
+                                     environment: ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.url.path]) { _, new in new },
+                                     stdout: .null, stderr: .file(stderr.path, append: false))
+        defer { if bench.isRunning { bench.kill() } }
 
         // Running once its three nodes are: a `serve` whose configuration is under the scratch directory.
         var nodes: [pid_t] = []
@@ -137,11 +134,10 @@ import TestSupport
         try #require(nodes.count == 3, "the bench started its three nodes: \(benchErrors())")
         try await Task.sleep(for: .seconds(1))   // past the moment it records the last one it started
 
-        kill(bench.processIdentifier, SIGINT)
-        for _ in 0..<600 where bench.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!bench.isRunning, "the bench exits within a minute of SIGINT")
-        bench.waitUntilExit()
-        #expect(bench.terminationReason == .exit && bench.terminationStatus == 128 + SIGINT, "\(benchErrors())")
+        bench.signal(SIGINT)
+        let ended = await bench.exited(timeout: .seconds(60))
+        #expect(ended != nil, "the bench exits within a minute of SIGINT")
+        #expect(ended == .exited(128 + SIGINT), "\(benchErrors())")
         #expect(Self.serveProcesses(under: scratch.url.path).isEmpty, "no node is left running")
         let left = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path)
         #expect(left.isEmpty, "the bench's data directory is removed: \(left)")

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Store
 import Testing
 import TestSupport
@@ -41,12 +42,8 @@ struct BrowserTests {
         address = "127.0.0.1"
         port = \(port)
         """.write(to: config, atomically: true, encoding: .utf8)
-        let serve = Process()
-        serve.executableURL = Paths.binary
-        serve.arguments = ["serve", "--config", config.path]
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        defer { serve.terminate(); serve.waitUntilExit() }
+        let serve = try ChildProcess(Paths.binary.path, ["serve", "--config", config.path], stderr: .null)
+        defer { serve.signal(SIGTERM); _ = serve.waitUntilExit(timeout: .seconds(30)) ?? serve.kill() }
         let base = "http://127.0.0.1:\(port)"
         try await Self.waitUntilAnswering(URL(string: base + "/healthz")!)
 

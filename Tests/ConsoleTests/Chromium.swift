@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// Headless Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`:
 /// commands on the child's fd 3, answers on its fd 4, each JSON message ended by a NUL byte), so
@@ -9,7 +10,7 @@ final class Chromium {
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    private let pid: pid_t
+    private let browser: ChildProcess
     private let toBrowser: Int32
     private let fromBrowser: Int32
     private var buffer = [UInt8]()
@@ -21,23 +22,17 @@ final class Chromium {
     init(executable: String, profile: URL, width: Int = 1366, height: Int = 900) throws {
         var commands: [Int32] = [0, 0], answers: [Int32] = [0, 0]
         guard pipe(&commands) == 0, pipe(&answers) == 0 else { throw Failure(description: "pipe failed") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, commands[0], 3)
-        posix_spawn_file_actions_adddup2(&actions, answers[1], 4)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let arguments = [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        let arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                          "--disable-extensions", "--remote-debugging-pipe", "--hide-scrollbars",
                          "--window-size=\(width),\(height)", "--user-data-dir=\(profile.path)", "about:blank"]
-        var argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        do {
+            browser = try ChildProcess(executable, arguments, stdout: .null, stderr: .null,
+                                       descriptors: [3: commands[0], 4: answers[1]])
+        } catch {
+            [commands[0], commands[1], answers[0], answers[1]].forEach { close($0) }
+            throw Failure(description: "\(error)")
+        }
         close(commands[0]); close(answers[1])
-        guard status == 0 else { throw Failure(description: "cannot start \(executable): \(status)") }
-        pid = child
         toBrowser = commands[1]
         fromBrowser = answers[0]
         let target = try call("Target.createTarget", ["url": "about:blank"], session: false)
@@ -49,9 +44,8 @@ final class Chromium {
 
     deinit {
         close(toBrowser); close(fromBrowser)
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        browser.signal(SIGTERM)
+        _ = browser.waitUntilExit(timeout: .seconds(20)) ?? browser.kill()
     }
 
     @discardableResult

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import GRDB
 import Testing
 import TestSupport
@@ -31,17 +32,12 @@ import TestSupport
             // Killed at a random moment once it is enqueueing (a loaded machine starts children slowly).
             try await process.waitForFirstAcknowledgement(timeout: .seconds(15))
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...300, using: &generator)))
-            kill(process.process.processIdentifier, SIGKILL)
-            process.process.waitUntilExit()
-            #expect(process.process.terminationReason == .uncaughtSignal, "run \(run) ended before it was killed")
+            #expect(process.child.kill() == .signalled(SIGKILL), "run \(run) ended before it was killed")
             acknowledged.formUnion(process.acknowledgedKeys())
         }
         let drain = try Self.launch([storePath, String(receiver.port), "--drain"], output: directory.file("drain.out"))
-        let deadline = ContinuousClock.now + .seconds(40)
-        while drain.process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if drain.process.isRunning { kill(drain.process.processIdentifier, SIGKILL) }
-        drain.process.waitUntilExit()
-        #expect(drain.process.terminationStatus == 0, "the drain run did not finish")
+        let drained = await drain.child.exited(timeout: .seconds(40)) ?? drain.child.kill()
+        #expect(drained == .exited(0), "the drain run did not finish (\(drained))")
 
         #expect(acknowledged.count > Self.kills, "too few enqueues were acknowledged to prove anything")
         let inboxKeys = try await inbox.pool.read { db in try String.fetchAll(db, sql: "SELECT message_key FROM inbound") }
@@ -61,7 +57,7 @@ import TestSupport
     }
 
     struct Child {
-        let process: Process
+        let child: ChildProcess
         let output: URL
 
         /// Keys on complete `ack` lines: a line cut by the kill was never acknowledged.
@@ -74,7 +70,7 @@ import TestSupport
         /// Returns once the child acknowledged an enqueue, it exited, or `timeout` passed.
         func waitForFirstAcknowledgement(timeout: Duration) async throws {
             let deadline = ContinuousClock.now + timeout
-            while process.isRunning && acknowledgedKeys().isEmpty && ContinuousClock.now < deadline {
+            while child.isRunning && acknowledgedKeys().isEmpty && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
         }
@@ -82,13 +78,7 @@ import TestSupport
 
     /// Starts the worker with its standard output in `output` (a file, read while it runs).
     static func launch(_ arguments: [String], output: URL) throws -> Child {
-        let process = Process()
-        process.executableURL = worker
-        process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return Child(process: process, output: output)
+        let child = try ChildProcess(worker.path, arguments, stdout: .file(output.path, append: false), stderr: .null)
+        return Child(child: child, output: output)
     }
 }

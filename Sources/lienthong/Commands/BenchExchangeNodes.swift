@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Synchronization
 import Gateway
 import Store
@@ -58,7 +59,7 @@ struct BenchExchangeNetwork: Sendable {
 /// data directory and exits.
 final class ExchangeNodeProcesses: @unchecked Sendable {
     private let layout: DemoLayout
-    private var processes: [(node: String, process: Process)] = []
+    private var processes: [(node: String, process: ChildProcess)] = []
     private var signalSources: [any DispatchSourceSignal] = []
     private var nicenessKeeper: ThreadNicenessKeeper?
     /// Set when SIGINT or SIGTERM arrived: the handler stops the nodes, removes the data and
@@ -72,24 +73,18 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
         for file in [layout.busConfiguration] + layout.agencies.map(layout.configuration(of:)) {
             let node = file.deletingPathExtension().lastPathComponent
             let log = layout.directory.appendingPathComponent("\(node).stderr")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["serve", "--config", file.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: log)
             do {
-                try process.run()
+                processes.append((node, try ChildProcess(executable.path, ["serve", "--config", file.path],
+                                                         stdout: .null, stderr: .file(log.path, append: false))))
             } catch {
                 stop()
                 throw error
             }
-            processes.append((node, process))
         }
         // The sender (the first agency) keeps the bench's niceness.
         if let othersNiceness {
             nicenessKeeper = ThreadNicenessKeeper(niceness: othersNiceness,
-                                                  pids: processes.enumerated().filter { $0.offset != 1 }.map { $0.element.process.processIdentifier })
+                                                  pids: processes.enumerated().filter { $0.offset != 1 }.map { $0.element.process.pid })
         }
         // Installed once the nodes run: a child inherits an ignored signal, and ignoring them is
         // how a dispatch source takes them over.
@@ -115,7 +110,7 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while layout.listeners.contains(where: { LoopbackPorts.isFree($0.port) }) {
             if let exited = processes.first(where: { !$0.process.isRunning }) {
-                throw CommandFailure.unavailable("bench.not_started", "the node \(exited.node) exited (\(exited.process.terminationStatus)):\n\(log(of: exited.node))")
+                throw CommandFailure.unavailable("bench.not_started", "the node \(exited.node) ended (\(exited.process.exit.map(String.init(describing:)) ?? "?")):\n\(log(of: exited.node))")
             }
             guard ContinuousClock.now < deadline else {
                 throw CommandFailure.unavailable("bench.not_started", "the nodes did not all listen within 60 s")
@@ -126,7 +121,7 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
 
     /// Each node's CPU so far: the processes are the bus, the sender and the recipient, in that order.
     var cpu: BenchCPUTimes.NodeCPU? {
-        let seconds = processes.map { ProcessCPU.seconds(.running($0.process.processIdentifier)) }
+        let seconds = processes.map { ProcessCPU.seconds(.running($0.process.pid)) }
         guard seconds.count == 3 else { return nil }
         return BenchCPUTimes.NodeCPU(bus: seconds[0], sender: seconds[1], recipient: seconds[2])
     }
@@ -135,7 +130,7 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     /// sender, the recipient. With `--nice-others`, read once the keeper has made a pass.
     var niceness: NodeNiceness? {
         let settled = nicenessKeeper?.settledNiceness() ?? [:]
-        let values = processes.map { settled[$0.process.processIdentifier] ?? ProcessCPU.niceness($0.process.processIdentifier) }
+        let values = processes.map { settled[$0.process.pid] ?? ProcessCPU.niceness($0.process.pid) }
         guard values.count == 3, let bus = values[0], let sender = values[1], let recipient = values[2] else { return nil }
         return NodeNiceness(bus: bus, sender: sender, recipient: recipient)
     }
@@ -143,10 +138,9 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     /// SIGTERM (a graceful stop), then SIGKILL for a node still running after 30 s.
     func stop() {
         nicenessKeeper?.stop()
-        for (_, process) in processes where process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(30)
-        while processes.contains(where: { $0.process.isRunning }) && Date() < deadline { usleep(20_000) }
-        for (_, process) in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for (_, process) in processes { process.signal(SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        for (_, process) in processes where process.waitUntilExit(timeout: deadline - .now) == nil { process.kill() }
     }
 
     private func log(of node: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// A throw-away PKI for `bench relay`, made with the `openssl` command line: a bus CA, a server
 /// certificate for 127.0.0.1 and a client certificate (EC P-256).
@@ -33,14 +34,8 @@ struct BenchRelayPKI {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
     private static func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let process = try ChildProcess("/usr/bin/openssl", arguments, stdout: .null, stderr: .null)
+        guard process.waitUntilExit() == .exited(0) else {
             throw CommandFailure.unavailable("bench.openssl_failed", "openssl \(arguments.first ?? "") failed; is the openssl command installed?")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Spawn
 import LibCrypto
 import LibXML
 import XMLDSig
@@ -336,62 +337,17 @@ enum Measure {
 enum OpenSSLSpeed {
     static func rsa2048(seconds: Int) -> (sign: Double, verify: Double)? {
         guard let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
-              let output = SpawnWithDefaultSignals.output(of: openssl, ["speed", "-seconds", String(seconds), "-mr", "rsa2048"],
-                                                          timeout: TimeInterval(seconds * 20 + 30)) else { return nil }
+              // ChildProcess starts it with every signal unblocked: it times itself with SIGALRM.
+              let run = try? ChildProcess.run(openssl, ["speed", "-seconds", String(seconds), "-mr", "rsa2048"],
+                                              timeout: .seconds(seconds * 20 + 30)),
+              !run.timedOut else { return nil }
+        let output = String(decoding: run.stdout, as: UTF8.self)
         // Machine-readable result line: +F2:<index>:<bits>:<signs per s>:<verifies per s>
         for line in output.split(separator: "\n") where line.hasPrefix("+F2:") {
             let fields = line.split(separator: ":")
             if fields.count >= 5, let sign = Double(fields[3]), let verify = Double(fields[4]) { return (sign, verify) }
         }
         return nil
-    }
-}
-
-/// Runs a program with every signal unblocked and at its default action. Foundation's `Process`
-/// passes on the spawning thread's blocked signals, and `openssl speed` times itself with
-/// SIGALRM: with the alarm blocked it never stops.
-enum SpawnWithDefaultSignals {
-    static func output(of path: String, _ arguments: [String], timeout: TimeInterval) -> String? {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        close(fds[1])
-        defer { close(fds[0]) }
-        guard spawned == 0 else { return nil }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 1000) >= 0 else { break }
-            if poller.revents == 0 { continue }
-            let count = read(fds[0], &buffer, buffer.count)
-            if count <= 0 { break }
-            output.append(contentsOf: buffer[..<count])
-        }
-        if Date() >= deadline { kill(pid, SIGKILL) }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -402,13 +358,6 @@ enum XmlsecCommand {
     }
 
     static func run(_ executable: URL, _ arguments: [String]) throws -> Bool {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        try ChildProcess(executable.path, arguments, stdout: .null, stderr: .null).waitUntilExit() == .exited(0)
     }
 }

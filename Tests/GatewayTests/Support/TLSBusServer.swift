@@ -1,35 +1,28 @@
 import Foundation
+import Spawn
 import TestSupport
 
 /// `openssl s_server` on 127.0.0.1 standing in for the bus's TLS front: its certificate, and a
 /// client certificate from `clientCA` required (`-Verify`). `-www` answers any GET with 200, so
 /// a doctor probe that gets through TLS sees an HTTP answer. Killed when dropped.
-final class TLSBusServer: @unchecked Sendable {
+final class TLSBusServer: Sendable {
     let port: Int
-    private let process = Process()
+    private let child: ChildProcess
 
     init(certificate: URL, key: URL, clientCA: URL) throws {
         port = freeLoopbackPort()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate.path, "-key", key.path,
-                             "-CAfile", clientCA.path, "-Verify", "1", "-www", "-quiet"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        child = try ChildProcess("/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate.path,
+                                                      "-key", key.path, "-CAfile", clientCA.path, "-Verify", "1", "-www", "-quiet"],
+                                 stdout: .null, stderr: .null)
         // Bounded: up to 10 s for openssl to listen.
-        for _ in 0..<200 where !Self.accepts(port: port) && process.isRunning { usleep(50_000) }
+        for _ in 0..<200 where !Self.accepts(port: port) && child.isRunning { usleep(50_000) }
         guard Self.accepts(port: port) else {
             stop()
             throw POSIXError(.ECONNREFUSED)
         }
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    func stop() { child.kill() }
 
     deinit { stop() }
 
