@@ -58,7 +58,12 @@ func deliveryLoop(worker: String) async throws {
             let ok = deliver(claim.message.documentID)
             let result: AttemptResult = ok ? .delivered(httpStatus: 200)
                 : .failed(.transport(code: "socket", detail: "the receiver did not answer"))
-            try await store.complete(claim.lease, result: result, duration: ContinuousClock.now - start)
+            do {
+                try await store.complete(claim.lease, result: result, duration: ContinuousClock.now - start)
+            } catch let error as StoreError where error.reasonCode == "queue.lease_lost" {
+                // Slower than the 400 ms lease (a loaded machine, a sanitizer build): the message
+                // is claimed again and may arrive twice, which the test allows, as the relay does.
+            }
         }
     }
 }

@@ -37,7 +37,7 @@ import TestSupport
         }
         let drain = try Self.launch([storePath, String(receiver.port), "--drain"], output: directory.file("drain.out"))
         let drained = await drain.child.exited(timeout: .seconds(40)) ?? drain.child.kill()
-        #expect(drained == .exited(0), "the drain run did not finish (\(drained))")
+        #expect(drained == .exited(0), "the drain run did not finish (\(drained)): \(drain.errors.suffix(2000))")
 
         #expect(acknowledged.count > Self.kills, "too few enqueues were acknowledged to prove anything")
         let inboxKeys = try await inbox.pool.read { db in try String.fetchAll(db, sql: "SELECT message_key FROM inbound") }
@@ -60,6 +60,9 @@ import TestSupport
         let child: ChildProcess
         let output: URL
 
+        /// What it printed on its standard error (a crash's report).
+        var errors: String { (try? String(contentsOfFile: output.path + ".stderr", encoding: .utf8)) ?? "" }
+
         /// Keys on complete `ack` lines: a line cut by the kill was never acknowledged.
         func acknowledgedKeys() -> [String] {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -78,7 +81,8 @@ import TestSupport
 
     /// Starts the worker with its standard output in `output` (a file, read while it runs).
     static func launch(_ arguments: [String], output: URL) throws -> Child {
-        let child = try ChildProcess(worker.path, arguments, stdout: .file(output.path, append: false), stderr: .null)
+        let child = try ChildProcess(worker.path, arguments, stdout: .file(output.path, append: false),
+                                     stderr: .file(output.path + ".stderr", append: false))
         return Child(child: child, output: output)
     }
 }
