@@ -9,7 +9,6 @@ final class CurlTransfer: @unchecked Sendable {
     let destination: String
     let easy: CurlEasy
     private var headerList: CurlStringList?
-    private var mime: CurlMime?
     private let maxResponseBytes: Int
     /// Set by the cancelling task, read by the engine thread.
     let cancelRequested = Atomic<Bool>(false)
@@ -73,39 +72,42 @@ final class CurlTransfer: @unchecked Sendable {
 
         // `Name:` with nothing after it tells libcurl to drop a header, so an empty value is
         // written `Name;`. The empty `Expect:` stops libcurl waiting for `100 Continue`.
-        let lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
+        var lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
+        let body: [UInt8]?
+        switch request.body {
+        case .none: body = nil
+        case .bytes(let bytes): body = bytes
+        case .multipart(let parts):
+            let multipart = MultipartBody(parts)
+            lines.append("Content-Type: \(multipart.contentType)")
+            body = multipart.bytes
+        }
         let list = CurlStringList(lines + ["Expect:"])
         try easy.set(CURLOPT_HTTPHEADER, list: list)
         headerList = list
 
-        try configureBody(request)
+        try configureBody(body, method: request.method.uppercased())
     }
 
-    private func configureBody(_ request: CurlRequest) throws(CurlError) {
-        let method = request.method.uppercased()
-        switch request.body {
-        case .none where method == "POST", .bytes([]):
+    private func configureBody(_ body: [UInt8]?, method: String) throws(CurlError) {
+        switch body {
+        case .none where method == "POST", .some([]):
             // A zero-length POST: an empty copied body, never libcurl's default read-from-stdin.
             try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: 0)
             try easy.set(CURLOPT_COPYPOSTFIELDS, "")
         case .none:
             break
-        case .bytes(let bytes):
+        case .some(let bytes):
             try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(bytes.count))
             // COPYPOSTFIELDS copies `POSTFIELDSIZE` bytes, so embedded NULs survive.
             let code = bytes.withUnsafeBytes { raw in
                 lt_curl_setopt_pointer(easy.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
             }
             guard code == CURLE_OK else { throw CurlError(code, detail: "setting the request body") }
-        case .multipart(let parts):
-            let mime = try CurlMime(for: easy)
-            for part in parts { try mime.addPart(part) }
-            try mime.attach()
-            self.mime = mime
         }
         if method == "HEAD" {
             try easy.set(CURLOPT_NOBODY, true)
-        } else if method != "POST" && !(method == "GET" && request.body == .none) {
+        } else if method != "POST" && !(method == "GET" && body == nil) {
             try easy.set(CURLOPT_CUSTOMREQUEST, method)
         }
     }
