@@ -12,8 +12,11 @@ public protocol MessageStore: Sendable {
     func claim(worker: String, limit: Int, leaseDuration: Duration) async throws -> [ClaimedMessage]
     /// How long until the next waiting message falls due (a retry's backoff, a lease's
     /// expiry), by the store's clock; nil when none is waiting for a time. A worker that found
-    /// nothing to claim sleeps that long rather than until its next poll.
-    func timeUntilNextDue() async throws -> Duration?
+    /// nothing to claim sleeps that long rather than until its next poll. `dueSince` is how long
+    /// ago that claim began: a message that fell due since then is counted (its time is zero or
+    /// less, so the worker claims again at once), one due before it is not (the claim saw it and
+    /// could not take it, its breaker being open, say, and counting it would spin the worker).
+    func timeUntilNextDue(dueSince: Duration) async throws -> Duration?
     /// Pushes the expiry of a lease still held further out (`queue.lease_lost` if it is not).
     func extend(_ lease: Lease, by duration: Duration) async throws -> Lease
     /// Records the attempt and moves the message on (delivered, retry_wait or dead).

@@ -120,11 +120,12 @@ public final class DeliveryWorker: Service {
             }
             if let free {
                 do {
+                    let claimStarted = clock.now
                     let claims = try await claim(keptSlots: free)
                     // Every slot filled: more may be due, claimed when a slot frees.
                     if claims.count == free { claimAgain() }
                     if !claims.isEmpty { return claims }
-                    let nextDue = try await untilNextDue().map { clock.now + $0 }
+                    let nextDue = try await untilNextDue(sinceClaimAt: claimStarted).map { clock.now + $0 }
                     state.withLock { $0.nextDue = nextDue }
                 } catch {
                     // The next tick tries again.
@@ -188,8 +189,11 @@ public final class DeliveryWorker: Service {
     /// How long until the next retry or lease expiry falls due, when that is sooner than the
     /// next poll tick (which catches the rest, what another process queued, and the end of a
     /// breaker's pause).
-    private func untilNextDue() async throws -> Duration? {
-        guard let untilDue = try await store.timeUntilNextDue(), untilDue < configuration.pollInterval else { return nil }
+    /// A message falling due between the empty claim and this read is counted (a test run here saw a
+    /// retry wait for the next poll, an hour in that test, because it was neither).
+    private func untilNextDue(sinceClaimAt claimStarted: ContinuousClock.Instant) async throws -> Duration? {
+        let dueSince = claimStarted.duration(to: ContinuousClock.now)
+        guard let untilDue = try await store.timeUntilNextDue(dueSince: dueSince), untilDue < configuration.pollInterval else { return nil }
         // A couple of milliseconds late, so the claim finds it due (times are whole milliseconds).
         return untilDue + .milliseconds(2)
     }

@@ -23,15 +23,16 @@ extension SQLiteStore {
         }
     }
 
-    public func timeUntilNextDue() async throws -> Duration? {
+    public func timeUntilNextDue(dueSince: Duration) async throws -> Duration? {
         let now = nowMillis()
+        let since = now - max(0, dueSince.millis) - 1
         let next = try await pool.read { db in
             // One seek per state in the partial index (state, due_at).
             let statement = try db.cachedStatement(sql: """
                 SELECT MIN(due_at) FROM messages WHERE state = ? AND \(OpenMessageIndexes.condition) AND due_at > ?
                 """)
             return try [MessageState.queued, .retryWait, .sending].compactMap { state in
-                try Int64.fetchOne(statement, arguments: [state.rawValue, now])
+                try Int64.fetchOne(statement, arguments: [state.rawValue, since])
             }.min()
         }
         return next.map { .milliseconds($0 - now) }

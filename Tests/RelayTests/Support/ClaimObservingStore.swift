@@ -21,8 +21,8 @@ struct ClaimObservingStore: MessageStore {
     }
 
     func enqueue(_ submission: OutboundSubmission) async throws -> EnqueueReceipt { try await store.enqueue(submission) }
-    func timeUntilNextDue() async throws -> Duration? {
-        let untilDue = try await store.timeUntilNextDue()
+    func timeUntilNextDue(dueSince: Duration) async throws -> Duration? {
+        let untilDue = try await store.timeUntilNextDue(dueSince: dueSince)
         dueTimeReads.append(untilDue)
         return untilDue
     }
