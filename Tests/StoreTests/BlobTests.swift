@@ -63,10 +63,10 @@ import Testing
         let second = try await fixture.store.enqueue(fixture.submission("doc-2", to: ["C"], body: body))
         #expect(fixture.store.blobs.inventory().blobs.isEmpty, "no file for a small envelope")
         let rows = try await fixture.store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT sha256, length(data) AS size FROM inline_blobs")
+            try Row.fetchAll(db, sql: "SELECT sha256, length(data) AS size FROM inline_blobs").map { ($0["sha256"] as String, $0["size"] as Int) }
         }
-        #expect(rows.map { $0["sha256"] as String } == ["0b000449217ba3bd715f7c32a1ea59e1fbb0c8d45eb6ea27ef614df23d106203"])
-        #expect(rows.map { $0["size"] as Int } == [body.utf8.count])
+        #expect(rows.map(\.0) == ["0b000449217ba3bd715f7c32a1ea59e1fbb0c8d45eb6ea27ef614df23d106203"])
+        #expect(rows.map(\.1) == [body.utf8.count])
         for delivery in first.messages + second.messages {
             #expect(try await fixture.store.envelope(ofMessage: delivery.messageID) == Data(body.utf8))
         }
