@@ -101,3 +101,26 @@ struct ChildProcessTests {
         }
     }
 }
+
+/// Foundation's `Process` crashed the test process once (see `ChildProcess`); nothing in the
+/// project may start a program through it again.
+@Suite("no Foundation Process")
+struct NoFoundationProcessTests {
+    @Test("no source or test file creates a Foundation Process")
+    func nothingUsesFoundationProcess() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // `Process()` or `Process.run(` not preceded by a letter (so `ChildProcess` is fine).
+        let pattern = try Regex(#"(^|[^A-Za-z_])Process(\(\)|\.run\(|\.launchedProcess)"#)
+        var offenders: [String] = []
+        for folder in ["Sources", "Tests"] {
+            let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)
+            while let url = enumerator?.nextObject() as? URL {
+                guard url.pathExtension == "swift", url.lastPathComponent != "ChildProcessTests.swift" else { continue }
+                let text = try String(contentsOf: url, encoding: .utf8)
+                if text.contains(pattern) { offenders.append(url.path.replacingOccurrences(of: root.path + "/", with: "")) }
+            }
+        }
+        #expect(offenders.isEmpty, "use Spawn's ChildProcess instead in \(offenders)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Sources/Spawn/ChildProcess.swift").path))
+    }
+}
