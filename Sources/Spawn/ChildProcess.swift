@@ -104,6 +104,29 @@ public final class ChildProcess: Sendable {
         return exit
     }
 
+    /// Sends `number` (a graceful stop) and waits up to `timeout`: the exit, or nil when the child
+    /// still ran then and was killed with SIGKILL.
+    @discardableResult
+    public func stop(signal number: Int32 = SIGTERM, timeout: Duration) -> ChildExit? {
+        signal(number)
+        guard let ended = waitUntilExit(timeout: timeout) else {
+            kill()
+            return nil
+        }
+        return ended
+    }
+
+    /// `stop` for async callers, waiting with `Task.sleep`.
+    @discardableResult
+    public func stop(signal number: Int32 = SIGTERM, timeout: Duration) async -> ChildExit? {
+        signal(number)
+        guard let ended = await exited(timeout: timeout) else {
+            kill()
+            return nil
+        }
+        return ended
+    }
+
     /// SIGKILL unless it has exited, then the reaped exit.
     @discardableResult
     public func kill() -> ChildExit {

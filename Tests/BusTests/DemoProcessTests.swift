@@ -49,17 +49,10 @@ struct DemoProcessTests {
 
         /// SIGTERM, then the exit status (nil when it had to be killed after 40 s).
         func terminate() async -> Int32? {
-            child.signal(SIGTERM)
-            guard let ended = await child.exited(timeout: .seconds(40)) else {
-                child.kill()
-                return nil
-            }
-            return ended.code
+            await child.stop(timeout: .seconds(40))?.code
         }
 
-        deinit {
-            if child.isRunning { child.kill() }
-        }
+        deinit { child.kill() }
     }
 
     static func call(_ method: String, _ url: String, token: String, json: String? = nil) async throws -> (Int, Any?) {

@@ -123,7 +123,7 @@ import TestSupport
                                      ["bench", "exchange", "--processes", "--large-documents", "0", "--documents", "100000", "--rate", "20"],
                                      environment: ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.url.path]) { _, new in new },
                                      stdout: .null, stderr: .file(stderr.path, append: false))
-        defer { if bench.isRunning { bench.kill() } }
+        defer { bench.kill() }
 
         // Running once its three nodes are: a `serve` whose configuration is under the scratch directory.
         var nodes: [pid_t] = []

@@ -43,7 +43,7 @@ struct BrowserTests {
         port = \(port)
         """.write(to: config, atomically: true, encoding: .utf8)
         let serve = try ChildProcess(Paths.binary.path, ["serve", "--config", config.path], stderr: .null)
-        defer { serve.signal(SIGTERM); _ = serve.waitUntilExit(timeout: .seconds(30)) ?? serve.kill() }
+        defer { serve.stop(timeout: .seconds(30)) }
         let base = "http://127.0.0.1:\(port)"
         try await Self.waitUntilAnswering(URL(string: base + "/healthz")!)
 

@@ -44,8 +44,7 @@ final class Chromium {
 
     deinit {
         close(toBrowser); close(fromBrowser)
-        browser.signal(SIGTERM)
-        _ = browser.waitUntilExit(timeout: .seconds(20)) ?? browser.kill()
+        browser.stop(timeout: .seconds(20))
     }
 
     @discardableResult

@@ -78,6 +78,17 @@ struct ChildProcessTests {
         #expect(!child.signal(SIGTERM), "a reaped child's pid may be another process's by now")
     }
 
+    @Test("stop: the signal's exit, or nil and a SIGKILL for a child that ignores it")
+    func stopSignalsThenKills() async throws {
+        let polite = try ChildProcess("/bin/sleep", ["30"])
+        #expect(await polite.stop(timeout: .seconds(20)) == .signalled(SIGTERM))
+        // `exec` so the shell's ignored SIGTERM is sleep's own, with no shell left to signal.
+        let stubborn = try ChildProcess("/bin/sh", ["-c", "trap '' TERM; exec sleep 30"])
+        try await Task.sleep(for: .milliseconds(200))   // past the trap
+        #expect(await stubborn.stop(timeout: .milliseconds(300)) == nil)
+        #expect(stubborn.exit == .signalled(SIGKILL))
+    }
+
     @Test("output to a file, appended to across runs")
     func appendsToFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-spawn-\(UUID().uuidString)")

@@ -4,7 +4,7 @@ import Spawn
 /// `lienthong serve` running as a real child process, its output going to files (so a chatty
 /// daemon never blocks on a pipe). Stopped with a signal; `stop` waits a bounded time.
 public final class DaemonProcess: Sendable {
-    public let child: ChildProcess
+    private let child: ChildProcess
     public let stderrFile: URL
 
     public init(configuration: URL, environment: [String: String] = [:], directory: URL, stderrName: String = "serve.stderr") throws {
@@ -17,40 +17,19 @@ public final class DaemonProcess: Sendable {
 
     public var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
-    /// Sends `signal` and waits up to `timeout` seconds for the exit; nil if it had to be killed.
+    /// Sends `signal` and waits up to `timeout` seconds: the exit status (minus the signal for a
+    /// signalled exit), or nil when the daemon still ran then and was killed.
     public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 15) -> Int32? {
-        child.signal(signal)
-        return waitForExit(timeout: timeout)
+        child.stop(signal: signal, timeout: .milliseconds(Int(timeout * 1000)))?.code
     }
 
     /// `stop` for async callers: the wait polls with `Task.sleep`, holding no thread of the
     /// cooperative pool (see `runCommand`). The blocking one is left for `defer` blocks.
     public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 15) async -> Int32? {
-        child.signal(signal)
-        return await waitForExit(timeout: timeout)
-    }
-
-    /// The exit status (minus the signal for a signalled exit), or nil after a SIGKILL when the
-    /// daemon still ran at the timeout.
-    public func waitForExit(timeout: TimeInterval) async -> Int32? {
-        guard let ended = await child.exited(timeout: .milliseconds(Int(timeout * 1000))) else {
-            child.kill()
-            return nil
-        }
-        return ended.code
-    }
-
-    public func waitForExit(timeout: TimeInterval) -> Int32? {
-        guard let ended = child.waitUntilExit(timeout: .milliseconds(Int(timeout * 1000))) else {
-            child.kill()
-            return nil
-        }
-        return ended.code
+        await child.stop(signal: signal, timeout: .milliseconds(Int(timeout * 1000)))?.code
     }
 
     public var isRunning: Bool { child.isRunning }
 
-    deinit {
-        if child.isRunning { child.kill() }
-    }
+    deinit { child.kill() }
 }

@@ -22,18 +22,24 @@ struct BenchCPUTimes: Sendable {
         return BenchCPUTimes(bench: end.bench - start.bench, nodes: nodes)
     }
 
-    /// `A 2.25 ms, bus 2.15 ms, B 1.82 ms, the unit (this bench) 0.20 ms` per document; nil in one process.
-    func perDocumentText(documents: Int) -> String? {
-        guard let nodes, documents > 0 else { return nil }
-        let per = { (seconds: Double) in String(format: "%.2f ms", seconds * 1000 / Double(documents)) }
-        return "A \(per(nodes.sender)), bus \(per(nodes.bus)), B \(per(nodes.recipient)), the unit (this bench) \(per(bench))"
+    /// Milliseconds per document of each part, as (report label, JSON key suffix, value), in the
+    /// order printed; empty in one process.
+    private func perDocument(documents: Int) -> [(label: String, key: String, milliseconds: Double)] {
+        guard let nodes, documents > 0 else { return [] }
+        let per = { (seconds: Double) in seconds * 1000 / Double(documents) }
+        return [("A", "Sender", per(nodes.sender)), ("bus", "Bus", per(nodes.bus)),
+                ("B", "Recipient", per(nodes.recipient)), ("the unit (this bench)", "Bench", per(bench))]
     }
 
-    /// Flat keys beside `cpuMillisecondsPerDocument`; none in one process.
+    /// `A 2.25 ms, bus 2.15 ms, B 1.82 ms, the unit (this bench) 0.20 ms` per document; nil in one process.
+    func perDocumentText(documents: Int) -> String? {
+        let parts = perDocument(documents: documents)
+        guard !parts.isEmpty else { return nil }
+        return parts.map { "\($0.label) " + String(format: "%.2f ms", $0.milliseconds) }.joined(separator: ", ")
+    }
+
+    /// Flat keys beside `cpuMillisecondsPerDocument` (`cpuMillisecondsPerDocumentBus`, …); none in one process.
     func perDocumentJSON(documents: Int) -> [String: Double] {
-        guard let nodes, documents > 0 else { return [:] }
-        let per = { (seconds: Double) in seconds * 1000 / Double(documents) }
-        return ["cpuMillisecondsPerDocumentSender": per(nodes.sender), "cpuMillisecondsPerDocumentBus": per(nodes.bus),
-                "cpuMillisecondsPerDocumentRecipient": per(nodes.recipient), "cpuMillisecondsPerDocumentBench": per(bench)]
+        Dictionary(uniqueKeysWithValues: perDocument(documents: documents).map { ("cpuMillisecondsPerDocument\($0.key)", $0.milliseconds) })
     }
 }
