@@ -9,11 +9,16 @@ struct SignedInfoTemplate {
     let digestValue: String
 
     /// Exclusive C14N of the SignedInfo `build` writes, in its place in an edXML header.
-    var canonical: [UInt8] {
-        let ns = DSig.namespace
+    var canonical: [UInt8] { Array(text(declaringNamespace: true).utf8) }
+
+    /// The SignedInfo as text inside a Signature that declares the XML-DSig namespace: the
+    /// canonical form but for the namespace declaration it inherits.
+    var inSignature: String { text(declaringNamespace: false) }
+
+    private func text(declaringNamespace: Bool) -> String {
         let c14n = C14NMethod.exclusive.rawValue
         // Base64 and the algorithm URIs hold no character C14N escapes.
-        let text = "<SignedInfo xmlns=\"\(ns)\">"
+        return (declaringNamespace ? "<SignedInfo xmlns=\"\(DSig.namespace)\">" : "<SignedInfo>")
             + "<CanonicalizationMethod Algorithm=\"\(c14n)\"></CanonicalizationMethod>"
             + "<SignatureMethod Algorithm=\"\(method.rawValue)\"></SignatureMethod>"
             + "<Reference URI=\"\"><Transforms>"
@@ -21,7 +26,6 @@ struct SignedInfoTemplate {
             + "<Transform Algorithm=\"\(c14n)\"></Transform></Transforms>"
             + "<DigestMethod Algorithm=\"\(method.referenceDigest.rawValue)\"></DigestMethod>"
             + "<DigestValue>\(digestValue)</DigestValue></Reference></SignedInfo>"
-        return Array(text.utf8)
     }
 
     /// Writes the SignedInfo element as the first child of `signature`.

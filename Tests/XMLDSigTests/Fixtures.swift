@@ -1,4 +1,5 @@
 import Foundation
+import EdXML
 import LibCrypto
 import TestSupport
 @testable import XMLDSig
@@ -132,6 +133,28 @@ enum Envelopes {
 
     static func signed(_ party: TestPKI.Party, method: SignatureMethod = .rsaSHA256, document: [UInt8] = document()) throws -> [UInt8] {
         try EnvelopeSigner(identity: party.identity, method: method).sign(document)
+    }
+
+    /// The same document as a model, with its attachment's bytes in `payloads`.
+    static func model(payloads: MemoryPayloadStore, subject: String = "Công văn về việc thử nghiệm ký số") throws -> EdXMLDocument {
+        var header = DocumentHeader(from: Organization(organId: OrganId(TestPKI.organId), organName: "Văn phòng Chính phủ"),
+                                    to: [Organization(organId: OrganId(TestPKI.otherOrganId), organName: "UBND Tỉnh Nghệ An")])
+        header.code = DocumentCode(number: "7816", notation: "VPCP-TTĐT")
+        header.promulgation = PromulgationInfo(place: "Hà Nội", date: DateText("2025/10/01"))
+        header.subject = subject
+        let payload = try PayloadFacts.reference(for: Data("Nội dung tệp đính kèm".utf8), keptIn: payloads)
+        return EdXMLDocument(
+            header: header,
+            traceList: TraceHeaderList(traces: [TraceHeader(organId: OrganId(TestPKI.organId), timestamp: DateText("2025/10/01 08:00:00"))]),
+            manifest: Manifest(version: "1.0", references: [ManifestReference(contentId: "cid:1", attachmentName: "a.txt")]),
+            attachments: [Attachment(contentId: "cid:1", attachmentName: "a.txt", contentType: "text/plain", payload: payload)])
+    }
+
+    /// The model written and signed in one pass, as the gateway signs what a unit submits.
+    static func writtenAndSigned(_ party: TestPKI.Party, method: SignatureMethod = .rsaSHA256) throws -> [UInt8] {
+        let payloads = MemoryPayloadStore()
+        return try EnvelopeSigner(identity: party.identity, method: method)
+            .signedEnvelope(.document(try model(payloads: payloads)), writer: EdXMLWriter(payloads: payloads))
     }
 }
 

@@ -43,10 +43,23 @@ public struct EdXMLWriter: Sendable {
         }
     }
 
+    /// The whole file in memory, its exclusive canonical form streamed to `canonical` as it is
+    /// written, and the place the profile gives an enveloped signature, so that a signer need
+    /// not parse the file back (see `WrittenEnvelope`).
+    public func written(_ message: EdXMLMessage, canonical: @escaping (UnsafeRawBufferPointer) -> Void) throws -> WrittenEnvelope {
+        var data = Data()
+        let out = XMLTextOutput(canonical: canonical) { piece in if data.isEmpty { data = piece } else { data.append(piece) } }
+        try write(message, to: out)
+        return WrittenEnvelope(bytes: data, signaturePlace: out.signaturePlace, canonicalFormIsExact: out.canonicalFormIsExact)
+    }
+
     /// Streams the file to `sink` in pieces.
     public func write(_ message: EdXMLMessage, sink: @escaping (Data) throws -> Void) throws {
-        let out = XMLTextOutput(sink: sink)
-        try out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        try write(message, to: XMLTextOutput(sink: sink))
+    }
+
+    private func write(_ message: EdXMLMessage, to out: XMLTextOutput) throws {
+        try out.declaration()
         try out.open("edXML", attributes: [("xmlns", EdXMLNamespace.qcvn102)])
         try out.open("edXML:edXMLEnvelope", attributes: [("xmlns:edXML", EdXMLNamespace.qcvn102)])
         try out.open("edXML:edXMLHeader")
@@ -69,7 +82,7 @@ public struct EdXMLWriter: Sendable {
             try writeExtras(status.extras, in: "edXML", out)
         }
         try out.close("edXML")
-        try out.raw("\n")
+        try out.endOfFile()
         try out.flush()
     }
 
@@ -204,6 +217,8 @@ public struct EdXMLWriter: Sendable {
         if let b = list.business { try writeBusiness(b, extras: extras, out) }
         try writeExtras(extras, in: "TraceHeaderList", out)
         try out.close("edXML:TraceHeaderList")
+        // The profile's place for the Signature: right after the trace list, in edXMLHeader.
+        out.markSignaturePlace()
     }
 
     private func writeBusiness(_ b: Business, extras: [OpaqueElement], _ out: XMLTextOutput) throws {
@@ -284,9 +299,9 @@ public struct EdXMLWriter: Sendable {
             try out.leaf("AttachmentName", a.attachmentName)
             try out.leaf("Description", a.description)
             try out.leaf("ContentType", a.contentType)
-            try out.fragment("<edXML:ContentTransferEncoded xmlns:edXML=\"\(EdXMLNamespace.qcvn102)\">")
+            try out.openInline("edXML:ContentTransferEncoded", attributes: [("xmlns:edXML", EdXMLNamespace.qcvn102)])
             try writePayload(a.payload, out)
-            try out.raw("</edXML:ContentTransferEncoded>")
+            try out.closeInline("edXML:ContentTransferEncoded")
             try out.close("Attachment")
         }
         try writeExtras(extras, in: "AttachmentEncoded", out)
@@ -301,7 +316,7 @@ public struct EdXMLWriter: Sendable {
         }
         switch payload.encoding {
         case .undecodableText:
-            try out.raw(try XMLTextOutput.escapeText(String(decoding: bytes, as: UTF8.self)))
+            try out.text(String(decoding: bytes, as: UTF8.self))
         case .base64:
             try out.base64(bytes)
         }

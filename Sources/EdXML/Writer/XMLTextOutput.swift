@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes indented XML text in pieces, handing full buffers to `sink` so a document with large
 /// attachments never has to exist twice in memory. Names and text go straight into one byte
-/// buffer: no intermediate `String` per tag.
+/// buffer: no intermediate `String` per tag. Given a `canonical` sink, it also writes the text's
+/// exclusive canonical form there as it goes (`CanonicalEcho`).
 final class XMLTextOutput {
     /// Tags and text, appended byte by byte where appending to `Data` costs more per call.
     private var buffer: [UInt8] = []
@@ -13,15 +14,46 @@ final class XMLTextOutput {
     private(set) var depth = 0
     private let flushThreshold: Int
     private static let stagingLimit = 16 << 10
+    private let echo: CanonicalEcho?
+    /// Bytes handed to `sink` so far.
+    private var handedOn = 0
+    /// Where a signature goes, when the writer marked it (`markSignaturePlace`).
+    private(set) var signaturePlace: Int?
 
     /// `sink` gets the text in pieces of at least `flushThreshold` bytes, and the rest at `flush`.
-    init(flushThreshold: Int = 1 << 20, sink: @escaping (Data) throws -> Void) {
+    init(flushThreshold: Int = 1 << 20, canonical: ((UnsafeRawBufferPointer) -> Void)? = nil,
+         sink: @escaping (Data) throws -> Void) {
         self.flushThreshold = flushThreshold
         self.sink = sink
+        echo = canonical.map(CanonicalEcho.init)
         buffer.reserveCapacity(Self.stagingLimit)
     }
 
-    func raw(_ text: String) throws {
+    /// Whether the canonical sink got the exact canonical form of everything written.
+    var canonicalFormIsExact: Bool { echo?.isExact ?? false }
+
+    /// The byte offset the next byte will have in the whole output.
+    var position: Int { handedOn + output.count + buffer.count }
+
+    func markSignaturePlace() { signaturePlace = position }
+
+    /// The XML declaration, which has no canonical form.
+    func declaration() throws {
+        try append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+    }
+
+    /// The line break after the root, outside the document's canonical form.
+    func endOfFile() throws {
+        try append("\n")
+    }
+
+    /// Character data (escaped) at the current position, no line break before it.
+    func text(_ text: String) throws {
+        try appendEscaped(text, quote: false)
+        try flushIfFull()
+    }
+
+    private func append(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
         try flushIfFull()
     }
@@ -34,7 +66,9 @@ final class XMLTextOutput {
         while start < bytes.endIndex {
             let end = bytes.index(start, offsetBy: piece, limitedBy: bytes.endIndex) ?? bytes.endIndex
             moveStaged()
-            output.append(bytes[start..<end].base64EncodedData())
+            let encoded = bytes[start..<end].base64EncodedData()
+            output.append(encoded)
+            if let echo { encoded.withUnsafeBytes(echo.verbatim) }
             try flushIfFull()
             start = end
         }
@@ -42,8 +76,10 @@ final class XMLTextOutput {
 
     func flush() throws {
         moveStaged()
+        echo?.flush()
         guard !output.isEmpty else { return }
         try sink(output)
+        handedOn += output.count
         output.removeAll(keepingCapacity: true)
     }
 
@@ -59,12 +95,15 @@ final class XMLTextOutput {
     }
 
     private func newLine() {
+        let start = buffer.count
         buffer.append(UInt8(ascii: "\n"))
         for _ in 0..<(2 * depth) { buffer.append(UInt8(ascii: " ")) }
+        echo?.whitespace(buffer[start...])
     }
 
-    private func startTag(_ name: String, _ attributes: [(String, String)]) throws {
+    private func startTag(_ name: String, _ attributes: [(String, String)], empty: Bool = false) throws {
         newLine()
+        echo?.startTag(name, attributes, empty: empty)
         buffer.append(UInt8(ascii: "<"))
         buffer.append(contentsOf: name.utf8)
         for (attribute, value) in attributes {
@@ -77,6 +116,7 @@ final class XMLTextOutput {
     }
 
     private func endTag(_ name: String) {
+        echo?.endTag(name)
         buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
         buffer.append(contentsOf: name.utf8)
         buffer.append(UInt8(ascii: ">"))
@@ -97,7 +137,7 @@ final class XMLTextOutput {
     }
 
     func empty(_ name: String, attributes: [(String, String)] = []) throws {
-        try startTag(name, attributes)
+        try startTag(name, attributes, empty: true)
         buffer.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "/"), UInt8(ascii: ">")])
         try flushIfFull()
     }
@@ -113,10 +153,24 @@ final class XMLTextOutput {
         try flushIfFull()
     }
 
+    /// An element started on a line of its own whose content follows with no line break
+    /// (`ContentTransferEncoded`, whose text is the attachment).
+    func openInline(_ name: String, attributes: [(String, String)] = []) throws {
+        try startTag(name, attributes)
+        buffer.append(UInt8(ascii: ">"))
+        try flushIfFull()
+    }
+
+    func closeInline(_ name: String) throws {
+        endTag(name)
+        try flushIfFull()
+    }
+
     /// An element kept as text from an earlier read, placed at the current indentation.
     func fragment(_ xml: String) throws {
         newLine()
-        try raw(xml)
+        echo?.giveUp()
+        try append(xml)
     }
 
     /// Text with nothing to escape (the usual field) is copied as it is; anything else goes
@@ -124,8 +178,10 @@ final class XMLTextOutput {
     private func appendEscaped(_ text: String, quote: Bool) throws {
         if Self.needsNoEscaping(text) {
             buffer.append(contentsOf: text.utf8)
+            if !quote { echo?.text(text, plain: true) }
         } else {
             buffer.append(contentsOf: try Self.escape(text, quote: quote).utf8)
+            if !quote { echo?.text(text, plain: false) }
         }
     }
 
@@ -142,10 +198,6 @@ final class XMLTextOutput {
             return true
         }
         return text.utf8.withContiguousStorageIfAvailable(check) ?? check(text.utf8)
-    }
-
-    static func escapeText(_ text: String) throws -> String {
-        try escape(text, quote: false)
     }
 
     /// Escapes markup and the line-break characters a parser would otherwise normalise, and

@@ -39,8 +39,7 @@ public struct GatewayOutboundService: OutboundService {
         // it runs on NIO's blocking pool, not on a thread of Swift's cooperative pool.
         let (header, envelope) = try await NIOThreadPool.singleton.runIfActive { [reader, signer] in
             let draft = try reader.read(submission, for: unit)
-            let unsigned = try EdXMLWriter(payloads: draft.payloads).data(for: .document(draft.document))
-            return (draft.document.header, try signer.sign(unsigned))
+            return (draft.document.header, try signer.signedEnvelope(.document(draft.document), writer: EdXMLWriter(payloads: draft.payloads)))
         }
         let documentId = header.documentId ?? ""
         let reference = DocumentReference(responseFor: ResponseFor(

@@ -50,8 +50,8 @@ public struct StatusSender: Sendable {
                                     statusCode: status.code, description: status.description,
                                     timestamp: DateText(LocalDateTime(at, withTime: true)),
                                     traceList: TraceHeaderList().appending(organId: status.from, at: at))
-        let bytes = Array(try EdXMLWriter().data(for: .status(message)))
-        return try signer?.sign(bytes) ?? bytes
+        guard let signer else { return Array(try EdXMLWriter().data(for: .status(message))) }
+        return try signer.signedEnvelope(.status(message))
     }
 
     /// Builds, signs and durably queues the status; returns the outbound message's id. The same

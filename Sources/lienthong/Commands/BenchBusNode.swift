@@ -88,7 +88,7 @@ struct BenchBusNode {
                 promulgation: PromulgationInfo(place: "Hà Nội", date: DateText("2026/11/25")),
                 documentType: DocumentType(type: "1", typeName: "Công văn"), subject: "Bench \(number)", content: content)
             let document = EdXMLDocument(header: header, traceList: TraceHeaderList().appending(organId: OrganId(Self.sender), at: Date()))
-            return try signer.sign(Array(try EdXMLWriter().data(for: .document(document))))
+            return try signer.signedEnvelope(.document(document))
         }
     }
 
