@@ -10,11 +10,21 @@
 /// escapes. Text the writer copies in from an earlier read (`fragment`) has a canonical form only
 /// a parser can tell, so the echo then gives up: `isExact` turns false for good.
 final class CanonicalEcho {
+    private struct Binding {
+        let prefix: String
+        let uri: String
+    }
+
+    /// An open element: the bindings it declares and those it rendered (most have none of either).
+    private struct Scope {
+        var declared: [Binding] = []
+        var rendered: [Binding] = []
+    }
+
     private let sink: (UnsafeRawBufferPointer) -> Void
     private var buffer: [UInt8] = []
     private(set) var isExact = true
-    /// One entry per open element: the bindings it declares and those it rendered.
-    private var scopes: [(declared: [String: String], rendered: [String: String])] = []
+    private var scopes: [Scope] = []
     private static let stagingLimit = 16 << 10
 
     init(sink: @escaping (UnsafeRawBufferPointer) -> Void) {
@@ -25,60 +35,25 @@ final class CanonicalEcho {
     func giveUp() { isExact = false }
 
     /// Indentation between elements: character data inside the root, dropped outside it.
-    func whitespace(_ bytes: some Sequence<UInt8>) {
+    func whitespace(_ bytes: ArraySlice<UInt8>) {
         guard isExact, !scopes.isEmpty else { return }
         buffer.append(contentsOf: bytes)
     }
 
     func startTag(_ name: String, _ attributes: [(String, String)], empty: Bool) {
         guard isExact else { return }
-        var declared: [String: String] = [:]
-        var plain: [(prefix: String?, local: String, value: String)] = []
-        for (attribute, value) in attributes {
-            if attribute == "xmlns" { declared[""] = value }
-            else if attribute.hasPrefix("xmlns:") { declared[String(attribute.dropFirst(6))] = value }
-            else if let colon = attribute.firstIndex(of: ":") {
-                plain.append((String(attribute[..<colon]), String(attribute[attribute.index(after: colon)...]), value))
-            } else {
-                plain.append((nil, attribute, value))
-            }
-        }
-        scopes.append((declared, [:]))
-        let elementPrefix = name.firstIndex(of: ":").map { String(name[..<$0]) } ?? ""
-        var used = [elementPrefix]
-        for attribute in plain { if let prefix = attribute.prefix, !used.contains(prefix) { used.append(prefix) } }
-
-        var rendered: [String: String] = [:]
-        for prefix in used {
+        scopes.append(Scope())
+        if attributes.isEmpty {
+            // Nearly every element: no attribute, its prefix bound and rendered above it.
+            let prefix = Self.prefix(of: name)
             guard let uri = binding(of: prefix) else { return giveUp() }
-            if renderedByAncestor(prefix) != uri { rendered[prefix] = uri }
+            append("<")
+            append(name)
+            if renderedByAncestor(prefix) != uri { render(Binding(prefix: String(prefix), uri: uri)) }
+            append(">")
+        } else {
+            startTagWithAttributes(name, attributes)
         }
-        var sorted: [(uri: String, local: String, name: String, value: String)] = []
-        for attribute in plain {
-            guard let prefix = attribute.prefix else {
-                sorted.append(("", attribute.local, attribute.local, attribute.value))
-                continue
-            }
-            guard let uri = binding(of: prefix) else { return giveUp() }
-            sorted.append((uri, attribute.local, "\(prefix):\(attribute.local)", attribute.value))
-        }
-        sorted.sort { ($0.uri, $0.local) < ($1.uri, $1.local) }
-
-        append("<")
-        append(name)
-        // The default namespace sorts first: its namespace node has no local name.
-        for prefix in rendered.keys.sorted() {
-            append(prefix.isEmpty ? " xmlns=\"" : " xmlns:\(prefix)=\"")
-            appendEscapedAttribute(rendered[prefix]!)
-            append("\"")
-        }
-        for attribute in sorted {
-            append(" \(attribute.name)=\"")
-            appendEscapedAttribute(attribute.value)
-            append("\"")
-        }
-        append(">")
-        scopes[scopes.count - 1].rendered = rendered
         if empty { endTag(name) }
     }
 
@@ -100,7 +75,7 @@ final class CanonicalEcho {
             case "<": append("&lt;")
             case ">": append("&gt;")
             case "\r": append("&#xD;")
-            default: buffer.append(contentsOf: String(scalar).utf8)
+            default: UTF8.encode(scalar) { buffer.append($0) }
             }
         }
     }
@@ -118,15 +93,84 @@ final class CanonicalEcho {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func binding(of prefix: String) -> String? {
-        for scope in scopes.reversed() { if let uri = scope.declared[prefix] { return uri } }
+    /// The general case: namespaces the element or its attributes use and no ancestor rendered,
+    /// then the attributes, each in canonical order.
+    private func startTagWithAttributes(_ name: String, _ attributes: [(String, String)]) {
+        var plain: [(prefix: Substring?, local: Substring, name: String, value: String)] = []
+        for (attribute, value) in attributes {
+            if attribute == "xmlns" {
+                scopes[scopes.count - 1].declared.append(Binding(prefix: "", uri: value))
+            } else if attribute.hasPrefix("xmlns:") {
+                scopes[scopes.count - 1].declared.append(Binding(prefix: String(attribute.dropFirst(6)), uri: value))
+            } else {
+                let prefix = Self.prefix(of: attribute)
+                plain.append((prefix.isEmpty ? nil : prefix,
+                              prefix.isEmpty ? Substring(attribute) : attribute[attribute.index(after: prefix.endIndex)...],
+                              attribute, value))
+            }
+        }
+        var used = [Self.prefix(of: name)]
+        for attribute in plain { if let prefix = attribute.prefix, !used.contains(prefix) { used.append(prefix) } }
+        var rendered: [Binding] = []
+        for prefix in used {
+            guard let uri = binding(of: prefix) else { return giveUp() }
+            if renderedByAncestor(prefix) != uri { rendered.append(Binding(prefix: String(prefix), uri: uri)) }
+        }
+        var sorted: [(uri: String, local: Substring, name: String, value: String)] = []
+        for attribute in plain {
+            guard let prefix = attribute.prefix else {
+                sorted.append(("", attribute.local, attribute.name, attribute.value))
+                continue
+            }
+            guard let uri = binding(of: prefix) else { return giveUp() }
+            sorted.append((uri, attribute.local, attribute.name, attribute.value))
+        }
+        sorted.sort { ($0.uri, $0.local) < ($1.uri, $1.local) }
+
+        append("<")
+        append(name)
+        // The default namespace sorts first: its namespace node has no local name.
+        for binding in rendered.sorted(by: { $0.prefix < $1.prefix }) { render(binding) }
+        for attribute in sorted {
+            append(" ")
+            append(attribute.name)
+            append("=\"")
+            appendEscapedAttribute(attribute.value)
+            append("\"")
+        }
+        append(">")
+    }
+
+    /// Writes the declaration and records it on the innermost open element.
+    private func render(_ binding: Binding) {
+        append(binding.prefix.isEmpty ? " xmlns=\"" : " xmlns:")
+        if !binding.prefix.isEmpty {
+            append(binding.prefix)
+            append("=\"")
+        }
+        appendEscapedAttribute(binding.uri)
+        append("\"")
+        scopes[scopes.count - 1].rendered.append(binding)
+    }
+
+    private static func prefix(of name: String) -> Substring {
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return name[name.startIndex..<name.startIndex] }
+        return name[..<colon]
+    }
+
+    private func binding(of prefix: Substring) -> String? {
+        for scope in scopes.reversed() {
+            if let binding = scope.declared.last(where: { $0.prefix == prefix }) { return binding.uri }
+        }
         return prefix.isEmpty ? "" : nil
     }
 
     /// What the nearest output ancestor rendered for `prefix`; for the default namespace, none
     /// rendered reads as the empty one.
-    private func renderedByAncestor(_ prefix: String) -> String? {
-        for scope in scopes.dropLast().reversed() { if let uri = scope.rendered[prefix] { return uri } }
+    private func renderedByAncestor(_ prefix: Substring) -> String? {
+        for scope in scopes.dropLast().reversed() {
+            if let binding = scope.rendered.last(where: { $0.prefix == prefix }) { return binding.uri }
+        }
         return prefix.isEmpty ? "" : nil
     }
 
@@ -139,7 +183,7 @@ final class CanonicalEcho {
             case "\t": append("&#x9;")
             case "\n": append("&#xA;")
             case "\r": append("&#xD;")
-            default: buffer.append(contentsOf: String(scalar).utf8)
+            default: UTF8.encode(scalar) { buffer.append($0) }
             }
         }
     }
