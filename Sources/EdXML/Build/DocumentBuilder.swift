@@ -23,16 +23,17 @@ public struct DocumentBuilder: Sendable {
         } catch {
             throw Refusal("build.invalid_json", "the document description is not JSON: \(error.localizedDescription)")
         }
-        return try decode(json: json, parsed: parsed)
+        return try decode(parsed: parsed)
     }
 
-    /// The same, for a caller that has already parsed `json` into `parsed` (`JSONSerialization`).
-    public static func decode(json: Data, parsed: Any) throws -> OutboundDocument {
+    /// The same, for a caller that has already parsed the JSON (`JSONSerialization`): the tree is
+    /// checked and decoded as it is, never parsed a second time.
+    public static func decode(parsed: Any) throws -> OutboundDocument {
         if let unknown = JSONKeyCheck.firstUnknownKey(in: parsed, shape: JSONKeyCheck.outboundDocument) {
             throw Refusal("build.invalid_json", "the document description has a key '\(unknown)' that is not part of the shape (see docs/edxml.md)")
         }
         do {
-            return try JSONDecoder().decode(OutboundDocument.self, from: json)
+            return try OutboundDocument(from: JSONTreeDecoder(value: parsed))
         } catch let error as DecodingError {
             throw Refusal("build.invalid_json", "the document description does not fit the shape: \(Self.describe(error))")
         }

@@ -23,12 +23,10 @@ enum UnitDocumentJSON {
             throw Refusal("build.invalid_json", "the document description is not a JSON object")
         }
         var object = parsed
+        // The entries here carry bytes (`content`) or name parts (`file`), unlike the CLI's shape
+        // the builder checks, so they are set aside and read below.
         let entries = object.removeValue(forKey: "attachments")
-        // Written again only when there were attachment entries to set aside: serialising the
-        // content text again costs more than the rest of reading the request.
-        let spec = entries == nil
-            ? try DocumentBuilder.decode(json: json, parsed: parsed)
-            : try DocumentBuilder.decode(json: try JSONSerialization.data(withJSONObject: object))
+        let spec = try DocumentBuilder.decode(parsed: object)
 
         var remaining = files ?? []
         var attachments: [IncomingAttachment] = []
