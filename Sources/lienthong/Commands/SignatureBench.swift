@@ -108,17 +108,6 @@ struct BenchVerifyCommand: AsyncParsableCommand {
         print("  lienthong verify, chain cache on:  \(Measure.format(withCache)) /s")
         print("  lienthong verify, chain cache off: \(Measure.format(withoutCache)) /s")
         print("  raw RSA-2048 verify through OpenSSL EVP: \(Measure.format(raw)) /s")
-        // What the gateway does with a unit's document: write it from the model and sign it, the
-        // digest taken from the canonical form the writer streams out, against writing it and then
-        // signing the bytes the long way.
-        let payloads = MemoryPayloadStore()
-        let message = try EdXMLReader(payloads: payloads).read(Data(setup.small)).message
-        let writer = EdXMLWriter(payloads: payloads)
-        let (onePass, longWay) = try Measure.interleaved(seconds: 2 * options.seconds,
-                                                         { _ = try setup.signer.signedEnvelope(message, writer: writer) },
-                                                         { _ = try setup.signer.sign(try writer.data(for: message)) })
-        print("  from the model, written and signed in one pass (the gateway's way): \(Measure.format(onePass)) /s")
-        print("  from the model, written, then parsed back and signed:             \(Measure.format(longWay)) /s")
         if let speed = OpenSSLSpeed.rsa2048(seconds: max(1, Int(options.seconds))) {
             print("  openssl speed -seconds \(max(1, Int(options.seconds))) rsa2048: \(Measure.format(speed.verify)) verify/s")
         }
