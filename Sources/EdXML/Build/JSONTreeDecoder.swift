@@ -91,9 +91,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(for: key) is NSNull }
 
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try JSONTree.decode(type, from: try value(for: key), at: codingPath + [key])
-    }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decode(type, key) }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decode(type, key) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try decode(type, key) }
@@ -124,6 +122,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         JSONTreeDecoder(value: object[key.stringValue] ?? NSNull(), codingPath: codingPath + [key])
     }
 
+    /// The one body behind every `decode`: the typed overloads cannot call the generic one
+    /// without calling themselves.
     private func decode<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T {
         try JSONTree.decode(type, from: try value(for: key), at: codingPath + [key])
     }
@@ -134,7 +134,6 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         }
         return value
     }
-
 }
 
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
@@ -161,20 +160,20 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try decode(type, generic: ()) }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try decode(type as Bool.Type, generic: ()) }
-    mutating func decode(_ type: String.Type) throws -> String { try decode(type as String.Type, generic: ()) }
-    mutating func decode(_ type: Double.Type) throws -> Double { try decode(type as Double.Type, generic: ()) }
-    mutating func decode(_ type: Float.Type) throws -> Float { try decode(type as Float.Type, generic: ()) }
-    mutating func decode(_ type: Int.Type) throws -> Int { try decode(type as Int.Type, generic: ()) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try decode(type as Int8.Type, generic: ()) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try decode(type as Int16.Type, generic: ()) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try decode(type as Int32.Type, generic: ()) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decode(type as Int64.Type, generic: ()) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try decode(type as UInt.Type, generic: ()) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decode(type as UInt8.Type, generic: ()) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decode(type as UInt16.Type, generic: ()) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decode(type as UInt32.Type, generic: ()) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decode(type as UInt64.Type, generic: ()) }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try decode(type, generic: ()) }
+    mutating func decode(_ type: String.Type) throws -> String { try decode(type, generic: ()) }
+    mutating func decode(_ type: Double.Type) throws -> Double { try decode(type, generic: ()) }
+    mutating func decode(_ type: Float.Type) throws -> Float { try decode(type, generic: ()) }
+    mutating func decode(_ type: Int.Type) throws -> Int { try decode(type, generic: ()) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try decode(type, generic: ()) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try decode(type, generic: ()) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try decode(type, generic: ()) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decode(type, generic: ()) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try decode(type, generic: ()) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decode(type, generic: ()) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decode(type, generic: ()) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decode(type, generic: ()) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decode(type, generic: ()) }
 
     private mutating func decode<T: Decodable>(_ type: T.Type, generic: Void) throws -> T {
         guard !isAtEnd else { throw end(type) }
