@@ -9,7 +9,7 @@ public enum GatewayRouters {
         if services.outbound != nil || services.inbox != nil {
             UnitAPIRoutes(outbound: services.outbound, inbox: services.inbox,
                           authenticator: UnitAuthenticator(units: configuration.units),
-                          bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
+                          bodyLimit: configuration.limits.maxBodyBytes, metrics: services.metrics).register(on: router)
         }
         services.operatorSurface?.register(on: router)
         return router

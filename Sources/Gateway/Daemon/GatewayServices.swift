@@ -18,6 +18,8 @@ public struct GatewayServices: Sendable {
     public var operatorSurface: OperatorSurface?
     /// The bus role's VDXP calls (`sendEdoc`, …) on the `bus_api` listener.
     public var busAPI: BusAPI?
+    /// Where the unit API records how long a submission waited for its acknowledgement.
+    public var metrics: GatewayMetrics?
 
     public init(outbound: (any OutboundService)? = nil, inbox: (any InboxService)? = nil,
                 busInbound: (any BusInboundService)? = nil, readinessProbes: [any ReadinessProbe] = [],

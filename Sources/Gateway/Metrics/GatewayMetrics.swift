@@ -13,6 +13,9 @@ public final class GatewayMetrics: Sendable {
     public let factory: PrometheusMetricsFactory
     /// Destinations seen at earlier scrapes: one purged from the store reads 0, not its last count.
     private let knownDestinations = Mutex<Set<String>>([])
+    /// A unit's wait for its 202: buckets around the milliseconds a durable acknowledgement takes
+    /// (docs/perf/exchange.md), where the delivery buckets start at 50 ms.
+    private let submissionDuration: DurationHistogram
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -22,6 +25,18 @@ public final class GatewayMetrics: Sendable {
             .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
         ]
         self.factory = factory
+        submissionDuration = registry.makeDurationHistogram(
+            name: "lienthong_unit_submission_duration_seconds",
+            buckets: [.milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                      .milliseconds(2500), .seconds(5), .seconds(10)],
+            help: "From a unit's document submission reaching the handler to its durable acknowledgement (202)")
+    }
+
+    /// A unit's document was accepted: durable and acknowledged `duration` after its request
+    /// reached the handler (its body read included).
+    public func recordSubmission(duration: Duration) {
+        submissionDuration.record(duration)
     }
 
     /// A delivery attempt ended: delivered, or failed with a reason code.

@@ -9,6 +9,7 @@ struct UnitAPIRoutes {
     let inbox: (any InboxService)?
     let authenticator: UnitAuthenticator
     let bodyLimit: Int
+    var metrics: GatewayMetrics?
 
     static let defaultPageSize = 50
     static let maxPageSize = 500
@@ -102,6 +103,7 @@ struct UnitAPIRoutes {
 
     private func submit(_ request: Request, _ context: GatewayRequestContext,
                         _ outbound: any OutboundService) async throws -> Response {
+        let started = ContinuousClock.now
         let format = try Self.submissionFormat(request.headers[.contentType])
         let body = try await request.collectBody(context: context)
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
@@ -110,6 +112,7 @@ struct UnitAPIRoutes {
         }
         let submission = UnitSubmission(format: format, body: Array(buffer: body), idempotencyKey: key)
         let receipt = try await outbound.submit(submission, by: try context.authenticatedUnit(), logger: context.logger)
+        metrics?.recordSubmission(duration: ContinuousClock.now - started)
         context.logger.info("outbound document accepted", metadata: ["message_id": "\(receipt.id)", "document_id": "\(receipt.documentId)"])
         return try Self.json(receipt, status: .accepted, context: context)
     }

@@ -26,6 +26,7 @@ struct OutboundFixture {
     let service: GatewayOutboundService
     let configuration: GatewayConfiguration
     let verifier: SignatureVerifier
+    let metrics = GatewayMetrics()
 
     init(xmlLimits: XMLParseLimits = .default, maxBody: String? = nil) throws {
         let pki = try Self.pki.get()
@@ -45,7 +46,8 @@ struct OutboundFixture {
     }
 
     func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let services = GatewayServices(outbound: service)
+        var services = GatewayServices(outbound: service)
+        services.metrics = metrics
         let app = Application(router: GatewayRouters.unitAPI(configuration: configuration, services: services))
         try await app.test(.router, body)
     }

@@ -59,6 +59,31 @@ struct OutboundSubmitTests {
         }
     }
 
+    @Test("each accepted submission's wait for its 202 is in the metrics; a refused one is not")
+    func submissionDurationsAreMeasured() async throws {
+        let fixture = try OutboundFixture()
+        try await fixture.withAPI { client in
+            let accepted = try await client.execute(uri: "/v1/documents", method: .post,
+                                                    headers: F.headers(F.office.token, contentType: "application/json"),
+                                                    body: ByteBuffer(data: F.documentJSON(attachments: [])))
+            #expect(accepted.status == .accepted)
+            let refused = try await client.execute(uri: "/v1/documents", method: .post,
+                                                   headers: F.headers(F.office.token, contentType: "application/json"),
+                                                   body: ByteBuffer(string: "{\"from\": 1}"))
+            #expect(refused.status.code >= 400)
+        }
+        let samples = Dictionary(uniqueKeysWithValues: fixture.metrics.registry.emitToString().split(separator: "\n")
+            .filter { $0.hasPrefix("lienthong_unit_submission_duration_seconds") }
+            .compactMap { line -> (String, Double)? in
+                guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
+                return (String(line[..<space]), value)
+            })
+        #expect(samples["lienthong_unit_submission_duration_seconds_count"] == 1)
+        #expect((samples["lienthong_unit_submission_duration_seconds_sum"] ?? 0) > 0)
+        #expect(samples["lienthong_unit_submission_duration_seconds_bucket{le=\"10.0\"}"] == 1)
+        #expect(samples.keys.contains("lienthong_unit_submission_duration_seconds_bucket{le=\"0.001\"}"))
+    }
+
     @Test("JSON numbers and booleans keep their meaning on their way to the builder")
     func jsonScalars() async throws {
         let fixture = try OutboundFixture()
