@@ -18,6 +18,8 @@ import TestSupport
         let small = try #require(figures["4 KB documents"])
         #expect(small["documents"] == 12)
         #expect((small["submitP99Milliseconds"] ?? 0) > 0, "every submission was timed")
+        #expect(small["submissionsCountedAtA"] == 12, "A's own histogram counted the batch's submissions, not the warm-up's")
+        #expect((0...1).contains(small["submitShareWithin20MillisecondsAtA"] ?? -1))
         #expect((small["arrivalP99Milliseconds"] ?? 0) >= (small["arrivalP50Milliseconds"] ?? 0))
         #expect((small["cpuMillisecondsPerDocument"] ?? 0) > 0, "the nodes' CPU was counted")
         if load.contains("--processes") {

@@ -143,6 +143,8 @@ struct ExchangeFigures {
     let cpu: BenchCPUTimes
     let submission: [Double]
     let arrival: [Double]
+    /// The same submissions as A's own metrics recorded them (nil where A's `/metrics` was not read).
+    var atA: AcknowledgementHistogram? = nil
 
     var perSecond: Double { Double(count) / elapsed.seconds }
     var cpuMillisecondsPerDocument: Double { cpu.total * 1000 / Double(count) }
@@ -164,7 +166,16 @@ struct ExchangeFigures {
             + (cpuInSignatures(at: speed).map { String(format: " = %.1f RSA-2048 signatures at this run's openssl speed\n", $0) } ?? "\n")
             + (cpu.perDocumentText(documents: count).map { "    CPU per document: \($0)\n" } ?? "")
             + String(format: "    submission → durable at A (202): p50 %6.1f ms  p99 %6.1f ms\n", p(submission, 0.5), p(submission, 0.99))
+            + (atALine.map { "    \($0)\n" } ?? "")
             + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
+    }
+
+    /// A's own histogram: the bucket holding the 99th percentile, and the share within 20 ms.
+    var atALine: String? {
+        guard let atA, let p99 = atA.bound(holding: 0.99) else { return nil }
+        let within20 = atA.share(within: 20).map { String(format: ", %.2f %% within 20 ms", 100 * $0) } ?? ""
+        return "at A's own clock (its /metrics histogram of \(Int(atA.total)) submissions): p99 within "
+            + (p99.isFinite ? String(format: "%g ms", p99) : "its largest bucket") + within20
     }
 
     static let warmUpKey = "warm-up"
@@ -187,6 +198,9 @@ struct ExchangeFigures {
             "submitP50Milliseconds": Self.percentile(submission, 0.5), "submitP99Milliseconds": Self.percentile(submission, 0.99),
             "arrivalP50Milliseconds": Self.percentile(arrival, 0.5), "arrivalP99Milliseconds": Self.percentile(arrival, 0.99)]
         if let signatures = cpuInSignatures(at: speed) { object["cpuInRSA2048Signatures"] = signatures }
+        if let atA { object["submissionsCountedAtA"] = atA.total }
+        if let atA, let p99 = atA.bound(holding: 0.99), p99.isFinite { object["submitP99BucketMillisecondsAtA"] = p99 }
+        if let share = atA?.share(within: 20) { object["submitShareWithin20MillisecondsAtA"] = share }
         object.merge(cpu.perDocumentJSON(documents: count)) { first, _ in first }
         return object
     }

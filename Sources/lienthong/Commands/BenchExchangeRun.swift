@@ -46,6 +46,7 @@ final class ExchangeRun: Sendable {
     /// is not hidden by sending less (no coordinated omission).
     func measure(count: Int, attachmentBytes: Int, rate: Double? = nil) async throws -> ExchangeFigures {
         let batch = batches.add(1, ordering: .relaxed).newValue
+        let histogramAtStart = try await AcknowledgementHistogram.read(from: sender.api, client: client)
         let cpuAtStart = cpu()
         let submitted: [Submitted]
         if let rate {
@@ -61,10 +62,13 @@ final class ExchangeRun: Sendable {
         let arrivals = try await waitForArrivals(of: Set(sentAt.keys), deadline: .now + .seconds(600))
         let last = arrivals.values.max() ?? Date()
         let firstSent = sentAt.values.min() ?? Date()
+        let cpuUsed = cpu() - cpuAtStart
+        let histogram = try await AcknowledgementHistogram.read(from: sender.api, client: client)
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
-                               cpu: cpu() - cpuAtStart,
+                               cpu: cpuUsed,
                                submission: submitted.map(\.milliseconds).sorted(),
-                               arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted())
+                               arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted(),
+                               atA: histogramAtStart.flatMap { start in histogram?.since(start) })
     }
 
     struct Submitted: Sendable {
