@@ -27,9 +27,9 @@ public final class GatewayMetrics: Sendable {
         self.factory = factory
         submissionDuration = registry.makeDurationHistogram(
             name: "lienthong_unit_submission_duration_seconds",
-            buckets: [.milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(20),
-                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-                      .milliseconds(2500), .seconds(5), .seconds(10)],
+            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .microseconds(7500), .milliseconds(10),
+                      .milliseconds(15), .milliseconds(20), .milliseconds(30), .milliseconds(50), .milliseconds(100),
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10)],
             help: "From a unit's document submission reaching the handler to its durable acknowledgement (202)")
     }
 

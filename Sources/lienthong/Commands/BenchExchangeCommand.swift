@@ -170,12 +170,13 @@ struct ExchangeFigures {
             + String(format: "    submission → in B's inbox:        p50 %6.1f ms  p99 %6.1f ms", p(arrival, 0.5), p(arrival, 0.99))
     }
 
-    /// A's own histogram: the bucket holding the 99th percentile, and the share within 20 ms.
+    /// A's own histogram: the bucket holding the 99th percentile, and the shares within 10 and 20 ms.
     var atALine: String? {
         guard let atA, let p99 = atA.bound(holding: 0.99) else { return nil }
-        let within20 = atA.share(within: 20).map { String(format: ", %.2f %% within 20 ms", 100 * $0) } ?? ""
+        let shares = [10.0, 20.0].compactMap { bound in atA.share(within: bound).map { String(format: "%.2f %% within %g ms", 100 * $0, bound) } }
         return "at A's own clock (its /metrics histogram of \(Int(atA.total)) submissions): p99 within "
-            + (p99.isFinite ? String(format: "%g ms", p99) : "its largest bucket") + within20
+            + (p99.isFinite ? String(format: "%g ms", p99) : "its largest bucket")
+            + (shares.isEmpty ? "" : "; " + shares.joined(separator: ", "))
     }
 
     static let warmUpKey = "warm-up"
