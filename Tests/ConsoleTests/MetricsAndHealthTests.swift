@@ -2,36 +2,10 @@ import Foundation
 import Gateway
 import Store
 import Testing
+import TestSupport
 
 @Suite("Metrics and readiness")
 struct MetricsAndHealthTests {
-    /// Parses the text exposition: every sample line is `name{labels} value`, and every name has
-    /// a `# TYPE` line before it. Returns the samples by their full series text.
-    static func parse(_ text: String) throws -> [String: Double] {
-        var types: [String: String] = [:]
-        var samples: [String: Double] = [:]
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("# TYPE ") {
-                let parts = line.split(separator: " ")
-                try #require(parts.count == 4)
-                types[String(parts[2])] = String(parts[3])
-                continue
-            }
-            if line.hasPrefix("#") { continue }
-            let space = try #require(line.lastIndex(of: " "))
-            let series = String(line[..<space])
-            let value = try #require(Double(line[line.index(after: space)...]))
-            let name = String(series.prefix { $0 != "{" })
-            let family = ["_bucket", "_sum", "_count"].reduce(name) { name, suffix in
-                types[name] == nil && name.hasSuffix(suffix) ? String(name.dropLast(suffix.count)) : name
-            }
-            #expect(types[family] != nil, "no # TYPE for \(name)")
-            #expect(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" })
-            samples[series] = value
-        }
-        return samples
-    }
-
     @Test func theExpositionParsesAndCarriesTheQueueSeries() async throws {
         let fixture = try await ConsoleFixture()
         fixture.surface.metrics.recordAttempt(destination: "000.00.00.G22", reasonCode: nil, delivered: true, duration: .milliseconds(300))
@@ -41,7 +15,7 @@ struct MetricsAndHealthTests {
         try await fixture.test { browser in
             let response = try await browser.get("/metrics")
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
-            let samples = try Self.parse(response.html)
+            let samples = try PrometheusText.samples(response.html)
             #expect(samples["lienthong_messages{state=\"retry_wait\",destination=\"000.00.00.G22\"}"] == 1)
             #expect(samples["lienthong_messages{state=\"queued\",destination=\"000.00.00.G22\"}"] == 1)
             #expect(samples["lienthong_messages{state=\"dead\",destination=\"000.00.00.H14\"}"] == 1)
@@ -59,7 +33,7 @@ struct MetricsAndHealthTests {
     @Test func breakerStateIsANumberOrderedByTrouble() async throws {
         let fixture = try await ConsoleFixture()
         try await fixture.test { browser in
-            let samples = try Self.parse(try await browser.get("/metrics").html)
+            let samples = try PrometheusText.samples(try await browser.get("/metrics").html)
             // One failure does not open the default breaker.
             #expect(samples.keys.filter { $0.hasPrefix("lienthong_breaker_state") }.allSatisfy { samples[$0] == 0 })
         }

@@ -14,10 +14,7 @@ public struct EdXMLWriter: Sendable {
 
     /// The whole file in memory.
     public func data(for message: EdXMLMessage) throws -> Data {
-        var data = Data()
-        // The first piece (for most documents, the whole) is taken as it is, not copied.
-        try write(message) { piece in if data.isEmpty { data = piece } else { data.append(piece) } }
-        return data
+        try inMemory(message, canonical: nil).bytes
     }
 
     /// Writes to `url` through a temporary file renamed into place, so a reader never sees half a file.
@@ -47,7 +44,12 @@ public struct EdXMLWriter: Sendable {
     /// written, and the place the profile gives an enveloped signature, so that a signer need
     /// not parse the file back (see `WrittenEnvelope`).
     public func written(_ message: EdXMLMessage, canonical: @escaping (UnsafeRawBufferPointer) -> Void) throws -> WrittenEnvelope {
+        try inMemory(message, canonical: canonical)
+    }
+
+    private func inMemory(_ message: EdXMLMessage, canonical: ((UnsafeRawBufferPointer) -> Void)?) throws -> WrittenEnvelope {
         var data = Data()
+        // The first piece (for most documents, the whole) is taken as it is, not copied.
         let out = XMLTextOutput(canonical: canonical) { piece in if data.isEmpty { data = piece } else { data.append(piece) } }
         try write(message, to: out)
         return WrittenEnvelope(bytes: data, signaturePlace: out.signaturePlace, canonicalFormIsExact: out.canonicalFormIsExact)

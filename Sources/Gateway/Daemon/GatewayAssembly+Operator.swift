@@ -8,7 +8,6 @@ extension GatewayAssembly {
     static func addOperatorSurface(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
         let certificates = StaticCertificates(certificateExpiries(parts.configuration))
         services.operatorSurface = try OperatorSurface(store: parts.store, metrics: parts.metrics, certificates: certificates)
-        services.metrics = parts.metrics
         services.readinessProbes.append(OperatorReadinessProbes.storeWritable(parts.store))
         services.readinessProbes.append(OperatorReadinessProbes.keysLoaded(LoadedSigningKey(loaded: parts.signer != nil)))
         services.readinessProbes.append(OperatorReadinessProbes.certificatesValid(certificates))

@@ -72,12 +72,7 @@ struct OutboundSubmitTests {
                                                    body: ByteBuffer(string: "{\"from\": 1}"))
             #expect(refused.status.code >= 400)
         }
-        let samples = Dictionary(uniqueKeysWithValues: fixture.metrics.registry.emitToString().split(separator: "\n")
-            .filter { $0.hasPrefix("lienthong_unit_submission_duration_seconds") }
-            .compactMap { line -> (String, Double)? in
-                guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
-                return (String(line[..<space]), value)
-            })
+        let samples = try PrometheusText.samples(fixture.metrics.registry.emitToString())
         #expect(samples["lienthong_unit_submission_duration_seconds_count"] == 1)
         #expect((samples["lienthong_unit_submission_duration_seconds_sum"] ?? 0) > 0)
         #expect(samples["lienthong_unit_submission_duration_seconds_bucket{le=\"10.0\"}"] == 1)
