@@ -12,8 +12,8 @@ import XMLDSig
 
 /// A real outbound side: an `SQLiteStore` in a temporary directory, the gateway signing with an
 /// organisation key of a development PKI, the XSDs of the package, and the real `/v1` routes.
-/// Two units: `office` may send as G22, `province` as H41.
-struct OutboundFixture {
+/// Two units: `office` may send as G22, `province` as H41. The directory goes with the fixture.
+final class OutboundFixture: Sendable {
     static let office = (name: "office", token: "office-token-51d0", organId: "000.00.00.G22")
     static let province = (name: "province", token: "province-token-a7c2", organId: "000.00.00.H41")
     static let recipients = ["000.00.00.H43", "000.00.00.G01"]
@@ -44,6 +44,8 @@ struct OutboundFixture {
         configuration = try GatewayConfiguration.parse(text.text, file: directory.file("gateway.toml"))
         verifier = SignatureVerifier(trust: try TrustStore(anchors: [pki.root.certificate], crls: [pki.crl]))
     }
+
+    deinit { directory.remove() }
 
     func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var services = GatewayServices(outbound: service)
