@@ -44,6 +44,19 @@ struct BusTraceTests {
         #expect(verdict.isValid, "\(verdict.summary)")
     }
 
+    @Test("a bus OrganId with markup characters is escaped in the element and cannot end the comment")
+    func organIdIsEscaped() throws {
+        let odd = BusTrace(organId: "B&<U>--S", limits: .default)
+        let unsigned = try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 6, signed: false)
+        let element = odd.append(to: unsigned, parsed: try parsed(unsigned), signed: false, at: at)
+        #expect(try traces(in: element.bytes) == [SharedPKI.a, "B&<U>--S"])
+        let signed = try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 7)
+        let comment = odd.append(to: signed, parsed: try parsed(signed), signed: true, at: at)
+        #expect(String(decoding: comment.bytes, as: UTF8.self).contains("<!--bus TraceHeader: OrganId=B&amp;&lt;U&gt;- -S Timestamp="))
+        let verdict = try SharedPKI.verifier.verify(document: try XMLDocument(parsing: comment.bytes))
+        #expect(verdict.isValid, "\(verdict.summary)")
+    }
+
     @Test("an end tag's text inside an earlier comment does not attract the hop")
     func decoyInACommentIsIgnored() throws {
         let envelope = try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 3, signed: false)

@@ -19,6 +19,17 @@ import LibXML
 struct BusTrace {
     let organId: String
     let limits: XMLParseLimits
+    /// The OrganId as element text, and as comment text (where `--` may not appear): escaped
+    /// once here, since every routed message carries it.
+    private let organIdText: String
+    private let organIdComment: String
+
+    init(organId: String, limits: XMLParseLimits) {
+        self.organId = organId
+        self.limits = limits
+        organIdText = Self.escaped(organId)
+        organIdComment = organIdText.replacingOccurrences(of: "--", with: "- -")
+    }
 
     enum Placement: Equatable {
         case element, comment, none
@@ -47,10 +58,9 @@ struct BusTrace {
 
     private func insertion(prefix: String, signed: Bool, at date: Date) -> [UInt8] {
         let stamp = LocalDateTime(date, withTime: true).edXMLText
-        let id = Self.escaped(organId)
         let text = signed
-            ? "<!--bus TraceHeader: OrganId=\(id.replacingOccurrences(of: "--", with: "- -")) Timestamp=\(stamp)-->"
-            : "<\(prefix)TraceHeader><\(prefix)OrganId>\(id)</\(prefix)OrganId><\(prefix)Timestamp>\(stamp)</\(prefix)Timestamp></\(prefix)TraceHeader>"
+            ? "<!--bus TraceHeader: OrganId=\(organIdComment) Timestamp=\(stamp)-->"
+            : "<\(prefix)TraceHeader><\(prefix)OrganId>\(organIdText)</\(prefix)OrganId><\(prefix)Timestamp>\(stamp)</\(prefix)Timestamp></\(prefix)TraceHeader>"
         return Array(text.utf8)
     }
 
