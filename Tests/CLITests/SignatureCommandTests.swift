@@ -32,7 +32,7 @@ struct SignatureCommandTests {
     }
 
     /// One development PKI shared by the tests that only read it (RSA key generation is the slow part).
-    static let sharedPKI: TemporaryDirectory? = try? makePKI()
+    static let sharedPKI: TemporaryDirectory? = try? makePKI(forTheRun: true)
 
     /// A scratch directory whose `pki` folder is the shared PKI (removing the scratch leaves it alone).
     static func scratchWithPKI() throws -> TemporaryDirectory {
@@ -43,8 +43,8 @@ struct SignatureCommandTests {
     }
 
     /// A fresh development PKI for org ids G22 and H41, and the directory it lives in.
-    static func makePKI() throws -> TemporaryDirectory {
-        let directory = try TemporaryDirectory(prefix: "lienthong-pki")
+    static func makePKI(forTheRun: Bool = false) throws -> TemporaryDirectory {
+        let directory = forTheRun ? try TemporaryDirectory.forTheRun(prefix: "lienthong-pki") : try TemporaryDirectory(prefix: "lienthong-pki")
         let result = try runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", organId, "--org", "000.00.00.H41"])
         #expect(result.status == 0, "\(result.stderr)")
         return directory

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the package, the shared samples and the built binary are, seen from a test.
 public enum Paths {
@@ -57,4 +58,26 @@ public struct TemporaryDirectory: Sendable {
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
     public func remove() { try? FileManager.default.removeItem(at: url) }
+
+    /// A directory shared by a whole test run (a development PKI made once, say), removed when
+    /// the test process exits, since no test owns it.
+    public static func forTheRun(prefix: String) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory(prefix: prefix)
+        RunScopedDirectories.register(directory.url)
+        return directory
+    }
+}
+
+private enum RunScopedDirectories {
+    private static let paths = Mutex<[String]>([])
+    private static let removedAtExit: Void = { atexit { RunScopedDirectories.removeAll() } }()
+
+    static func register(_ url: URL) {
+        _ = removedAtExit
+        paths.withLock { $0.append(url.path) }
+    }
+
+    private static func removeAll() {
+        for path in paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 }

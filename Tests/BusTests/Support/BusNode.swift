@@ -17,7 +17,7 @@ enum SharedPKI {
     static let suspendedAgency = "000.00.00.H02"
 
     static let loaded: Result<(pki: DevelopmentPKI, directory: URL), BusTestFailure> = Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bus-pki-\(UUID().uuidString)")
+        let directory = try TemporaryDirectory.forTheRun(prefix: "lienthong-bus-pki").url
         let pki = try DevelopmentPKI.generate(organIds: [a, b])
         try pki.write(to: directory)
         return (pki, directory)
@@ -211,7 +211,9 @@ enum Envelopes {
     }
 
     static func status(_ code: StatusCode, from: String, about documentNumber: Int, of sender: String) throws -> [UInt8] {
-        let store = try SQLiteStore(directory: try TemporaryDirectory(prefix: "lienthong-status").url)
+        let directory = try TemporaryDirectory(prefix: "lienthong-status")
+        defer { directory.remove() }
+        let store = try SQLiteStore(directory: directory.url)
         return try StatusSender(store: store, signer: try SharedPKI.signer(from), signal: nil).envelope(for: .init(
             code: code, description: "Đã tiếp nhận", from: OrganId(from), to: OrganId(sender),
             about: ResponseFor(organId: OrganId(sender), code: "\(documentNumber)/BUS-TEST",
