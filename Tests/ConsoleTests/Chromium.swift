@@ -26,7 +26,11 @@ final class Chromium {
                          "--disable-extensions", "--remote-debugging-pipe", "--hide-scrollbars",
                          "--window-size=\(width),\(height)", "--user-data-dir=\(profile.path)", "about:blank"]
         do {
-            browser = try ChildProcess(executable, arguments, stdout: .null, stderr: .null,
+            // Its own temporary files (a singleton socket folder) go beside the profile, so they
+            // leave with the test's directory instead of staying in /tmp.
+            var environment = ProcessInfo.processInfo.environment
+            environment["TMPDIR"] = profile.deletingLastPathComponent().path
+            browser = try ChildProcess(executable, arguments, environment: environment, stdout: .null, stderr: .null,
                                        descriptors: [3: commands[0], 4: answers[1]])
         } catch {
             [commands[0], commands[1], answers[0], answers[1]].forEach { close($0) }
