@@ -42,9 +42,10 @@ struct SignatureCommandTests {
         return directory
     }
 
-    /// A fresh development PKI for org ids G22 and H41, and the directory it lives in.
+    /// A fresh development PKI for org ids G22 and H41, and the directory it lives in (removed
+    /// when the test process exits if it is `forTheRun`).
     static func makePKI(forTheRun: Bool = false) throws -> TemporaryDirectory {
-        let directory = forTheRun ? try TemporaryDirectory.forTheRun(prefix: "lienthong-pki") : try TemporaryDirectory(prefix: "lienthong-pki")
+        let directory = try forTheRun ? TemporaryDirectory.forTheRun(prefix: "lienthong-pki") : TemporaryDirectory(prefix: "lienthong-pki")
         let result = try runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", organId, "--org", "000.00.00.H41"])
         #expect(result.status == 0, "\(result.stderr)")
         return directory
