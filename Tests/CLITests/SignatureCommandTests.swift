@@ -32,7 +32,7 @@ struct SignatureCommandTests {
     }
 
     /// One development PKI shared by the tests that only read it (RSA key generation is the slow part).
-    static let sharedPKI: TemporaryDirectory? = try? makePKI(forTheRun: true)
+    static let sharedPKI: TemporaryDirectory? = try? makePKI()
 
     /// A scratch directory whose `pki` folder is the shared PKI (removing the scratch leaves it alone).
     static func scratchWithPKI() throws -> TemporaryDirectory {
@@ -42,10 +42,10 @@ struct SignatureCommandTests {
         return directory
     }
 
-    /// A fresh development PKI for org ids G22 and H41, and the directory it lives in (removed
-    /// when the test process exits if it is `forTheRun`).
-    static func makePKI(forTheRun: Bool = false) throws -> TemporaryDirectory {
-        let directory = try forTheRun ? TemporaryDirectory.forTheRun(prefix: "lienthong-pki") : TemporaryDirectory(prefix: "lienthong-pki")
+    /// A fresh development PKI for org ids G22 and H41, and the directory it lives in, removed
+    /// when the test process exits.
+    static func makePKI() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory.forTheRun(prefix: "lienthong-pki")
         let result = try runCommand(Paths.binary, ["pki", "dev", "--out", directory.file("pki").path, "--org", organId, "--org", "000.00.00.H41"])
         #expect(result.status == 0, "\(result.stderr)")
         return directory
