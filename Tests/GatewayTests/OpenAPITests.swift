@@ -9,7 +9,7 @@ import Yams
 @Suite("docs/openapi.yaml matches the routes")
 struct OpenAPITests {
     struct NoBus: BusInboundService {
-        func receive(_ envelope: [UInt8], logger: Logger) async throws -> BusReceipt { BusReceipt(id: "x", duplicate: false) }
+        func receive(_ push: BusPush, logger: Logger) async throws -> BusReceipt { BusReceipt(id: "x", duplicate: false) }
     }
 
     @Test("every registered route is documented and every documented operation is registered")

@@ -236,13 +236,18 @@ struct BusEndpointTests {
     /// Stores the first envelope it sees, acknowledges repeats as duplicates, refuses `<bad/>`.
     final class OnceInbound: BusInboundService {
         let seen = Mutex<[[UInt8]]>([])
-        func receive(_ envelope: [UInt8], logger: Logger) async throws -> BusReceipt {
+        let pushes = Mutex<[BusPush]>([])
+        func receive(_ push: BusPush, logger: Logger) async throws -> BusReceipt {
+            pushes.withLock { $0.append(push) }
+            let envelope = push.envelope
             if envelope == Array("<bad/>".utf8) { throw EdXML.Refusal("signature.digest_mismatch", "the digest does not match") }
             let duplicate = seen.withLock { seen in
                 defer { seen.append(envelope) }
                 return seen.contains(envelope)
             }
-            return BusReceipt(id: "in-1", duplicate: duplicate)
+            guard push.acceptsStatusReply, !duplicate else { return BusReceipt(id: "in-1", duplicate: duplicate) }
+            return BusReceipt(id: "in-1", duplicate: false,
+                              statusReply: StatusReply.Status(messageId: "S1", lease: "L1", envelope: Array("<status/>".utf8)))
         }
     }
 
@@ -270,5 +275,31 @@ struct BusEndpointTests {
             let unit = try await client.execute(uri: "/v1/documents", method: .get)
             #expect(unit.status == .notFound)
         }
+        #expect(inbound.pushes.withLock { $0.allSatisfy { !$0.acceptsStatusReply && $0.taken.isEmpty } },
+                "a push without the headers asks for no status and confirms none")
+    }
+
+    @Test("the bus's status-reply headers reach the inbound service; malformed confirmations are skipped")
+    func statusReplyHeaders() async throws {
+        var text = ConfigurationText()
+        text.busEndpoint = "address = \"127.0.0.1\"\nport = 8443\n"
+        let configuration = try GatewayConfiguration.parse(text.text, file: URL(fileURLWithPath: "/tmp/gateway.toml"))
+        let inbound = OnceInbound()
+        let app = Application(router: GatewayRouters.busEndpoint(configuration: configuration,
+                                                                 services: GatewayServices(busInbound: inbound)))
+        try await app.test(.router) { client in
+            var headers: HTTPFields = [.contentType: "application/xml"]
+            headers[HTTPField.Name(StatusReply.acceptHeader)!] = StatusReply.acceptValue
+            headers[HTTPField.Name(StatusReply.takenHeader)!] = "M1:T1, bad, :T2,M3:,M4:T4"
+            let answer = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: headers, body: ByteBuffer(string: "<edXML/>"))
+            #expect(answer.status == .accepted)
+            #expect(answer.headers[.contentType] == "application/xml", "the status is the answer's body, as sent")
+            #expect(answer.headers[HTTPField.Name(StatusReply.statusHeader)!] == "S1:L1")
+            #expect(answer.headers[HTTPField.Name(StatusReply.inboxIdHeader)!] == "in-1")
+            #expect(String(buffer: answer.body) == "<status/>")
+        }
+        let push = try #require(inbound.pushes.withLock { $0.first })
+        #expect(push.acceptsStatusReply)
+        #expect(push.taken == [StatusReply.Taken(messageId: "M1", lease: "T1"), StatusReply.Taken(messageId: "M4", lease: "T4")])
     }
 }

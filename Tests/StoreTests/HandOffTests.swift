@@ -36,6 +36,41 @@ struct HandOffTests {
         #expect(state == .delivered)
     }
 
+    @Test("a message its caller handed over is recorded delivered on confirmation under its lease, by that pseudo-worker")
+    func aConfirmedHandOverIsDelivered() async throws {
+        let fixture = try StoreFixture()
+        var submission = fixture.submission("status-1")
+        submission.handOff = HandOff(worker: "bus-reply", limit: 1, leaseDuration: .seconds(30))
+        let claim = try #require(try await fixture.store.enqueue(submission).handedOff.first)
+        #expect(try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(30)).isEmpty,
+                "a worker does not take a message leased to the answer")
+
+        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: "not-the-token", worker: "bus-reply") == false)
+        #expect(try await fixture.state(claim.message.id) == .sending, "a wrong token confirms nothing")
+        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: claim.lease.token, worker: "bus-reply"))
+        let detail = try await fixture.store.detail(ofMessage: claim.message.id)
+        #expect(detail.message.state == .delivered)
+        #expect(detail.changes.last?.actor == "bus-reply")
+        #expect(detail.attempts.map(\.outcome) == [.delivered])
+        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: claim.lease.token, worker: "bus-reply") == false,
+                "a repeated confirmation changes nothing")
+        #expect(try await fixture.store.confirmHandedOver(messageID: "no-such-message", leaseToken: "t", worker: "bus-reply") == false)
+    }
+
+    @Test("a handed-over message never confirmed goes to a worker once its lease expires; a late confirmation changes nothing")
+    func anUnconfirmedHandOverGoesTheOrdinaryWay() async throws {
+        let fixture = try StoreFixture()
+        var submission = fixture.submission("status-2")
+        submission.handOff = HandOff(worker: "bus-reply", limit: 1, leaseDuration: .seconds(30))
+        let handedOver = try #require(try await fixture.store.enqueue(submission).handedOff.first)
+        fixture.clock.advance(.seconds(31))
+        let taken = try #require(try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(30)).first)
+        #expect(taken.message.id == handedOver.message.id)
+        #expect(try await fixture.store.confirmHandedOver(messageID: handedOver.message.id, leaseToken: handedOver.lease.token,
+                                                          worker: "bus-reply") == false)
+        #expect(try await fixture.store.complete(taken.lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3)) == .delivered)
+    }
+
     @Test("a destination whose circuit is not closed is left to the claim, which applies the breaker")
     func anOpenCircuitIsNotHandedOff() async throws {
         let fixture = try StoreFixture(policy: BreakerTests.policy, jitter: [1.0])

@@ -30,7 +30,7 @@ extension GatewayAssembly {
                                   authenticator: BusAuthenticator(store: parts.store, hmac: VDXPRequestVerifier(window: settings.hmacWindow, replays: parts.store)),
                                   intake: intake, store: parts.store, bodyLimit: parts.configuration.limits.maxBodyBytes,
                                   listLimit: settings.listLimit)
-        let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport)
+        let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport, intake: intake, logger: logger)
         services.busAPI = BusAPI(routes: routes, deliverer: deliverer)
         // A short lease: a bus killed mid-push gets its messages back within seconds of the
         // restart; a long transfer has its lease extended every third of it.

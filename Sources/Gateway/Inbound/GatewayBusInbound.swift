@@ -3,7 +3,8 @@ import Logging
 
 /// `POST /bus/v1/edoc`: the pushed envelope through the inbound pipeline. A refusal is thrown as
 /// itself (422 with its reason code, after it was kept); a store that cannot be written is a 503
-/// so the bus retries.
+/// so the bus retries. Statuses the bus says it took from earlier answers are recorded delivered
+/// first (see `StatusReply`).
 public struct GatewayBusInbound: BusInboundService {
     let pipeline: InboundPipeline
 
@@ -11,10 +12,12 @@ public struct GatewayBusInbound: BusInboundService {
         self.pipeline = pipeline
     }
 
-    public func receive(_ envelope: [UInt8], logger: Logger) async throws -> BusReceipt {
+    public func receive(_ push: BusPush, logger: Logger) async throws -> BusReceipt {
+        await confirm(push.taken, logger: logger)
         let outcome: InboundOutcome
+        let statuses: [StatusReply.Status]
         do {
-            outcome = try await pipeline.process(envelope, source: .push)
+            (outcome, statuses) = try await pipeline.process(push.envelope, source: .push, statusReply: push.acceptsStatusReply)
         } catch {
             // Refusals are outcomes, not errors: what is thrown is the store failing (a full disk,
             // a locked database), which the bus must retry, so never a 4xx.
@@ -23,9 +26,22 @@ public struct GatewayBusInbound: BusInboundService {
             throw Problem(.serviceUnavailable, reason, "the gateway cannot store the document now; send it again later")
         }
         switch outcome {
-        case .accepted(let ids): return BusReceipt(id: ids.first ?? "", duplicate: false)
+        case .accepted(let ids): return BusReceipt(id: ids.first ?? "", duplicate: false, statusReply: statuses.first)
         case .duplicate(let ids): return BusReceipt(id: ids.first ?? "", duplicate: true)
         case .refused(let refusal): throw refusal
+        }
+    }
+
+    /// A confirmation that cannot be recorded now costs nothing but a repeat: the status's lease
+    /// expires and the worker sends it, which the bus recognises as a call it answered.
+    private func confirm(_ taken: [StatusReply.Taken], logger: Logger) async {
+        for status in taken {
+            do {
+                _ = try await pipeline.parts.store.confirmHandedOver(messageID: status.messageId, leaseToken: status.lease,
+                                                                     worker: StatusReply.worker)
+            } catch {
+                logger.warning("status taken by the bus not recorded", metadata: ["message_id": "\(status.messageId)", "error": "\(error)"])
+            }
         }
     }
 }

@@ -4,14 +4,16 @@ import Store
 
 /// What passed every check goes into the inbox (once per message key); what did not is kept as a refusal.
 extension InboundPipeline {
-    func store(_ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
+    func store(_ examined: Examined, envelope: [UInt8],
+               statusReply: Bool) async throws -> (InboundOutcome, [StatusReply.Status]) {
         switch examined.message {
-        case .document(let document): try await storeDocument(document, examined, envelope: envelope)
-        case .status(let status): try await storeStatus(status, examined, envelope: envelope)
+        case .document(let document): try await storeDocument(document, examined, envelope: envelope, statusReply: statusReply)
+        case .status(let status): (try await storeStatus(status, examined, envelope: envelope), [])
         }
     }
 
-    func storeDocument(_ document: EdXMLDocument, _ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
+    func storeDocument(_ document: EdXMLDocument, _ examined: Examined, envelope: [UInt8],
+                       statusReply: Bool) async throws -> (InboundOutcome, [StatusReply.Status]) {
         let sender = document.header.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
         var recall: InboundRecall?
         if let business = document.traceList.business, business.kind == .revoke {
@@ -20,24 +22,43 @@ extension InboundPipeline {
                                    reason: business.reason ?? "")
         }
         var stored: [(recipient: String, id: String, unqueuedArrival: InboundFollowUp?)] = []
+        var statusReplies: [StatusReply.Status] = []
         var anyNew = false
         for recipient in examined.recipients {
             // The 01 is queued in the row's transaction (and joins the document's timeline with
             // it), so the row never commits without it; it is handed to the delivery worker in
-            // that transaction too. A redelivered duplicate queues it under its key instead (see
-            // `arrived`).
+            // that transaction too, or leased to the push's answer. A redelivered duplicate
+            // queues it under its key instead (see `arrived`).
             let arrival = try followUps.arrival(of: document, documentID: examined.documentID, recipient: recipient)
-            let receipt = try await parts.deliverySignal.handingOff(upTo: arrival == nil ? 0 : 1, { handOff in
-                var followUp = arrival
-                followUp?.submission.handOff = handOff
-                return try await parts.store.receive(InboundSubmission(
+            let row = { (followUp: InboundFollowUp?) in
+                InboundSubmission(
                     messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
                     documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
                     kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
                     status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
                                                                organID: recipient, at: Date()),
-                    recall: recall, followUp: followUp))
-            }, receipt: \.queuedFollowUp)
+                    recall: recall, followUp: followUp)
+            }
+            let receipt: InboundReceipt
+            // Only for a document to one of our OrganIds: the answer to the push for one
+            // recipient cannot speak for another (the bus routes it as that recipient's call).
+            if statusReply, examined.recipients.count == 1, var followUp = arrival {
+                followUp.submission.handOff = HandOff(worker: StatusReply.worker, limit: 1, leaseDuration: StatusReply.grace)
+                receipt = try await parts.store.receive(row(followUp))
+                let queued = receipt.queuedFollowUp
+                for claim in queued?.handedOff ?? [] {
+                    statusReplies.append(StatusReply.Status(messageId: claim.lease.messageID, lease: claim.lease.token,
+                                                            envelope: Array(followUp.submission.envelope)))
+                }
+                // Not leased to the answer (its destination's circuit is not closed): the worker's.
+                if let queued, queued.handedOff.count < queued.messages.count { parts.deliverySignal.nudge() }
+            } else {
+                receipt = try await parts.deliverySignal.handingOff(upTo: arrival == nil ? 0 : 1, { handOff in
+                    var followUp = arrival
+                    followUp?.submission.handOff = handOff
+                    return try await parts.store.receive(row(followUp))
+                }, receipt: \.queuedFollowUp)
+            }
             if case .stored = receipt {
                 anyNew = true
                 stored.append((recipient, receipt.id, nil))
@@ -53,7 +74,7 @@ extension InboundPipeline {
             try await followUps.recalled(recall, by: first.id, envelope: envelope)
         }
         let ids = stored.map(\.id)
-        return anyNew ? .accepted(ids: ids) : .duplicate(ids: ids)
+        return (anyNew ? .accepted(ids: ids) : .duplicate(ids: ids), statusReplies)
     }
 
     func storeStatus(_ status: StatusMessage, _ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {

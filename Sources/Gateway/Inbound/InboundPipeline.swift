@@ -32,13 +32,20 @@ public struct InboundPipeline: Sendable {
     var organIds: [String] { parts.configuration.organIds }
 
     public func process(_ envelope: [UInt8], source: InboundSource) async throws -> InboundOutcome {
+        try await process(envelope, source: source, statusReply: false).outcome
+    }
+
+    /// With `statusReply`, a new document's status 01 is handed over for the answer (see
+    /// `StatusReply`) instead of to the delivery worker, and returned with the outcome.
+    public func process(_ envelope: [UInt8], source: InboundSource,
+                        statusReply: Bool) async throws -> (outcome: InboundOutcome, statusReplies: [StatusReply.Status]) {
         let examined: Examined
         do {
             examined = try await examine(envelope)
         } catch let refused as Refused {
-            return .refused(try await keep(refused, envelope: envelope, source: source))
+            return (.refused(try await keep(refused, envelope: envelope, source: source)), [])
         }
-        let outcome = try await store(examined, envelope: envelope)
+        let (outcome, statusReplies) = try await store(examined, envelope: envelope, statusReply: statusReply)
         switch outcome {
         case .accepted(let ids):
             parts.metrics.recordInboundVerdict("accepted", reasonCode: examined.verdictReason)
@@ -50,6 +57,6 @@ public struct InboundPipeline: Sendable {
         case .refused:
             break
         }
-        return outcome
+        return (outcome, statusReplies)
     }
 }

@@ -34,6 +34,22 @@ extension SQLiteStore {
         }
     }
 
+    /// A message an enqueue leased to a pseudo-worker of the caller's (`HandOff`), which the
+    /// caller handed over itself, now confirmed taken by the far side under that lease's token:
+    /// its first attempt is recorded delivered. False when the lease is no longer that one (it
+    /// expired and a delivery worker took the message over, or the message is gone): the
+    /// message then goes, or went, the ordinary way.
+    public func confirmHandedOver(messageID: String, leaseToken: String, worker: String) async throws -> Bool {
+        let lease = Lease(messageID: messageID, token: leaseToken, worker: worker, attemptNumber: 1,
+                          startedAt: Date(storeMillis: 0), expiresAt: Date(storeMillis: 0))
+        do {
+            _ = try await complete(lease, result: .delivered(httpStatus: nil), duration: .zero)
+            return true
+        } catch let error as StoreError where error.reasonCode == "queue.lease_lost" || error.reasonCode == "queue.not_found" {
+            return false
+        }
+    }
+
     /// What a report needs of its message's row.
     private struct LeasedRow {
         var state: String

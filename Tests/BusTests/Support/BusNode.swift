@@ -18,7 +18,8 @@ enum SharedPKI {
 
     static let loaded: Result<(pki: DevelopmentPKI, directory: URL), BusTestFailure> = Result {
         let directory = try TemporaryDirectory.forTheRun(prefix: "lienthong-bus-pki").url
-        let pki = try DevelopmentPKI.generate(organIds: [a, b])
+        // The push agency signs too: the statuses it answers pushes with.
+        let pki = try DevelopmentPKI.generate(organIds: [a, b, pushAgency])
         try pki.write(to: directory)
         return (pki, directory)
     }.mapError { BusTestFailure("the development PKI could not be made: \($0)") }

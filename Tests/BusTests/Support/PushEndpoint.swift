@@ -15,6 +15,7 @@ struct PushedEnvelope: Sendable {
     let contentType: String?
     /// SHA-256 of the TLS client certificate the bus presented.
     let clientCertificateSHA256: String?
+    let headers: HTTPFields
 }
 
 actor PushRecorder {
@@ -33,7 +34,9 @@ struct PushContext: RequestContext {
 }
 
 /// A gateway's bus endpoint as the bus sees it: a real HTTPS server on 127.0.0.1 that requires a
-/// client certificate from the development CA, records what is pushed and answers 202.
+/// client certificate from the development CA, records what is pushed and answers 202 (with
+/// `answer`'s headers and body for the pushed body when it gives them, as a gateway answering
+/// a status would).
 final class PushEndpoint: Sendable {
     let port: Int
     let recorder: PushRecorder
@@ -49,7 +52,7 @@ final class PushEndpoint: Sendable {
         self.task = task
     }
 
-    static func start(pki: URL) async throws -> PushEndpoint {
+    static func start(pki: URL, answer: (@Sendable ([UInt8]) -> (headers: HTTPFields, body: [UInt8])?)? = nil) async throws -> PushEndpoint {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(pki.appendingPathComponent("tls-server.pem").path).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.appendingPathComponent("tls-server.key").path, format: .pem)))
@@ -62,9 +65,13 @@ final class PushEndpoint: Sendable {
             let body = try await request.collectBody(upTo: 32 << 20)
             let certificate = try? await context.channel.nioSSL_peerCertificate().get()
             let fingerprint = (try? certificate?.toDERBytes()).flatMap { $0 }.map { SHA256Hasher.hexDigest($0) }
-            await recorder.record(PushedEnvelope(path: request.uri.path, body: Array(body.readableBytesView),
+            let bytes = Array(body.readableBytesView)
+            await recorder.record(PushedEnvelope(path: request.uri.path, body: bytes,
                                                  contentType: request.headers[.contentType],
-                                                 clientCertificateSHA256: fingerprint))
+                                                 clientCertificateSHA256: fingerprint, headers: request.headers))
+            if let (headers, body) = answer?(bytes) {
+                return Response(status: .accepted, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
             return Response(status: .accepted, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: #"{"id":"pushed","duplicate":false}"#)))
         }
