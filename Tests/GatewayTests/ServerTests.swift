@@ -251,14 +251,19 @@ struct BusEndpointTests {
         }
     }
 
-    @Test("a pushed envelope is 202 once, 200 duplicate after; a refusal is 422 with its reason")
-    func push() async throws {
+    /// The bus endpoint listener's routes, served by `inbound`.
+    static func busEndpoint(_ inbound: OnceInbound) throws -> some ApplicationProtocol {
         var text = ConfigurationText()
         text.busEndpoint = "address = \"127.0.0.1\"\nport = 8443\n"
         let configuration = try GatewayConfiguration.parse(text.text, file: URL(fileURLWithPath: "/tmp/gateway.toml"))
+        return Application(router: GatewayRouters.busEndpoint(configuration: configuration,
+                                                              services: GatewayServices(busInbound: inbound)))
+    }
+
+    @Test("a pushed envelope is 202 once, 200 duplicate after; a refusal is 422 with its reason")
+    func push() async throws {
         let inbound = OnceInbound()
-        let app = Application(router: GatewayRouters.busEndpoint(configuration: configuration,
-                                                                 services: GatewayServices(busInbound: inbound)))
+        let app = try Self.busEndpoint(inbound)
         try await app.test(.router) { client in
             let xml: HTTPFields = [.contentType: "application/xml"]
             let first = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: xml, body: ByteBuffer(string: "<edXML/>"))
@@ -281,12 +286,8 @@ struct BusEndpointTests {
 
     @Test("the bus's status-reply headers reach the inbound service; malformed confirmations are skipped")
     func statusReplyHeaders() async throws {
-        var text = ConfigurationText()
-        text.busEndpoint = "address = \"127.0.0.1\"\nport = 8443\n"
-        let configuration = try GatewayConfiguration.parse(text.text, file: URL(fileURLWithPath: "/tmp/gateway.toml"))
         let inbound = OnceInbound()
-        let app = Application(router: GatewayRouters.busEndpoint(configuration: configuration,
-                                                                 services: GatewayServices(busInbound: inbound)))
+        let app = try Self.busEndpoint(inbound)
         try await app.test(.router) { client in
             var headers: HTTPFields = [.contentType: "application/xml"]
             headers[HTTPField.Name(StatusReply.acceptHeader)!] = StatusReply.acceptValue

@@ -36,12 +36,17 @@ struct HandOffTests {
         #expect(state == .delivered)
     }
 
+    /// A message enqueued leased to the caller's own pseudo-worker, as a gateway leases a 01 to a push's answer.
+    static func handedOver(_ document: String, in fixture: StoreFixture) async throws -> ClaimedMessage {
+        var submission = fixture.submission(document)
+        submission.handOff = HandOff(worker: "bus-reply", limit: 1, leaseDuration: .seconds(30))
+        return try #require(try await fixture.store.enqueue(submission).handedOff.first)
+    }
+
     @Test("a message its caller handed over is recorded delivered on confirmation under its lease, by that pseudo-worker")
     func aConfirmedHandOverIsDelivered() async throws {
         let fixture = try StoreFixture()
-        var submission = fixture.submission("status-1")
-        submission.handOff = HandOff(worker: "bus-reply", limit: 1, leaseDuration: .seconds(30))
-        let claim = try #require(try await fixture.store.enqueue(submission).handedOff.first)
+        let claim = try await Self.handedOver("status-1", in: fixture)
         #expect(try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(30)).isEmpty,
                 "a worker does not take a message leased to the answer")
 
@@ -60,9 +65,7 @@ struct HandOffTests {
     @Test("a handed-over message never confirmed goes to a worker once its lease expires; a late confirmation changes nothing")
     func anUnconfirmedHandOverGoesTheOrdinaryWay() async throws {
         let fixture = try StoreFixture()
-        var submission = fixture.submission("status-2")
-        submission.handOff = HandOff(worker: "bus-reply", limit: 1, leaseDuration: .seconds(30))
-        let handedOver = try #require(try await fixture.store.enqueue(submission).handedOff.first)
+        let handedOver = try await Self.handedOver("status-2", in: fixture)
         fixture.clock.advance(.seconds(31))
         let taken = try #require(try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(30)).first)
         #expect(taken.message.id == handedOver.message.id)
