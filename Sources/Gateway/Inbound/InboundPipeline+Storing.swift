@@ -42,16 +42,10 @@ extension InboundPipeline {
             let receipt: InboundReceipt
             // Only for a document to one of our OrganIds: the answer to the push for one
             // recipient cannot speak for another (the bus routes it as that recipient's call).
-            if statusReply, examined.recipients.count == 1, var followUp = arrival {
-                followUp.submission.handOff = HandOff(worker: StatusReply.worker, limit: 1, leaseDuration: StatusReply.grace)
-                receipt = try await parts.store.receive(row(followUp))
-                let queued = receipt.queuedFollowUp
-                for claim in queued?.handedOff ?? [] {
-                    statusReplies.append(StatusReply.Status(messageId: claim.lease.messageID, lease: claim.lease.token,
-                                                            envelope: Array(followUp.submission.envelope)))
-                }
-                // Not leased to the answer (its destination's circuit is not closed): the worker's.
-                if let queued, queued.handedOff.count < queued.messages.count { parts.deliverySignal.nudge() }
+            if statusReply, examined.recipients.count == 1, let arrival {
+                let answered: StatusReply.Status?
+                (receipt, answered) = try await receiveAnswering(arrival, row: row)
+                statusReplies += answered.map { [$0] } ?? []
             } else {
                 receipt = try await parts.deliverySignal.handingOff(upTo: arrival == nil ? 0 : 1, { handOff in
                     var followUp = arrival
@@ -75,6 +69,23 @@ extension InboundPipeline {
         }
         let ids = stored.map(\.id)
         return (anyNew ? .accepted(ids: ids) : .duplicate(ids: ids), statusReplies)
+    }
+
+    /// The row stored with its 01 leased to the push's answer, and that 01 (nil when the row was
+    /// a duplicate, or the 01 is left to the delivery worker because its destination's circuit is
+    /// not closed).
+    private func receiveAnswering(_ arrival: InboundFollowUp,
+                                  row: (InboundFollowUp?) -> InboundSubmission) async throws -> (InboundReceipt, StatusReply.Status?) {
+        var followUp = arrival
+        followUp.submission.handOff = HandOff(worker: StatusReply.worker, limit: 1, leaseDuration: StatusReply.grace)
+        let receipt = try await parts.store.receive(row(followUp))
+        guard let queued = receipt.queuedFollowUp else { return (receipt, nil) }
+        guard let claim = queued.handedOff.first else {
+            parts.deliverySignal.nudge()
+            return (receipt, nil)
+        }
+        return (receipt, StatusReply.Status(messageId: claim.lease.messageID, lease: claim.lease.token,
+                                            envelope: Array(followUp.submission.envelope)))
     }
 
     func storeStatus(_ status: StatusMessage, _ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
