@@ -75,5 +75,8 @@ struct OrganIdListTests {
         #expect(try BusAPIRoutes.organIdList("[\"a\\u0062\"]") == ["ab"], "escapes still go through the JSON parser")
         #expect(throws: BusRefusal.self) { try BusAPIRoutes.organIdList("[\"a\",\"\"]") }
         #expect(try BusAPIRoutes.organIdList("000.00.00.H41") == ["000.00.00.H41"])
+        #expect(try BusAPIRoutes.organIdList(" \t[ \"a\" , \"b\" ]\t ") == ["a", "b"], "spaces and tabs around the list")
+        #expect(try BusAPIRoutes.organIdList("  000.00.00.H41 ") == ["000.00.00.H41"])
+        #expect(try BusAPIRoutes.organIdList(" \t ") == [])
     }
 }

@@ -291,7 +291,7 @@ struct BusEndpointTests {
         try await app.test(.router) { client in
             var headers: HTTPFields = [.contentType: "application/xml"]
             headers[HTTPField.Name(StatusReply.acceptHeader)!] = StatusReply.acceptValue
-            headers[HTTPField.Name(StatusReply.takenHeader)!] = "M1:T1, bad, :T2,M3:,M4:T4"
+            headers[HTTPField.Name(StatusReply.takenHeader)!] = "M1:T1, bad, :T2,M3:,M4:T4,\tM5:T5 ,a:b:c"
             let answer = try await client.execute(uri: "/bus/v1/edoc", method: .post, headers: headers, body: ByteBuffer(string: "<edXML/>"))
             #expect(answer.status == .accepted)
             #expect(answer.headers[.contentType] == "application/xml", "the status is the answer's body, as sent")
@@ -301,6 +301,7 @@ struct BusEndpointTests {
         }
         let push = try #require(inbound.pushes.withLock { $0.first })
         #expect(push.acceptsStatusReply)
-        #expect(push.taken == [StatusReply.Taken(messageId: "M1", lease: "T1"), StatusReply.Taken(messageId: "M4", lease: "T4")])
+        #expect(push.taken == [StatusReply.Taken(messageId: "M1", lease: "T1"), StatusReply.Taken(messageId: "M4", lease: "T4"),
+                               StatusReply.Taken(messageId: "M5", lease: "T5")])
     }
 }

@@ -58,11 +58,14 @@ public enum StatusReply {
 
         var headerItem: String { "\(messageId):\(lease)" }
 
-        /// `messageId:lease`, or nil when malformed.
-        init?(headerItem: some StringProtocol) {
-            let parts = headerItem.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-            self.init(messageId: String(parts[0]), lease: String(parts[1]))
+        /// `messageId:lease` (spaces around it allowed, as after a list's comma), or nil when
+        /// malformed. Read by hand: Foundation's `trimmingCharacters` was 0.7 % of the bus.
+        init?(headerItem: Substring) {
+            let item = headerItem.drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" }
+            guard let colon = item.firstIndex(of: ":") else { return nil }
+            let messageId = item[..<colon], lease = item[item.index(after: colon)...]
+            guard !messageId.isEmpty, !lease.isEmpty, !lease.contains(":") else { return nil }
+            self.init(messageId: String(messageId), lease: String(lease))
         }
     }
 

@@ -54,7 +54,7 @@ struct AgencyPushDeliverer: Sendable {
     /// lease expires unconfirmed, so the push stays delivered either way.
     private func routeStatus(in response: HTTPResponse, from agency: Agency) async {
         guard let intake, let named = response.header(StatusReply.statusHeader),
-              let taken = StatusReply.Taken(headerItem: named), !response.body.isEmpty else { return }
+              let taken = StatusReply.Taken(headerItem: named[...]), !response.body.isEmpty else { return }
         let file = response.body
         do {
             _ = try await intake.accept(BusIntake.Call(sender: agency, fromHeader: agency.organId, toHeader: nil,
