@@ -62,9 +62,15 @@ public struct TemporaryDirectory: Sendable {
     /// A directory shared by a whole test run (a development PKI made once, say), removed when
     /// the test process exits, since no test owns it.
     public static func forTheRun(prefix: String) throws -> TemporaryDirectory {
-        let directory = try TemporaryDirectory(prefix: prefix)
-        RunScopedDirectories.register(directory.url)
-        return directory
+        try TemporaryDirectory(prefix: prefix).removedAtExitAtLatest()
+    }
+
+    /// This directory, removed when the test process exits if its owner has not removed it by
+    /// then: an owner stopped by a `Task` from a `defer` may be cut short when the last test of
+    /// a filtered run returns.
+    public func removedAtExitAtLatest() -> TemporaryDirectory {
+        RunScopedDirectories.register(url)
+        return self
     }
 }
 

@@ -148,7 +148,7 @@ final class BusNode: Sendable {
     }
 
     private static func startOnce(pushEndpoint: String, hmacWindow: String) async throws -> BusNode {
-        let directory = try TemporaryDirectory(prefix: "lienthong-bus")
+        let directory = try TemporaryDirectory(prefix: "lienthong-bus").removedAtExitAtLatest()
         let port = freeLoopbackPort()
         let file = try writeConfiguration(in: directory, port: port, pushEndpoint: pushEndpoint, hmacWindow: hmacWindow)
         let configuration = try GatewayConfiguration.load(contentsOf: file)
