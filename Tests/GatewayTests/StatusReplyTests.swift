@@ -49,6 +49,10 @@ struct StatusReplyTests {
         #expect(detail.message.state == .delivered)
         #expect(detail.changes.last?.actor == StatusReply.worker)
         #expect(try await node.store.detail(ofMessage: other.messageId).message.state == .sending)
+        var metrics: [UInt8] = []
+        node.parts.metrics.registry.emit(into: &metrics)
+        #expect(String(decoding: metrics, as: UTF8.self).contains(#"lienthong_deliveries_total{destination="000.00.00.H41"} 1"#),
+                "the confirmed 01 counts as a delivery")
     }
 
     @Test("without the bus's header, for a duplicate, or for a document to two of our OrganIds, the answer carries no 01")

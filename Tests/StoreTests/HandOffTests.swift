@@ -50,16 +50,17 @@ struct HandOffTests {
         #expect(try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(30)).isEmpty,
                 "a worker does not take a message leased to the answer")
 
-        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: "not-the-token", worker: "bus-reply") == false)
+        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: "not-the-token", worker: "bus-reply") == nil)
         #expect(try await fixture.state(claim.message.id) == .sending, "a wrong token confirms nothing")
-        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: claim.lease.token, worker: "bus-reply"))
+        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: claim.lease.token, worker: "bus-reply")
+                == claim.message.destination)
         let detail = try await fixture.store.detail(ofMessage: claim.message.id)
         #expect(detail.message.state == .delivered)
         #expect(detail.changes.last?.actor == "bus-reply")
         #expect(detail.attempts.map(\.outcome) == [.delivered])
-        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: claim.lease.token, worker: "bus-reply") == false,
+        #expect(try await fixture.store.confirmHandedOver(messageID: claim.message.id, leaseToken: claim.lease.token, worker: "bus-reply") == nil,
                 "a repeated confirmation changes nothing")
-        #expect(try await fixture.store.confirmHandedOver(messageID: "no-such-message", leaseToken: "t", worker: "bus-reply") == false)
+        #expect(try await fixture.store.confirmHandedOver(messageID: "no-such-message", leaseToken: "t", worker: "bus-reply") == nil)
     }
 
     @Test("a handed-over message never confirmed goes to a worker once its lease expires; a late confirmation changes nothing")
@@ -70,7 +71,7 @@ struct HandOffTests {
         let taken = try #require(try await fixture.store.claim(worker: "w", limit: 10, leaseDuration: .seconds(30)).first)
         #expect(taken.message.id == handedOver.message.id)
         #expect(try await fixture.store.confirmHandedOver(messageID: handedOver.message.id, leaseToken: handedOver.lease.token,
-                                                          worker: "bus-reply") == false)
+                                                          worker: "bus-reply") == nil)
         #expect(try await fixture.store.complete(taken.lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3)) == .delivered)
     }
 

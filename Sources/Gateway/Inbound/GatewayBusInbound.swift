@@ -37,8 +37,10 @@ public struct GatewayBusInbound: BusInboundService {
     private func confirm(_ taken: [StatusReply.Taken], logger: Logger) async {
         for status in taken {
             do {
-                _ = try await pipeline.parts.store.confirmHandedOver(messageID: status.messageId, leaseToken: status.lease,
-                                                                     worker: StatusReply.worker)
+                if let destination = try await pipeline.parts.store.confirmHandedOver(messageID: status.messageId, leaseToken: status.lease,
+                                                                                      worker: StatusReply.worker) {
+                    pipeline.parts.metrics.recordDeliveredInAnswer(destination: destination)
+                }
             } catch {
                 logger.warning("status taken by the bus not recorded", metadata: ["message_id": "\(status.messageId)", "error": "\(error)"])
             }

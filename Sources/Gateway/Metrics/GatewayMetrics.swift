@@ -51,6 +51,12 @@ public final class GatewayMetrics: Sendable {
             .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
+    /// A message handed over in a push's answer was confirmed taken (see `StatusReply`): counted
+    /// with the worker's deliveries; there was no attempt of the worker's to time.
+    public func recordDeliveredInAnswer(destination: String) {
+        CoreMetrics.Counter(label: "lienthong_deliveries_total", dimensions: [("destination", destination)], factory: factory).increment()
+    }
+
     /// The inbound pipeline decided on a document: `accepted`, `duplicate` or `refused` with a reason.
     public func recordInboundVerdict(_ verdict: String, reasonCode: String?) {
         CoreMetrics.Counter(label: "lienthong_inbound_verdicts_total",

@@ -4,6 +4,12 @@ import GRDB
 extension SQLiteStore {
     @discardableResult
     public func complete(_ lease: Lease, result: AttemptResult, duration: Duration) async throws -> MessageState {
+        try await report(lease, result: result, duration: duration).state
+    }
+
+    /// `complete`, also saying whom the message was for.
+    private func report(_ lease: Lease, result: AttemptResult,
+                        duration: Duration) async throws -> (state: MessageState, destination: String) {
         let now = nowMillis()
         let policy = self.policy
         let jitter = options.jitter
@@ -30,23 +36,23 @@ extension SQLiteStore {
                                 reasonCode: next.reasonCode, detail: next.detail, actor: lease.worker,
                                 setting: ["lease_token": nil, "lease_owner": nil, "due_at": next.dueAt,
                                           "last_reason_code": next.lastReasonCode, "last_reason": next.lastReason])
-            return next.state
+            return (next.state, destination)
         }
     }
 
     /// A message an enqueue leased to a pseudo-worker of the caller's (`HandOff`), which the
     /// caller handed over itself, now confirmed taken by the far side under that lease's token:
-    /// its first attempt is recorded delivered. False when the lease is no longer that one (it
+    /// its first attempt is recorded delivered. Nil when the lease is no longer that one (it
     /// expired and a delivery worker took the message over, or the message is gone): the
-    /// message then goes, or went, the ordinary way.
-    public func confirmHandedOver(messageID: String, leaseToken: String, worker: String) async throws -> Bool {
+    /// message then goes, or went, the ordinary way. Returns the confirmed message's destination.
+    @discardableResult
+    public func confirmHandedOver(messageID: String, leaseToken: String, worker: String) async throws -> String? {
         let lease = Lease(messageID: messageID, token: leaseToken, worker: worker, attemptNumber: 1,
                           startedAt: Date(storeMillis: 0), expiresAt: Date(storeMillis: 0))
         do {
-            _ = try await complete(lease, result: .delivered(httpStatus: nil), duration: .zero)
-            return true
+            return try await report(lease, result: .delivered(httpStatus: nil), duration: .zero).destination
         } catch let error as StoreError where error.reasonCode == "queue.lease_lost" || error.reasonCode == "queue.not_found" {
-            return false
+            return nil
         }
     }
 
