@@ -51,7 +51,7 @@ struct StatusReplyTests {
         #expect(try await node.store.detail(ofMessage: other.messageId).message.state == .sending)
         var metrics: [UInt8] = []
         node.parts.metrics.registry.emit(into: &metrics)
-        #expect(String(decoding: metrics, as: UTF8.self).contains(#"lienthong_deliveries_total{destination="000.00.00.H41"} 1"#),
+        #expect(try PrometheusText.samples(String(decoding: metrics, as: UTF8.self))[#"lienthong_deliveries_total{destination="000.00.00.H41"}"#] == 1,
                 "the confirmed 01 counts as a delivery")
     }
 

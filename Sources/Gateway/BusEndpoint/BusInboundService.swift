@@ -27,7 +27,7 @@ public struct BusPush: Sendable {
 /// `202 {"id": …, "duplicate": false}`, or `200` with `"duplicate": true` when the same message
 /// was already stored (acknowledged again, stored once). `statusReply`: the status 01 of a new
 /// document, when the bus accepts statuses in the answer (then the answer's body; not JSON).
-public struct BusReceipt: Codable, Sendable, Equatable {
+public struct BusReceipt: Encodable, Sendable, Equatable {
     public let id: String
     public let duplicate: Bool
     public let statusReply: StatusReply.Status?
@@ -40,10 +40,5 @@ public struct BusReceipt: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case id, duplicate
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try container.decode(String.self, forKey: .id), duplicate: try container.decode(Bool.self, forKey: .duplicate))
     }
 }

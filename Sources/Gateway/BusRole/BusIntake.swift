@@ -34,7 +34,8 @@ struct BusIntake: Sendable {
         var fromHeader: String
         var toHeader: [String]?
         var messageType: VDXPMessageType
-        var hashHeader: String
+        /// The call's `hash-file`; nil for a status that came in a push's answer, which has none.
+        var hashHeader: String?
         var file: [UInt8]
     }
 
@@ -47,7 +48,7 @@ struct BusIntake: Sendable {
 
     func accept(_ call: Call, logger: Logger) async throws -> Accepted {
         let fileSHA256 = SHA256Hasher.hexDigest(call.file)
-        guard fileSHA256 == call.hashHeader.lowercased() else {
+        if let hashHeader = call.hashHeader, fileSHA256 != hashHeader.lowercased() {
             throw BusRefusal("bus.hash_mismatch", "hash-file is not the SHA-256 of the file_doc part")
         }
         guard call.fromHeader == call.sender.organId else {
@@ -68,7 +69,8 @@ struct BusIntake: Sendable {
         // or, when it would now be refused, by a lookup before the refusal: a lookup before
         // every call was 2.5 % of the bus's CPU for the rare repeat.
         do {
-            return try await route(call, message: message, parsed: parsed, addressed: addressed, key: key, logger: logger)
+            return try await route(call, message: message, parsed: parsed, addressed: addressed, key: key,
+                                   fallbackDocumentID: call.hashHeader ?? fileSHA256, logger: logger)
         } catch {
             if let earlier = try? await earlierAnswer(to: key) { return earlier }
             throw error
@@ -76,7 +78,7 @@ struct BusIntake: Sendable {
     }
 
     private func route(_ call: Call, message: EdXMLMessage, parsed: ParsedInput, addressed: [String], key: String,
-                       logger: Logger) async throws -> Accepted {
+                       fallbackDocumentID: String, logger: Logger) async throws -> Accepted {
         var deliverable: [String] = []
         var refused: [(organId: String, refusal: BusRefusal)] = []
         for organId in addressed {
@@ -97,7 +99,7 @@ struct BusIntake: Sendable {
         let envelope = try checkedWithHop(call.file, parsed: parsed, signed: message.signature != nil,
                                           expectedSender: call.sender.organId, logger: logger)
         let receipt = try await signal.enqueue(OutboundSubmission(
-            documentID: Self.documentID(of: message, fallback: call.hashHeader), from: call.sender.organId,
+            documentID: Self.documentID(of: message, fallback: fallbackDocumentID), from: call.sender.organId,
             to: deliverable, subject: Self.subject(of: message), kind: call.messageType.rawValue,
             envelope: Data(envelope), idempotencyKey: key), in: store)
         if receipt.replayed {

@@ -42,7 +42,7 @@ public final class GatewayMetrics: Sendable {
     /// A delivery attempt ended: delivered, or failed with a reason code.
     public func recordAttempt(destination: String, reasonCode: String?, delivered: Bool, duration: Duration) {
         if delivered {
-            CoreMetrics.Counter(label: "lienthong_deliveries_total", dimensions: [("destination", destination)], factory: factory).increment()
+            deliveries(to: destination).increment()
         } else {
             CoreMetrics.Counter(label: "lienthong_delivery_failures_total",
                     dimensions: [("destination", destination), ("reason", reasonCode ?? "unknown")], factory: factory).increment()
@@ -54,7 +54,11 @@ public final class GatewayMetrics: Sendable {
     /// A message handed over in a push's answer was confirmed taken (see `StatusReply`): counted
     /// with the worker's deliveries; there was no attempt of the worker's to time.
     public func recordDeliveredInAnswer(destination: String) {
-        CoreMetrics.Counter(label: "lienthong_deliveries_total", dimensions: [("destination", destination)], factory: factory).increment()
+        deliveries(to: destination).increment()
+    }
+
+    private func deliveries(to destination: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "lienthong_deliveries_total", dimensions: [("destination", destination)], factory: factory)
     }
 
     /// The inbound pipeline decided on a document: `accepted`, `duplicate` or `refused` with a reason.
