@@ -104,6 +104,36 @@ import TestSupport
         #expect(refused.stderr.contains("--data \(missing) is not a directory"), "\(refused.stderr)")
     }
 
+    /// `--latencies FILE` writes every submission of every batch, in the order sent, with its
+    /// acknowledgement's and its arrival's latency: what pooled or windowed percentiles are read from.
+    @Test func everySubmissionIsWrittenToTheLatenciesFile() async throws {
+        let scratch = try TemporaryDirectory(prefix: "lienthong-bench-latencies")
+        defer { scratch.remove() }
+        let file = scratch.url.appendingPathComponent("latencies.csv").path
+        let result = try await runCommand(Paths.binary, ["bench", "exchange", "--documents", "12", "--large-documents", "0", "--rate", "40",
+                                                         "--concurrency", "4", "--warm-up", "4", "--no-reference", "--latencies", file],
+                                          timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.first == "batch,sent_s,submission_ms,arrival_ms")
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 16, "the warm-up's 4 and the batch's 12: \(lines)")
+        #expect(rows.filter { $0.first == "warm-up" }.count == 4)
+        let batch = rows.filter { $0.first == "4 KB documents" }
+        #expect(batch.count == 12)
+        let sent = batch.compactMap { Double($0[1]) }
+        #expect(sent.first == 0, "seconds after the batch's first send")
+        #expect(sent == sent.sorted(), "in the order sent")
+        #expect((sent.last ?? 0) >= 11 / 40 * 0.9, "the open loop spaced them at 40 /s: \(sent)")
+        #expect(batch.allSatisfy { (Double($0[2]) ?? 0) > 0 && (Double($0[3]) ?? -1) >= 0 }, "each acknowledged and arrived: \(batch)")
+
+        let missing = scratch.url.appendingPathComponent("no/such").path
+        let refused = try await runCommand(Paths.binary, ["bench", "exchange", "--documents", "2", "--latencies", missing + "/latencies.csv"],
+                                           timeout: 60)
+        #expect(refused.status != 0, "refused before the run, not after it")
+        #expect(refused.stderr.contains("there is no directory \(missing)"), "\(refused.stderr)")
+    }
+
     private func benchFigures(_ load: [String]) async throws -> [String: [String: Double]] {
         let result = try await runCommand(Paths.binary, ["bench", "exchange", "--large-documents", "0", "--json"] + load, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")

@@ -49,6 +49,9 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Measure the machine's speed with `openssl speed rsa2048` before and after the batches (about 4 s).")
     var reference = true
 
+    @Option(help: ArgumentHelp("Write every submission of every batch to this CSV file (batch, seconds after the batch's first send, acknowledgement ms, arrival ms), to read the latencies over the run's course or pooled over runs.", valueName: "file"))
+    var latencies: String?
+
     func validate() throws {
         guard documents >= 0, largeDocuments >= 0, documents + largeDocuments > 0, concurrency > 0, (rate ?? 1) > 0,
               (warmUp ?? 0) >= 0, (niceOthers ?? 1) >= 1, (niceOthers ?? 1) <= 19 else {
@@ -57,6 +60,13 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         var isDirectory: ObjCBool = false
         if let data, !(FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw ValidationError("--data \(data) is not a directory")
+        }
+        // Checked before a run of minutes, not after it.
+        if let latencies {
+            let folder = URL(fileURLWithPath: latencies).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--latencies \(latencies): there is no directory \(folder)")
+            }
         }
         if niceOthers != nil && !processes {
             throw ValidationError("--nice-others needs --processes: in one process the nodes share their threads")
@@ -96,6 +106,15 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             throw error
         }
         let speed = MachineSpeed(before: speedBefore?.sign, after: reference ? OpenSSLSpeed.rsa2048(seconds: 1)?.sign : nil)
+        if let latencies {
+            let batches = (warmUpFigures.map { [(ExchangeFigures.warmUpKey, $0)] } ?? []) + results
+            let text = ExchangeFigures.recordsHeader + batches.map { label, figures in figures.recordLines(batch: label) }.joined()
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: latencies))
+            } catch {
+                throw CommandFailure.unavailable("bench.latencies_unwritable", "cannot write --latencies \(latencies): \(error.localizedDescription)")
+            }
+        }
 
         if json {
             var object = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1.json(speed: speed)) })
@@ -145,6 +164,26 @@ struct ExchangeFigures {
     let arrival: [Double]
     /// The same submissions as A's own metrics recorded them (nil where A's `/metrics` was not read).
     var atA: AcknowledgementHistogram? = nil
+    /// Each submission in the order sent, for `--latencies`.
+    var records: [Record] = []
+
+    /// One submission: when it was sent (planned, in the open loop), seconds after the batch's
+    /// first; its acknowledgement's latency; and its arrival's, nil when B never showed it.
+    struct Record {
+        var sentAt: Double
+        var submissionMilliseconds: Double
+        var arrivalMilliseconds: Double?
+    }
+
+    static let recordsHeader = "batch,sent_s,submission_ms,arrival_ms\n"
+
+    /// The records as CSV lines under `recordsHeader`, `batch` naming this batch.
+    func recordLines(batch: String) -> String {
+        records.map { record in
+            "\(batch)," + String(format: "%.6f,%.3f,", record.sentAt, record.submissionMilliseconds)
+                + (record.arrivalMilliseconds.map { String(format: "%.3f", $0) } ?? "") + "\n"
+        }.joined()
+    }
 
     var perSecond: Double { Double(count) / elapsed.seconds }
     var cpuMillisecondsPerDocument: Double { cpu.total * 1000 / Double(count) }

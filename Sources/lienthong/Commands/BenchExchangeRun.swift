@@ -64,11 +64,16 @@ final class ExchangeRun: Sendable {
         let firstSent = sentAt.values.min() ?? Date()
         let cpuUsed = cpu() - cpuAtStart
         let histogram = try await AcknowledgementHistogram.read(from: sender.api, client: client)
+        let records = submitted.sorted { $0.at < $1.at }.map { sent in
+            ExchangeFigures.Record(sentAt: sent.at.timeIntervalSince(firstSent), submissionMilliseconds: sent.milliseconds,
+                                   arrivalMilliseconds: arrivals[sent.documentId].map { $0.timeIntervalSince(sent.at) * 1000 })
+        }
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
                                cpu: cpuUsed,
                                submission: submitted.map(\.milliseconds).sorted(),
                                arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted(),
-                               atA: histogramAtStart.flatMap { start in histogram?.since(start) })
+                               atA: histogramAtStart.flatMap { start in histogram?.since(start) },
+                               records: records)
     }
 
     struct Submitted: Sendable {
