@@ -124,7 +124,7 @@ import TestSupport
         let sent = batch.compactMap { Double($0[1]) }
         #expect(sent.first == 0, "seconds after the batch's first send")
         #expect(sent == sent.sorted(), "in the order sent")
-        #expect((sent.last ?? 0) >= 11 / 40 * 0.9, "the open loop spaced them at 40 /s: \(sent)")
+        #expect((sent.last ?? 0) >= 11.0 / 40 * 0.9, "the open loop spaced them at 40 /s: \(sent)")
         #expect(batch.allSatisfy { (Double($0[2]) ?? 0) > 0 && (Double($0[3]) ?? -1) >= 0 }, "each acknowledged and arrived: \(batch)")
 
         let missing = scratch.url.appendingPathComponent("no/such").path
