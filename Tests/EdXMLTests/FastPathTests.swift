@@ -49,8 +49,8 @@ import TestSupport
         #expect(String(decoding: written, as: UTF8.self) == """
 
             <plain>Đà Nẵng — 2026</plain>
-            <marked>a &amp; b &lt; c &gt; "q" 'x'\tt&#13;\nn\u{FFFD}\u{FFEF}</marked>
-            <e v="x&quot;y&#9;&#10;&#13;&amp;&lt;&gt;é" />
+            <marked>a &amp; b &lt; c &gt; "q" 'x'\tt&#xD;\nn\u{FFFD}\u{FFEF}</marked>
+            <e v="x&quot;y&#x9;&#xA;&#xD;&amp;&lt;>é"></e>
             """)
     }
 

@@ -115,8 +115,8 @@ final class XMLTextOutput {
         }
     }
 
-    private func endTag(_ name: String) {
-        echo?.endTag(name)
+    private func endTag(_ name: String, echoed: Bool = true) {
+        if echoed { echo?.endTag(name) }
         buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
         buffer.append(contentsOf: name.utf8)
         buffer.append(UInt8(ascii: ">"))
@@ -136,13 +136,16 @@ final class XMLTextOutput {
         try flushIfFull()
     }
 
+    /// `<name …></name>`: the canonical form of an empty element, so that a verifier can take the
+    /// digest from the bytes as written (XMLDSig's `ReceivedBytesDigest`).
     func empty(_ name: String, attributes: [(String, String)] = []) throws {
         try startTag(name, attributes, empty: true)
-        buffer.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "/"), UInt8(ascii: ">")])
+        buffer.append(UInt8(ascii: ">"))
+        endTag(name, echoed: false)
         try flushIfFull()
     }
 
-    /// `<name>text</name>`, nothing when `text` is nil, `<name />` when it is empty.
+    /// `<name>text</name>`, nothing when `text` is nil, `<name></name>` when it is empty.
     func leaf(_ name: String, _ text: String?) throws {
         guard let text else { return }
         if text.isEmpty { return try empty(name) }
@@ -200,8 +203,9 @@ final class XMLTextOutput {
         return text.utf8.withContiguousStorageIfAvailable(check) ?? check(text.utf8)
     }
 
-    /// Escapes markup and the line-break characters a parser would otherwise normalise, and
-    /// refuses characters XML 1.0 cannot carry at all.
+    /// Escapes markup and the line-break characters a parser would otherwise normalise, as
+    /// canonical XML writes them (so the text is its own canonical form), and refuses characters
+    /// XML 1.0 cannot carry at all.
     private static func escape(_ text: String, quote: Bool) throws -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -209,12 +213,12 @@ final class XMLTextOutput {
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
-            case ">": out += "&gt;"
+            case ">" where !quote: out += "&gt;"
             case "\"" where quote: out += "&quot;"
-            case "\r": out += "&#13;"
-            case "\n" where quote: out += "&#10;"
-            case "\t" where quote: out += "&#9;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
+            case "\r": out += "&#xD;"
+            case "\n" where quote: out += "&#xA;"
+            case "\t" where quote: out += "&#x9;"
+            case "\t", "\n", ">": out.unicodeScalars.append(scalar)
             default:
                 let v = scalar.value
                 if v < 0x20 || v == 0xFFFE || v == 0xFFFF {
