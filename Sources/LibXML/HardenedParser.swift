@@ -12,15 +12,17 @@ enum HardenedParser {
         | Int32(XML_PARSE_NOWARNING.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
         | Int32(XML_PARSE_BIG_LINES.rawValue) | Int32(XML_PARSE_NOCDATA.rawValue)
 
-    /// The tree, and where each element named `recordingEndsOf` ends: the offset in `bytes` just
-    /// past its end tag (or its `/>`), as the parser itself read it.
+    /// The tree, and for each element of a recorded local name where the parser read its start tag
+    /// to (the offset in `bytes` of the tag's closing `>` or `/>`) and where its end tag ends (just
+    /// past it, or past its `/>`).
     struct Output {
         var document: xmlDocPtr
+        var startTagEnds: [xmlNodePtr: Int]
         var elementEnds: [xmlNodePtr: Int]
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, limits: XMLParseLimits,
-                      recordingEndsOf recordedName: String? = nil) throws(XMLError) -> Output {
+                      recording recordedNames: [String] = []) throws(XMLError) -> Output {
         _ = LibXML2Setup.done
         guard bytes.count > 0 else { throw XMLError(.empty, "the document is empty") }
         guard bytes.count <= limits.maxBytes else {
@@ -42,11 +44,15 @@ enum HardenedParser {
             state.textLength = 0
             xmlSAX2StartElementNs(context, localName, prefix, uri, namespaceCount, namespaces,
                                   attributeCount, defaulted, attributes)
+            // libxml2 calls this with the input at the tag's `>` or `/>`; the new element is current.
+            if let localName, state.records(localName), let node = parser.pointee.node {
+                state.startTagEnds[node] = Int(xmlByteConsumed(parser))
+            }
         }
         handler.endElementNs = { context, localName, prefix, uri in
             if let state = ParseState.of(context) {
                 state.textLength = 0
-                if let name = state.recordedName, let localName, strcmp(name, localName) == 0 {
+                if let localName, state.records(localName) {
                     // libxml2 calls this with the element still current and its input just past
                     // the end tag's `>` (in UTF-8 input, a byte offset).
                     let parser = context!.assumingMemoryBound(to: xmlParserCtxt.self)
@@ -63,7 +69,7 @@ enum HardenedParser {
         }
         handler.cdataBlock = handler.characters
 
-        let state = ParseState(limits: limits, recordedName: recordedName)
+        let state = ParseState(limits: limits, recordedNames: recordedNames)
         return try withExtendedLifetime(state) { () throws(XMLError) -> Output in
             let head = bytes.bindMemory(to: CChar.self)
             let prefixLength = min(4, bytes.count)
@@ -99,7 +105,8 @@ enum HardenedParser {
             }
             // An encoder (a non-UTF-8 declaration) makes the offsets count converted text.
             let offsetsAreBytes = parser.pointee.input?.pointee.buf?.pointee.encoder == nil
-            return Output(document: document, elementEnds: offsetsAreBytes ? state.elementEnds : [:])
+            return offsetsAreBytes ? Output(document: document, startTagEnds: state.startTagEnds, elementEnds: state.elementEnds)
+                                   : Output(document: document, startTagEnds: [:], elementEnds: [:])
         }
     }
 
@@ -130,13 +137,18 @@ private final class ParseState {
     let limits: XMLParseLimits
     var textLength = 0
     var refusal: XMLError.Kind?
-    /// NUL-terminated, compared with `strcmp` at every end tag.
-    let recordedName: [CChar]?
+    /// NUL-terminated, compared with `strcmp` at every tag.
+    let recordedNames: [[CChar]]
+    var startTagEnds: [xmlNodePtr: Int] = [:]
     var elementEnds: [xmlNodePtr: Int] = [:]
 
-    init(limits: XMLParseLimits, recordedName: String?) {
+    init(limits: XMLParseLimits, recordedNames: [String]) {
         self.limits = limits
-        self.recordedName = recordedName.map { Array($0.utf8CString) }
+        self.recordedNames = recordedNames.map { Array($0.utf8CString) }
+    }
+
+    func records(_ localName: UnsafePointer<xmlChar>) -> Bool {
+        recordedNames.contains { name in strcmp(name, localName) == 0 }
     }
 
     static func of(_ context: UnsafeMutableRawPointer?) -> ParseState? {

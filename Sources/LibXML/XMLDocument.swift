@@ -7,23 +7,24 @@ public final class XMLDocument: @unchecked Sendable {
     /// Nodes unlinked by `XMLElement.remove()`: kept until the document goes, so a view that still
     /// names one never points at freed memory.
     var detached: [xmlNodePtr] = []
-    /// Where the elements named at parsing end in the parsed bytes.
+    /// Where the elements of the local names recorded at parsing start and end in the parsed bytes.
+    private var startTagEnds: [xmlNodePtr: Int] = [:]
     private var elementEnds: [xmlNodePtr: Int] = [:]
 
     /// Parses `bytes` under `limits`, refusing DOCTYPEs, never touching the network or a file.
-    /// With `recordingEndsOf`, remembers where each element of that local name ends in `bytes`
-    /// (see `endOffset(of:)`).
+    /// With `recording`, remembers where each element of those local names starts and ends in
+    /// `bytes` (see `endOffset(of:)` and `startTagEndOffset(of:)`).
     public convenience init(parsing bytes: UnsafeRawBufferPointer, limits: XMLParseLimits = .default,
-                            recordingEndsOf recordedName: String? = nil) throws(XMLError) {
-        self.init(parsed: try HardenedParser.parse(bytes, limits: limits, recordingEndsOf: recordedName))
+                            recording recordedNames: [String] = []) throws(XMLError) {
+        self.init(parsed: try HardenedParser.parse(bytes, limits: limits, recording: recordedNames))
     }
 
     /// Parses `bytes` (a `[UInt8]`, `Data`, `ArraySlice<UInt8>`, …) under `limits`.
     public convenience init(parsing bytes: some Collection<UInt8>, limits: XMLParseLimits = .default,
-                            recordingEndsOf recordedName: String? = nil) throws(XMLError) {
+                            recording recordedNames: [String] = []) throws(XMLError) {
         let parsed: Result<HardenedParser.Output, XMLError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(XMLError) in
-                try HardenedParser.parse(UnsafeRawBufferPointer(buffer), limits: limits, recordingEndsOf: recordedName)
+                try HardenedParser.parse(UnsafeRawBufferPointer(buffer), limits: limits, recording: recordedNames)
             }
         }
         if let parsed {
@@ -31,7 +32,7 @@ public final class XMLDocument: @unchecked Sendable {
         } else {
             let copy = Array(bytes)
             let parsedCopy = copy.withUnsafeBytes { buffer in
-                Result { () throws(XMLError) in try HardenedParser.parse(buffer, limits: limits, recordingEndsOf: recordedName) }
+                Result { () throws(XMLError) in try HardenedParser.parse(buffer, limits: limits, recording: recordedNames) }
             }
             self.init(parsed: try parsedCopy.get())
         }
@@ -39,6 +40,7 @@ public final class XMLDocument: @unchecked Sendable {
 
     private convenience init(parsed: HardenedParser.Output) {
         self.init(owning: parsed.document)
+        startTagEnds = parsed.startTagEnds
         elementEnds = parsed.elementEnds
     }
 
@@ -67,10 +69,18 @@ public final class XMLDocument: @unchecked Sendable {
     }
 
     /// The offset in the parsed bytes just past `element`'s end tag (or its `/>`), when the
-    /// document was parsed `recordingEndsOf` its name from UTF-8 (or ASCII) input; nil otherwise.
+    /// document was parsed `recording` its name from UTF-8 (or ASCII) input; nil otherwise.
     public func endOffset(of element: XMLElement) -> Int? {
         guard element.document === self else { return nil }
         return elementEnds[element.node]
+    }
+
+    /// The offset in the parsed bytes of the `>` (or `/>`) that closes `element`'s start tag, on
+    /// the same terms as `endOffset(of:)`. The tag's `<` is the last one before it: no `<` can
+    /// stand inside a tag.
+    public func startTagEndOffset(of element: XMLElement) -> Int? {
+        guard element.document === self else { return nil }
+        return startTagEnds[element.node]
     }
 
     public var root: XMLElement? {

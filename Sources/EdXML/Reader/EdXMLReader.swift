@@ -72,7 +72,7 @@ public struct EdXMLReader: Sendable {
         }
         do {
             let document = try XMLDocument(parsing: bytes[(bytes.startIndex + start)...], limits: limits,
-                                           recordingEndsOf: "TraceHeaderList")
+                                           recording: ["TraceHeaderList", "Signature"])
             return ParsedInput(document: document, lineOffset: junkLines, notes: notes, skippedBytes: start)
         } catch where error.kind == .empty && bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             // libxml2 calls bytes with no element in them "empty"; to a person they are not XML.
