@@ -26,13 +26,17 @@ enum DocumentDigest {
 }
 
 /// Parsing with XML errors turned into reason-coded refusals.
-enum DocumentParsing {
-    /// Parses what follows any junk before the XML declaration, as the envelope reader does.
-    static func parse(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws -> XMLDocument {
+public enum DocumentParsing {
+    /// The elements whose place in the bytes the digest's fast path needs (`ReceivedBytesDigest`).
+    public static let recordedNames = ["TraceHeaderList", "Signature"]
+
+    /// Parses what follows any junk before the XML declaration, as the envelope reader does;
+    /// returns the tree and where in `bytes` the parsed part starts.
+    static func parse(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws -> (XMLDocument, start: Int) {
         do {
             let start = XMLStart.locate(in: bytes).offset
-            if start == 0 { return try XMLDocument(parsing: bytes, limits: limits) }
-            return try XMLDocument(parsing: bytes.dropFirst(start), limits: limits)
+            if start == 0 { return (try XMLDocument(parsing: bytes, limits: limits, recording: recordedNames), 0) }
+            return (try XMLDocument(parsing: bytes.dropFirst(start), limits: limits, recording: recordedNames), start)
         } catch {
             throw refusal(for: error)
         }

@@ -35,7 +35,7 @@ public struct EnvelopeSigner: Sendable {
     /// Signs the envelope in `bytes` and returns the signed document. An envelope that already
     /// carries a Signature is refused unless `replacingExisting` (a hop that re-signs).
     public func sign(_ bytes: some Collection<UInt8>, replacingExisting: Bool = false) throws -> [UInt8] {
-        let document = try DocumentParsing.parse(bytes, limits: limits)
+        let (document, _) = try DocumentParsing.parse(bytes, limits: limits)
         try sign(document, replacingExisting: replacingExisting)
         return document.serialized()
     }

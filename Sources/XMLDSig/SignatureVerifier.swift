@@ -22,10 +22,10 @@ public struct SignatureVerifier: Sendable {
     public func verify(_ bytes: some Collection<UInt8>, at time: Date = Date()) -> Verdict {
         var run = VerificationRun(time: time)
         do {
-            let document = try DocumentParsing.parse(bytes, limits: limits)
+            let (document, start) = try DocumentParsing.parse(bytes, limits: limits)
             let count = bytes.count
             run.passed("parse") { "\(count) bytes, no DOCTYPE" }
-            return try verify(document, run: &run)
+            return try Self.withContiguous(bytes.dropFirst(start)) { source in try verify(document, source: source, run: &run) }
         } catch {
             return run.refused(error)
         }
@@ -35,13 +35,32 @@ public struct SignatureVerifier: Sendable {
     public func verify(document: XMLDocument, at time: Date = Date()) -> Verdict {
         var run = VerificationRun(time: time)
         do {
-            return try verify(document, run: &run)
+            return try verify(document, source: nil, run: &run)
         } catch {
             return run.refused(error)
         }
     }
 
-    private func verify(_ document: XMLDocument, run: inout VerificationRun) throws -> Verdict {
+    /// Verifies an already parsed document given the bytes it was parsed from (`source`: exactly
+    /// those, the offsets recorded while parsing count from its start), which lets the digest be
+    /// taken from the bytes when they are already canonical (`ReceivedBytesDigest`). Parse with
+    /// `recording: DocumentParsing.recordedNames` for that; otherwise this is `verify(document:)`.
+    public func verify(document: XMLDocument, parsedFrom source: some Collection<UInt8>, at time: Date = Date()) -> Verdict {
+        var run = VerificationRun(time: time)
+        do {
+            return try Self.withContiguous(source) { source in try verify(document, source: source, run: &run) }
+        } catch {
+            return run.refused(error)
+        }
+    }
+
+    private static func withContiguous<T>(_ bytes: some Collection<UInt8>,
+                                          _ body: (UnsafeRawBufferPointer?) throws -> T) throws -> T {
+        if let result = try bytes.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return result }
+        return try body(nil)
+    }
+
+    private func verify(_ document: XMLDocument, source: UnsafeRawBufferPointer?, run: inout VerificationRun) throws -> Verdict {
         let layout = try EnvelopeLayout.locate(in: document)
         run.claimedSender = layout.senderOrganId
         let element = try layout.theSignature()
@@ -66,6 +85,11 @@ public struct SignatureVerifier: Sendable {
 
         try checkSignatureValue(signature, in: document, key: trusted.publicKey)
         run.passed("signature value") { "\(method.name) over the canonical SignedInfo" }
+        if let source, ReceivedBytesDigest.compute(source, document: document, layout: layout, signature: element,
+                                                   method: referenceC14N, algorithm: digestMethod.algorithm) == signature.digestValue {
+            run.passed("digest") { "\(digestMethod) of the document without its Signature matches, taken from the bytes as received (already canonical)" }
+            return run.valid()
+        }
         let digest = try DocumentDigest.compute(document, excluding: element, method: signature.referenceCanonicalization,
                                                 prefixes: signature.referencePrefixes, algorithm: signature.digestMethod.algorithm)
         guard digest == signature.digestValue else {

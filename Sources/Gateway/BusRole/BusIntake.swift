@@ -146,7 +146,10 @@ struct BusIntake: Sendable {
                                 logger: Logger) throws -> [UInt8] {
         let withHop = trace.append(to: file, parsed: parsed, signed: signed, at: Date())
         guard let verifier, policy != .off else { return withHop.bytes }
-        let verdict = verifier.verify(document: withHop.document).bindingSender(with: senderBinding, expected: expectedSender)
+        // The original tree (the hop is a comment, or the envelope unsigned) has the file's bytes.
+        let verdict = (withHop.document === parsed.document
+            ? verifier.verify(document: withHop.document, parsedFrom: file[parsed.skippedBytes...])
+            : verifier.verify(document: withHop.document)).bindingSender(with: senderBinding, expected: expectedSender)
         if verdict.isValid { return withHop.bytes }
         if withHop.placement != .none, withHop.document !== parsed.document,
            verifier.verify(document: parsed.document).bindingSender(with: senderBinding, expected: expectedSender).isValid {
