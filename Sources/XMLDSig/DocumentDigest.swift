@@ -1,3 +1,4 @@
+import EdXML
 import LibCrypto
 import LibXML
 
@@ -26,17 +27,14 @@ enum DocumentDigest {
 }
 
 /// Parsing with XML errors turned into reason-coded refusals.
-public enum DocumentParsing {
-    /// The elements whose place in the bytes the digest's fast path needs (`ReceivedBytesDigest`).
-    public static let recordedNames = ["TraceHeaderList", "Signature"]
-
+enum DocumentParsing {
     /// Parses what follows any junk before the XML declaration, as the envelope reader does;
     /// returns the tree and where in `bytes` the parsed part starts.
     static func parse(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws -> (XMLDocument, start: Int) {
         do {
             let start = XMLStart.locate(in: bytes).offset
-            if start == 0 { return (try XMLDocument(parsing: bytes, limits: limits, recording: recordedNames), 0) }
-            return (try XMLDocument(parsing: bytes.dropFirst(start), limits: limits, recording: recordedNames), start)
+            if start == 0 { return (try XMLDocument(parsing: bytes, limits: limits, recording: EdXMLReader.recordedElements), 0) }
+            return (try XMLDocument(parsing: bytes.dropFirst(start), limits: limits, recording: EdXMLReader.recordedElements), start)
         } catch {
             throw refusal(for: error)
         }

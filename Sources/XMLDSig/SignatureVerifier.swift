@@ -44,7 +44,7 @@ public struct SignatureVerifier: Sendable {
     /// Verifies an already parsed document given the bytes it was parsed from (`source`: exactly
     /// those, the offsets recorded while parsing count from its start), which lets the digest be
     /// taken from the bytes when they are already canonical (`ReceivedBytesDigest`). Parse with
-    /// `recording: DocumentParsing.recordedNames` for that; otherwise this is `verify(document:)`.
+    /// `recording: EdXMLReader.recordedElements` (as `EdXMLReader` does) for that; otherwise this is `verify(document:)`.
     public func verify(document: XMLDocument, parsedFrom source: some Collection<UInt8>, at time: Date = Date()) -> Verdict {
         var run = VerificationRun(time: time)
         do {

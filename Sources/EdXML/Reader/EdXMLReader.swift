@@ -26,12 +26,22 @@ public struct ParsedInput: Sendable {
     public func endOffset(ofTraceList element: XMLElement) -> Int? {
         document.endOffset(of: element).map { $0 + skippedBytes }
     }
+
+    /// The part of `bytes` (the input given to `parse`) the tree was parsed from, which a verifier
+    /// takes beside the tree to digest the bytes as received.
+    public func parsedPart(of bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes[(bytes.startIndex + skippedBytes)...]
+    }
 }
 
 /// Reads edXML with the hardened libxml2 parser, by local name, in any element order, tolerant of
 /// the quirks of real traffic (EDXML.md): junk before the declaration, a BOM, `Status` for
 /// `MessageHeader`, `Signature` in either namespace, `cid:` or not, zipped payloads, empty elements.
 public struct EdXMLReader: Sendable {
+    /// Elements whose places in the bytes the parser records: `TraceHeaderList`, where a bus
+    /// splices its hop, and `Signature`, which a verifier cuts out to digest the bytes as received.
+    public static let recordedElements = ["TraceHeaderList", "Signature"]
+
     public var limits: XMLParseLimits
     /// Where decoded attachment bytes go; by default they are measured and not kept.
     public var payloads: any PayloadStore
@@ -72,7 +82,7 @@ public struct EdXMLReader: Sendable {
         }
         do {
             let document = try XMLDocument(parsing: bytes[(bytes.startIndex + start)...], limits: limits,
-                                           recording: ["TraceHeaderList", "Signature"])
+                                           recording: Self.recordedElements)
             return ParsedInput(document: document, lineOffset: junkLines, notes: notes, skippedBytes: start)
         } catch where error.kind == .empty && bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             // libxml2 calls bytes with no element in them "empty"; to a person they are not XML.

@@ -40,7 +40,7 @@ final class CanonicalEcho {
         buffer.append(contentsOf: bytes)
     }
 
-    func startTag(_ name: String, _ attributes: [(String, String)], empty: Bool) {
+    func startTag(_ name: String, _ attributes: [(String, String)]) {
         guard isExact else { return }
         scopes.append(Scope())
         if attributes.isEmpty {
@@ -54,7 +54,6 @@ final class CanonicalEcho {
         } else {
             startTagWithAttributes(name, attributes)
         }
-        if empty { endTag(name) }
     }
 
     func endTag(_ name: String) {

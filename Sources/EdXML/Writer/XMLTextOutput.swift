@@ -101,9 +101,9 @@ final class XMLTextOutput {
         echo?.whitespace(buffer[start...])
     }
 
-    private func startTag(_ name: String, _ attributes: [(String, String)], empty: Bool = false) throws {
+    private func startTag(_ name: String, _ attributes: [(String, String)]) throws {
         newLine()
-        echo?.startTag(name, attributes, empty: empty)
+        echo?.startTag(name, attributes)
         buffer.append(UInt8(ascii: "<"))
         buffer.append(contentsOf: name.utf8)
         for (attribute, value) in attributes {
@@ -115,8 +115,8 @@ final class XMLTextOutput {
         }
     }
 
-    private func endTag(_ name: String, echoed: Bool = true) {
-        if echoed { echo?.endTag(name) }
+    private func endTag(_ name: String) {
+        echo?.endTag(name)
         buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
         buffer.append(contentsOf: name.utf8)
         buffer.append(UInt8(ascii: ">"))
@@ -139,9 +139,9 @@ final class XMLTextOutput {
     /// `<name …></name>`: the canonical form of an empty element, so that a verifier can take the
     /// digest from the bytes as written (XMLDSig's `ReceivedBytesDigest`).
     func empty(_ name: String, attributes: [(String, String)] = []) throws {
-        try startTag(name, attributes, empty: true)
+        try startTag(name, attributes)
         buffer.append(UInt8(ascii: ">"))
-        endTag(name, echoed: false)
+        endTag(name)
         try flushIfFull()
     }
 

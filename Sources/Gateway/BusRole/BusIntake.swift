@@ -148,7 +148,7 @@ struct BusIntake: Sendable {
         guard let verifier, policy != .off else { return withHop.bytes }
         // The original tree (the hop is a comment, or the envelope unsigned) has the file's bytes.
         let verdict = (withHop.document === parsed.document
-            ? verifier.verify(document: withHop.document, parsedFrom: file[parsed.skippedBytes...])
+            ? verifier.verify(document: withHop.document, parsedFrom: parsed.parsedPart(of: file))
             : verifier.verify(document: withHop.document)).bindingSender(with: senderBinding, expected: expectedSender)
         if verdict.isValid { return withHop.bytes }
         if withHop.placement != .none, withHop.document !== parsed.document,

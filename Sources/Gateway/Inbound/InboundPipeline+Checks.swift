@@ -49,7 +49,7 @@ extension InboundPipeline {
             throw Refused(blocking.reasonCode, blocking.description, message: message, documentID: documentID)
         }
         let verdict: String, verdictReason: String?
-        switch signature.check(parsed.document, parsedFrom: envelope[parsed.skippedBytes...]) {
+        switch signature.check(parsed.document, parsedFrom: parsed.parsedPart(of: envelope)) {
         case .refused(let code, let explanation):
             throw Refused(code, explanation, message: message, documentID: documentID)
         case .accepted(let text, let reason):

@@ -19,12 +19,10 @@ struct SignatureCheck: Sendable {
     let verifier: SignatureVerifier?
     let binding: SenderBinding
 
-    /// `source`: the bytes `document` was parsed from, when at hand (see `SignatureVerifier`).
-    func check(_ document: XMLDocument, parsedFrom source: ArraySlice<UInt8>? = nil, at time: Date = Date()) -> Result {
+    /// `source`: the bytes `document` was parsed from (see `SignatureVerifier`).
+    func check(_ document: XMLDocument, parsedFrom source: ArraySlice<UInt8>, at time: Date = Date()) -> Result {
         guard mode != .off else { return .accepted(verdict: "unchecked", reasonCode: nil) }
-        let verdict: Verdict? = verifier.map { verifier in
-            source.map { verifier.verify(document: document, parsedFrom: $0, at: time) } ?? verifier.verify(document: document, at: time)
-        }?.bindingSender(with: binding)
+        let verdict = verifier?.verify(document: document, parsedFrom: source, at: time).bindingSender(with: binding)
         let refusal: (code: String, explanation: String)?
         if let verdict {
             refusal = verdict.refusal.map { ($0.reasonCode, $0.explanation) }
