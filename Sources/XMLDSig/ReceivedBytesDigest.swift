@@ -50,7 +50,7 @@ enum ReceivedBytesDigest {
     static func rootStart(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         if bytes.starts(with: Array("<?xml".utf8)), bytes.count > 5, isSpace(bytes[5]) {
-            guard let close = firstIndex(of: Array("?>".utf8), in: bytes, from: 5),
+            guard let close = bytes[5...].firstRange(of: Array("?>".utf8))?.lowerBound,
                   isPlainDeclaration(Array(bytes[5..<close])) else { return nil }
             index = close + 2
         }
@@ -136,15 +136,5 @@ enum ReceivedBytesDigest {
             start -= text.count
         }
         return start < endTag ? start..<endTag : nil
-    }
-
-    private static func firstIndex(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard bytes.count >= needle.count else { return nil }
-        var index = start
-        while index + needle.count <= bytes.count {
-            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 }
