@@ -49,9 +49,11 @@ enum ReceivedBytesDigest {
     /// make the same bytes mean other text.
     static func rootStart(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
-        if bytes.starts(with: Array("<?xml".utf8)), bytes.count > 5, isSpace(bytes[5]) {
-            guard let close = bytes[5...].firstRange(of: Array("?>".utf8))?.lowerBound,
-                  isPlainDeclaration(Array(bytes[5..<close])) else { return nil }
+        if bytes.count > 5, bytes.prefix(5).elementsEqual("<?xml".utf8), isSpace(bytes[5]) {
+            // A plain declaration holds no other `?`, so the first one must close it. (Foundation's
+            // firstRange(of:) here ran unspecialised: 0.7 % of the network's CPU in a profile.)
+            guard let close = bytes[5...].firstIndex(of: UInt8(ascii: "?")), close + 1 < bytes.count,
+                  bytes[close + 1] == UInt8(ascii: ">"), isPlainDeclaration(Array(bytes[5..<close])) else { return nil }
             index = close + 2
         }
         while index < bytes.count, isSpace(bytes[index]) { index += 1 }

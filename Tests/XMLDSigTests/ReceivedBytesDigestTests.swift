@@ -83,6 +83,20 @@ import Testing
         }
     }
 
+    @Test func theRootIsFoundAfterAPlainDeclarationAndWhiteSpaceOnly() {
+        func rootStart(_ text: String) -> Int? {
+            Array(text.utf8).withUnsafeBufferPointer { ReceivedBytesDigest.rootStart(in: $0) }
+        }
+        #expect(rootStart("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>") == 39)
+        #expect(rootStart("<?xml version='1.0'?><a/>") == 21)
+        #expect(rootStart(" \n<a/>") == 2)
+        #expect(rootStart("<a/>") == 0)
+        for other in ["<?xml version=\"1.0\"? ><a/>", "<?xml version=\"1.0\"", "<?xml version=\"1.0\" encoding=\"?\"?><a/>",
+                      "<?xml version=\"1.0\"?><!--c--><a/>", "<?xml version=\"1.0\"?><?pi?><a/>", "<?xmlversion=\"1.0\"?><a/>", "<", ""] {
+            #expect(rootStart(other) == nil, "\(other)")
+        }
+    }
+
     @Test func aBusHopCommentIsCutWhereTheTreeShowsIt() throws {
         let signed = try signedDocument()
         let hop = "<!--bus TraceHeader: OrganId=000.00.00.BUS Timestamp=2026/12/07 05:00:00-->"
