@@ -39,6 +39,9 @@ let package = Package(
         // Child processes by posix_spawn (Foundation's Process over-reads on Linux; see the type).
         .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
         .target(name: "Spawn", dependencies: ["CSpawn"]),
+        // glibc's allocator controls: a daemon keeps its freed large blocks (see HeapRetention).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .target(name: "LibMalloc", dependencies: ["CMalloc"]),
 
         // The domain, bottom to top.
         .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
@@ -58,7 +61,7 @@ let package = Package(
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
         .target(name: "Gateway", dependencies: [
-            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto", "LibZlib",
+            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto", "LibZlib", "LibMalloc",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -88,6 +91,7 @@ let package = Package(
         // The child process whose first libxml2 calls run on several threads at once.
         .executableTarget(name: "LibXMLFirstUseWorker", dependencies: ["LibXML"], path: "Tests/LibXMLFirstUseWorker"),
         .testTarget(name: "SpawnTests", dependencies: ["Spawn"]),
+        .testTarget(name: "LibMallocTests", dependencies: ["LibMalloc"]),
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [

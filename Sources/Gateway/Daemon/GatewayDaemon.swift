@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import LibMalloc
 import Logging
 import ServiceLifecycle
 
@@ -52,6 +53,8 @@ public struct GatewayDaemon: Sendable {
     /// The node's services in start order (workers, then listeners), for a group that runs
     /// several nodes in one process (the demo).
     public func lifecycleServices() throws -> [any Service] {
+        // Process-wide and idempotent, so every node of a demo may ask for it.
+        HeapRetention.keepLargeBlocks(environment: ProcessInfo.processInfo.environment)
         let secrets = try configuration.resolveSecrets()
         var listeners: [any Service] = []
         if let busEndpoint = configuration.listeners.busEndpoint {

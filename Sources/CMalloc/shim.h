@@ -1,0 +1,2 @@
+// glibc's allocator controls (mallopt and its M_* parameters), which Glibc's module map leaves out.
+#include <malloc.h>
