@@ -71,6 +71,23 @@ import Testing
         #expect(try await harness.state(of: copy) == .delivered)
     }
 
+    /// The bus's `hash-file` is the digest the store named the envelope by when it kept it, not one
+    /// taken again from the bytes read back: a change at rest reaches the bus as a mismatch.
+    @Test func theBusIsToldTheDigestTheEnvelopeWasStoredUnder() async throws {
+        let pki = try sharedPKI()
+        let stored = try await message(to: "000.00.00.H41", kind: "edoc")
+        #expect(stored.blobSHA256 == (try opensslDigestHex(["dgst", "-sha256"], stdin: Data(sampleEdxml))))
+        try await withTestBus(pki: pki, behaviour: { _ in okReply }) { server in
+            let bus = BusDeliverer(client: VDXPClient(transport: try makeTransport(pki), configuration: VDXPConfiguration(baseURL: server.baseURL)))
+            let changedAtRest = sampleEdxml + Array(" ".utf8)
+            let outcome = await bus.deliver(stored, envelope: changedAtRest)
+            #expect(outcome.failure == nil, "\(outcome)")
+            let request = try #require(await server.recorder.requests.first)
+            #expect(request.header("hash-file") == stored.blobSHA256)
+            #expect(request.header("hash-file") != (try opensslDigestHex(["dgst", "-sha256"], stdin: Data(changedAtRest))))
+        }
+    }
+
     @Test func withoutARouteAMessageIsDeadNotLost() async throws {
         let router = RoutingDeliverer(routes: [], default: nil)
         let outcome = await router.deliver(try await message(to: "000.00.00.H41", kind: "edoc"), envelope: [])

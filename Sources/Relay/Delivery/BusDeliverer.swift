@@ -9,7 +9,8 @@ public struct BusDeliverer: Deliverer {
     }
 
     public func deliver(_ message: OutboundMessage, envelope: [UInt8]) async -> TransferOutcome {
-        await client.deliver(envelope, from: message.from, to: [message.destination],
-                             messageType: message.kind == "status" ? .status : .edoc)
+        // The store names every envelope by its SHA-256, which is what `hash-file` carries.
+        await client.deliver(envelope, sha256: message.blobSHA256.isEmpty ? nil : message.blobSHA256, from: message.from,
+                             to: [message.destination], messageType: message.kind == "status" ? .status : .edoc)
     }
 }
