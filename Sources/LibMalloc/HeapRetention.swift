@@ -7,7 +7,8 @@ import CMalloc
 /// blocks of that size all day (request bodies, envelopes, attachments, their base64), so each one
 /// came back as fresh pages, every page faulted and zeroed on first touch. On a virtual machine
 /// that returns freed memory to its host, each such page also costs the host a fault: with 1 MB
-/// attachments that was about 7 % of the network's CPU (docs/perf/exchange.md, session 21).
+/// attachments, keeping them cut the page faults by more than half and the network's CPU per
+/// document by about 5 % (docs/perf/exchange.md, session 21).
 /// The price is that a process keeps its peak heap, bounded by its body limits and concurrency.
 public enum HeapRetention {
     /// Blocks below this come from the heap (glibc refuses more than 32 MiB on 64-bit systems).

@@ -37,7 +37,7 @@ public struct VDXPClient: Sendable {
     /// `sendEdoc`, classified: never throws, so a delivery worker can record any outcome.
     /// `sha256` is the envelope's digest (lowercase hex) when the caller holds it already, as a
     /// store does for every envelope it keeps: then `hash-file` says what the bytes were when they
-    /// were stored, and a 1 MB envelope is not hashed again (2 % of the network's CPU).
+    /// were stored, and an envelope is not hashed again (2 % of the network's CPU with 1 MB attachments).
     public func deliver(_ edxml: [UInt8], sha256: String? = nil, from: String, to recipients: [String],
                         messageType: VDXPMessageType = .edoc) async -> TransferOutcome {
         do {
