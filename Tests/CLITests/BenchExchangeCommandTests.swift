@@ -95,6 +95,9 @@ import TestSupport
                                                                "--no-reference", "--data", data.url.path], timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("stores under \(data.url.path) ("), "\(result.stdout)")
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
+        #expect(result.stdout.contains("), host: "), "the report names the processor: \(result.stdout)")
+        #expect(result.stdout.contains(", \(cpus) CPU"), "and how many CPUs the run had: \(result.stdout)")
         #expect(result.stdout.contains("12 documents in"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.url.path).isEmpty, "the run's folder is removed")
 

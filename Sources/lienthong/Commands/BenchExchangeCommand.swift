@@ -127,7 +127,7 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             print("unit at \(nodes.ready.gateways[0].organId) → gateway → bus → gateway → inbox of \(nodes.ready.gateways[1].organId)"
                   + (processes ? " (three processes\(niceness.map { "; " + $0.text } ?? "")), " : " (one process), ")
                   + (rate.map { "\($0) documents/s offered, at most \(concurrency) in flight" } ?? "concurrency \(concurrency)"))
-            print("stores under \(parent.path) (\(FileSystemKind.name(at: parent.path)))")
+            print("stores under \(parent.path) (\(FileSystemKind.name(at: parent.path))), host: \(HostDescription.text())")
             if let line = speed.line { print(line) }
             if let warmUpFigures { print(warmUpFigures.warmUpLine) }
             for (label, figures) in results { print(figures.lines(label: label, speed: speed)) }
