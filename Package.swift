@@ -91,7 +91,9 @@ let package = Package(
         // The child process whose first libxml2 calls run on several threads at once.
         .executableTarget(name: "LibXMLFirstUseWorker", dependencies: ["LibXML"], path: "Tests/LibXMLFirstUseWorker"),
         .testTarget(name: "SpawnTests", dependencies: ["Spawn"]),
-        .testTarget(name: "LibMallocTests", dependencies: ["LibMalloc"]),
+        .testTarget(name: "LibMallocTests", dependencies: ["LibMalloc", "TestSupport", "HeapRetentionWorker"]),
+        // The child process that churns large blocks on one thread, with and without the retention.
+        .executableTarget(name: "HeapRetentionWorker", dependencies: ["LibMalloc"], path: "Tests/HeapRetentionWorker"),
         .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [

@@ -1,34 +1,26 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LibMalloc
 
 @Suite struct HeapRetentionTests {
-    /// Minor page faults of the calling thread so far.
-    private func faults() -> Int {
-        var usage = rusage()
-        getrusage(__rusage_who_t(1), &usage)  // RUSAGE_THREAD, which Glibc's module leaves out
-        return usage.ru_minflt
-    }
+    static var worker: URL { Paths.binary.deletingLastPathComponent().appendingPathComponent("HeapRetentionWorker") }
 
-    /// Allocates, touches and frees `count` blocks of `size` bytes together; the page faults it took.
-    private func churn(count: Int, size: Int) -> Int {
-        let before = faults()
-        let blocks = (0..<count).map { _ in malloc(size)! }
-        for block in blocks { memset(block, 1, size) }
-        for block in blocks { free(block) }
-        return faults() - before
-    }
-
-    /// Without retention glibc trims a free top past twice its largest unmapped block (here 8 MiB),
-    /// so 24 MiB freed at once goes back to the kernel and the next round faults it in again.
-    @Test func largeBlocksFreedTogetherAreReusedWithoutFreshPages() {
-        #expect(HeapRetention.keepLargeBlocks(environment: [:]))
-        let size = 4 << 20
-        let pages = 6 * size / Int(sysconf(Int32(_SC_PAGESIZE)))
-        _ = churn(count: 6, size: size)
-        _ = churn(count: 6, size: size)
-        let third = churn(count: 6, size: size)
-        #expect(third < pages / 4, "\(third) page faults for \(pages) pages used before")
+    /// Six blocks of 4 MiB freed together, twice, then a third round counted, in a fresh process:
+    /// without the retention glibc trims a free top past twice its largest unmapped block (8 MiB
+    /// here), so the 24 MiB go back to the kernel and fault in again; with it they are reused.
+    @Test func largeBlocksFreedTogetherAreReusedWithoutFreshPages() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.worker.path), "build HeapRetentionWorker first")
+        let pages = 6 * (4 << 20) / Int(sysconf(Int32(_SC_PAGESIZE)))
+        func thirdRoundFaults(_ mode: String) async throws -> Int {
+            let result = try await runCommand(Self.worker, [mode], timeout: 30)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let plain = try await thirdRoundFaults("default")
+        #expect(plain > pages / 2, "\(plain) page faults for \(pages) pages: the measure shows glibc's own trimming")
+        let kept = try await thirdRoundFaults("keep")
+        #expect(kept < pages / 4, "\(kept) page faults for \(pages) pages used before")
     }
 
     @Test func anOperatorsAllocatorTuningIsLeftAlone() {
