@@ -1,4 +1,3 @@
-import EdXML
 import LibCrypto
 import LibXML
 
@@ -28,13 +27,14 @@ enum DocumentDigest {
 
 /// Parsing with XML errors turned into reason-coded refusals.
 enum DocumentParsing {
-    /// Parses what follows any junk before the XML declaration, as the envelope reader does;
-    /// returns the tree and where in `bytes` the parsed part starts.
-    static func parse(_ bytes: some Collection<UInt8>, limits: XMLParseLimits) throws -> (XMLDocument, start: Int) {
+    /// Parses what follows any junk before the XML declaration, as the envelope reader does,
+    /// recording where the elements named in `recording` lie (see `XMLDocument`); returns the tree
+    /// and where in `bytes` the parsed part starts.
+    static func parse(_ bytes: some Collection<UInt8>, limits: XMLParseLimits,
+                      recording: [String] = []) throws -> (XMLDocument, start: Int) {
         do {
             let start = XMLStart.locate(in: bytes).offset
-            if start == 0 { return (try XMLDocument(parsing: bytes, limits: limits, recording: EdXMLReader.recordedElements), 0) }
-            return (try XMLDocument(parsing: bytes.dropFirst(start), limits: limits, recording: EdXMLReader.recordedElements), start)
+            return (try XMLDocument(parsing: bytes.dropFirst(start), limits: limits, recording: recording), start)
         } catch {
             throw refusal(for: error)
         }

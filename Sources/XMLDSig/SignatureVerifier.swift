@@ -1,3 +1,4 @@
+import EdXML
 import Foundation
 import LibCrypto
 import LibXML
@@ -22,7 +23,7 @@ public struct SignatureVerifier: Sendable {
     public func verify(_ bytes: some Collection<UInt8>, at time: Date = Date()) -> Verdict {
         var run = VerificationRun(time: time)
         do {
-            let (document, start) = try DocumentParsing.parse(bytes, limits: limits)
+            let (document, start) = try DocumentParsing.parse(bytes, limits: limits, recording: EdXMLReader.recordedElements)
             let count = bytes.count
             run.passed("parse") { "\(count) bytes, no DOCTYPE" }
             return try Self.withContiguous(bytes.dropFirst(start)) { source in try verify(document, source: source, run: &run) }

@@ -70,8 +70,8 @@ final class ExchangeRun: Sendable {
         }
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
                                cpu: cpuUsed,
-                               submission: submitted.map(\.milliseconds).sorted(),
-                               arrival: arrivals.compactMap { id, at in sentAt[id].map { at.timeIntervalSince($0) * 1000 } }.sorted(),
+                               submission: records.map(\.submissionMilliseconds).sorted(),
+                               arrival: records.compactMap(\.arrivalMilliseconds).sorted(),
                                atA: histogramAtStart.flatMap { start in histogram?.since(start) },
                                records: records)
     }

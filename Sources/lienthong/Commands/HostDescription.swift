@@ -5,10 +5,11 @@ import Foundation
 /// slower (docs/perf/exchange.md, session 21).
 enum HostDescription {
     /// "AMD EPYC, 2 CPUs at 2445 MHz"; the parts `/proc/cpuinfo` does not give are left out.
-    static func text(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-                     cpus: Int = ProcessInfo.processInfo.activeProcessorCount) -> String {
+    static func text() -> String {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
         func first(_ key: String) -> String? {
-            for line in (cpuinfo ?? "").split(separator: "\n") {
+            for line in cpuinfo.split(separator: "\n") {
                 let parts = line.split(separator: ":", maxSplits: 1)
                 if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == key {
                     return parts[1].trimmingCharacters(in: .whitespaces)
