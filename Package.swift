@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "LibMallocTests", dependencies: ["LibMalloc", "TestSupport", "HeapRetentionWorker"]),
         // The child process that churns large blocks on one thread, with and without the retention.
         .executableTarget(name: "HeapRetentionWorker", dependencies: ["LibMalloc"], path: "Tests/HeapRetentionWorker"),
-        .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "TestSupport"]),
+        .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "LibXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "XMLDSigTests", dependencies: ["XMLDSig", "EdXML", "LibCrypto", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", "SQLiteWAL", "Spawn", "TestSupport", "StoreCrashWorker", .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EdXML
+import LibCrypto
 
 /// The model survives write → read for many generated shapes (a seeded generator: the same
 /// messages every run, a bounded count).
@@ -55,17 +56,66 @@ import Testing
         }
     }
 
-    @Test func changedAttachmentBytesAreRefused() throws {
-        let store = MemoryPayloadStore()
-        let payload = try PayloadFacts.reference(for: Data("one".utf8), keptIn: store)
-        var tampered = payload
-        tampered.sha256 = String(repeating: "0", count: 64)
-        let document = EdXMLDocument(header: DocumentHeader(from: Organization(organId: "000.00.00.H41"), to: [Organization(organId: "000.00.00.G22")]),
-                                     manifest: Manifest(references: [ManifestReference(contentId: "cid:1")]),
-                                     attachments: [Attachment(contentId: "cid:1", payload: tampered)])
-        #expect { try EdXMLWriter(payloads: store).data(for: .document(document)) } throws: {
+    static func document(attaching payload: PayloadReference) -> EdXMLDocument {
+        EdXMLDocument(header: DocumentHeader(from: Organization(organId: "000.00.00.H41"), to: [Organization(organId: "000.00.00.G22")]),
+                      manifest: Manifest(references: [ManifestReference(contentId: "cid:1")]),
+                      attachments: [Attachment(contentId: "cid:1", payload: payload)])
+    }
+
+    @Test func anAttachmentFileChangedSinceTheDocumentWasBuiltIsRefused() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-changed-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("one".utf8).write(to: file)
+        let payload = try PayloadFacts.reference(forFileAt: file)
+        #expect(try EdXMLWriter().data(for: .document(Self.document(attaching: payload))).count > 0)
+        try Data("two".utf8).write(to: file)  // the same size: only the digest tells
+        #expect { try EdXMLWriter().data(for: .document(Self.document(attaching: payload))) } throws: {
             ($0 as? Refusal)?.reasonCode == "edxml.attachment_changed"
         }
+    }
+
+    @Test func keptBytesOfAnotherSizeThanTheDocumentSaysAreRefused() throws {
+        let store = MemoryPayloadStore()
+        var payload = try PayloadFacts.reference(for: Data("one".utf8), keptIn: store)
+        payload.decodedSize = 4
+        #expect { try EdXMLWriter(payloads: store).data(for: .document(Self.document(attaching: payload))) } throws: {
+            ($0 as? Refusal)?.reasonCode == "edxml.attachment_changed"
+        }
+    }
+
+    /// The bus and a receiving gateway read with `MeasuringPayloadStore(digests: false)`: the
+    /// same facts and findings as `inspect`'s reading, without a digest of each attachment.
+    @Test func readingWithoutDigestsFindsTheSameFactsAndFindings() throws {
+        let store = MemoryPayloadStore()
+        var zipped = Data(PayloadFacts.zipMagic)
+        zipped.append(Data(repeating: 7, count: 5_000))
+        var document = Self.document(attaching: try PayloadFacts.reference(for: zipped, keptIn: store))
+        document.manifest?.references.append(ManifestReference(contentId: "cid:2"))
+        document.attachments.append(Attachment(contentId: "cid:2", payload: try PayloadFacts.reference(for: Data(), keptIn: store)))
+        let written = try EdXMLWriter(payloads: store).data(for: .document(document))
+
+        let measured = try EdXMLReader().read(written)
+        let routed = try EdXMLReader(payloads: MeasuringPayloadStore(digests: false)).read(written)
+        let withDigests = try #require(measured.message.document).attachments.map(\.payload)
+        let without = try #require(routed.message.document).attachments.map(\.payload)
+        #expect(withDigests.map(\.sha256) == [SHA256Hasher.hexDigest(zipped), SHA256Hasher.hexDigest(Data())])
+        #expect(without.map(\.sha256) == [nil, nil])
+        #expect(without.map(\.decodedSize) == [5_004, 0])
+        #expect(without.map(\.isZipped) == [true, false])
+        #expect(without.map(\.location) == [.notKept, .notKept])
+        #expect(routed.findings == measured.findings)
+        #expect(routed.findings.contains { $0.reasonCode == "edxml.attachment_empty" })
+    }
+
+    @Test func textThatIsNotBase64IsReportedWithoutDigests() throws {
+        let store = MemoryPayloadStore()
+        let written = try EdXMLWriter(payloads: store).data(for: .document(Self.document(attaching:
+            try PayloadFacts.reference(for: Data(), keptIn: store))))
+        let text = String(decoding: written, as: UTF8.self)
+            .replacingOccurrences(of: "></edXML:ContentTransferEncoded>", with: ">not base64!</edXML:ContentTransferEncoded>")
+        #expect(text.contains("not base64!"))
+        let routed = try EdXMLReader(payloads: MeasuringPayloadStore(digests: false)).read(Data(text.utf8))
+        #expect(routed.findings.contains { $0.reasonCode == "edxml.attachment_not_base64" })
     }
 }
 

@@ -64,8 +64,9 @@ public enum ContentId {
 public struct PayloadReference: Hashable, Sendable, Codable {
     /// Size of the decoded bytes (of the text itself when `encoding` is `.undecodableText`).
     public var decodedSize: Int
-    /// Lower-case hex SHA-256 of the same bytes.
-    public var sha256: String
+    /// Lower-case hex SHA-256 of the same bytes; nil when the reader's payload store did not ask
+    /// for digests (a node that only checks and routes: see `MeasuringPayloadStore(digests:)`).
+    public var sha256: String?
     /// The decoded bytes start with a ZIP local header (`PK\u{3}\u{4}`, base64 `UEsDB`).
     public var isZipped: Bool
     public var encoding: Encoding
@@ -79,7 +80,7 @@ public struct PayloadReference: Hashable, Sendable, Codable {
         case undecodableText
     }
 
-    public init(decodedSize: Int, sha256: String, isZipped: Bool, encoding: Encoding = .base64, location: PayloadLocation) {
+    public init(decodedSize: Int, sha256: String?, isZipped: Bool, encoding: Encoding = .base64, location: PayloadLocation) {
         self.decodedSize = decodedSize
         self.sha256 = sha256
         self.isZipped = isZipped

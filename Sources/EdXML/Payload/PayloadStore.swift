@@ -4,10 +4,19 @@ import LibCrypto
 /// Where a reader puts attachment bytes and a writer gets them back. The model only ever holds
 /// a `PayloadLocation`; the bytes stay here, so a streaming reader can fill the same model.
 public protocol PayloadStore: Sendable {
-    /// Keeps `bytes` (whose SHA-256 is `sha256`) and says where they are.
+    /// Keeps `bytes` (whose SHA-256 is `sha256`, as `PayloadFacts` worked it out) and says where
+    /// they are. A `.stored` location must give back exactly these bytes: the writer does not
+    /// hash them again.
     func keep(_ bytes: Data, sha256: String) throws -> PayloadLocation
     /// The bytes at `location`.
     func bytes(at location: PayloadLocation) throws -> Data
+    /// Whether each payload's SHA-256 is worked out. A store that keeps bytes names them by it;
+    /// one that only measures can do without, as a node that checks and routes does.
+    var wantsDigests: Bool { get }
+}
+
+extension PayloadStore {
+    public var wantsDigests: Bool { true }
 }
 
 extension PayloadStore {
@@ -23,8 +32,15 @@ extension PayloadStore {
 }
 
 /// Measures and forgets: for inspecting and validating, where only sizes and digests matter.
+/// With `digests: false` it measures sizes only: the bus and a receiving gateway check a
+/// document's attachments (base64, sizes, manifest) but never use their digests, and hashing
+/// each decoded attachment was 2 % of the network's CPU with 1 MB attachments.
 public struct MeasuringPayloadStore: PayloadStore {
-    public init() {}
+    public let wantsDigests: Bool
+
+    public init(digests: Bool = true) {
+        wantsDigests = digests
+    }
 
     public func keep(_ bytes: Data, sha256: String) throws -> PayloadLocation { .notKept }
 
@@ -88,10 +104,13 @@ public enum PayloadFacts {
 
     public static func reference(for bytes: Data, encoding: PayloadReference.Encoding = .base64,
                                  keptIn store: any PayloadStore) throws -> PayloadReference {
+        let isZipped = encoding == .base64 && bytes.starts(with: zipMagic)
+        guard store.wantsDigests else {
+            return PayloadReference(decodedSize: bytes.count, sha256: nil, isZipped: isZipped, encoding: encoding, location: .notKept)
+        }
         let sha = SHA256Hasher.hexDigest(bytes)
         let location = try store.keep(bytes, sha256: sha)
-        return PayloadReference(decodedSize: bytes.count, sha256: sha, isZipped: encoding == .base64 && bytes.starts(with: zipMagic),
-                                encoding: encoding, location: location)
+        return PayloadReference(decodedSize: bytes.count, sha256: sha, isZipped: isZipped, encoding: encoding, location: location)
     }
 
     /// A reference to a file on disk, measured in 1 MiB pieces.

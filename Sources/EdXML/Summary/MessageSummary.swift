@@ -45,7 +45,7 @@ public struct MessageSummary: Codable, Hashable, Sendable {
         public var name: String?
         public var contentType: String?
         public var decodedSize: Int
-        public var sha256: String
+        public var sha256: String?
         public var zipped: Bool
         public var base64: Bool
     }

@@ -18,8 +18,10 @@ public struct InboundPipeline: Sendable {
 
     public init(parts: GatewayParts, logger: Logger) {
         self.parts = parts
-        var reader = EdXMLReader(limits: parts.configuration.limits.xml)
-        // The signature is verified on the parsed tree; the envelope is stored as received.
+        // Attachments are checked (base64, manifest), not kept: the envelope is stored as received,
+        // and the inbox reads them out of it when a unit asks. The signature is verified on the
+        // parsed tree.
+        var reader = EdXMLReader(limits: parts.configuration.limits.xml, payloads: MeasuringPayloadStore(digests: false))
         reader.keepsSignatureElement = false
         self.reader = reader
         var verifier = parts.verifier

@@ -84,7 +84,7 @@ struct SummaryText {
                 if a.zipped { facts.append("zipped") }
                 if !a.base64 { facts.append("NOT base64") }
                 lines.append(("", "\(a.name ?? a.contentId ?? "(unnamed)"): \(facts.joined(separator: ", "))"))
-                lines.append(("", "  sha256 \(a.sha256)"))
+                if let sha256 = a.sha256 { lines.append(("", "  sha256 \(sha256)")) }
             }
         }
         if let sig = s.signature {
