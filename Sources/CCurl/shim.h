@@ -2,6 +2,11 @@
 #define LIENTHONG_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <stddef.h>
+
+/* glibc's memmem, for MultipartBody's boundary check: a GNU extension that Glibc's module map
+   leaves out (it is declared only under _GNU_SOURCE). */
+void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 
 /* curl_easy_setopt / getinfo are variadic: one typed wrapper per argument type.
    The C type must match what libcurl reads (long, not int). */
