@@ -38,8 +38,15 @@ struct BodyReading {
 
     /// Decodes the base64 (line breaks and spaces allowed) and hands the bytes to the payload store.
     /// Text that is not base64 is kept as it is, so a rewrite loses nothing; `FieldRules` reports it.
+    /// A store that measures sizes only gets the same facts from a scan that writes nothing.
     private func readPayload(_ encoded: XMLElement?, attachment: XMLElement) throws -> PayloadReference {
         let text = encoded?.textBytes ?? []
+        if context.payloads.measuresSizesOnly {
+            guard let measured = Base64Decoding.measure(text) else {
+                return PayloadFacts.measured(size: text.count, head: text.prefix(4), encoding: .undecodableText)
+            }
+            return PayloadFacts.measured(size: measured.count, head: measured.head)
+        }
         if let decoded = Base64Decoding.decode(text) {
             return try PayloadFacts.reference(for: decoded, keptIn: context.payloads)
         }
