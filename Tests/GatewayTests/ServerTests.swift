@@ -19,7 +19,7 @@ struct ServerTests {
     }
 
     func withApp(probes: [any ReadinessProbe] = [], maxBody: String? = nil, outbound: RecordingOutbound = RecordingOutbound(),
-                 inbox: RecordingInbox = RecordingInbox(), joined: Bool = true,
+                 inbox: RecordingInbox = RecordingInbox(), joined: Bool = true, over mode: TestingSetup = .router,
                  _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var text = ConfigurationText()
         text.units = [("office", UnitAuthenticator.tokenHashHex(Self.token), ["000.00.00.G22"])]
@@ -28,7 +28,7 @@ struct ServerTests {
         let services = joined ? GatewayServices(outbound: outbound, inbox: inbox, readinessProbes: probes)
                               : GatewayServices(readinessProbes: probes)
         let app = Application(router: GatewayRouters.unitAPI(configuration: configuration, services: services))
-        try await app.test(.router, body)
+        try await app.test(mode, body)
     }
 
     func problem(_ response: TestResponse) throws -> ProblemBody {
@@ -146,6 +146,20 @@ struct ServerTests {
                                                  body: ByteBuffer(repeating: UInt8(ascii: "x"), count: 1000))
             #expect(small.status == .accepted)
             #expect(outbound.submissions.withLock { $0.map(\.0.format) } == [.edxml])
+        }
+    }
+
+    @Test("a large declared body arriving over a real connection in many pieces is collected whole")
+    func largeDeclaredBody() async throws {
+        let outbound = RecordingOutbound()
+        try await withApp(maxBody: "\"4MiB\"", outbound: outbound, over: .live) { client in
+            let bytes = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+            var headers = Self.bearer
+            headers[.contentType] = "application/xml"
+            headers[.contentLength] = "\(bytes.count)"
+            let response = try await client.execute(uri: "/v1/documents", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
+            #expect(response.status == .accepted)
+            #expect(outbound.submissions.withLock { $0.first?.0.body } == bytes)
         }
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// Applies `limits.max_body`: a declared `Content-Length` over it is refused before a byte is
 /// read, and the limit goes into the context so that handlers collect at most that much of a
@@ -18,10 +19,25 @@ struct BodyLimitMiddleware: RouterMiddleware {
 }
 
 extension Request {
+    /// A body declared larger than this is collected into a buffer of its declared size: grown by
+    /// doubling from its first piece, a 1.4 MB body was copied about twice over (1.6 % of the
+    /// network's CPU with 1 MB attachments). Smaller bodies keep NIO's way, which hands back a
+    /// body that arrived in one piece without a copy.
+    static let presizedBodyThreshold = 64 * 1024
+    /// The most a declared length reserves before the bytes arrive.
+    static let presizedBodyCeiling = 16 * 1024 * 1024
+
     /// The whole body, refused with 413 beyond the context's limit.
     func collectBody(context: GatewayRequestContext) async throws -> ByteBuffer {
         do {
+            if let declared = headers[.contentLength].flatMap(Int.init), declared > Self.presizedBodyThreshold {
+                var buffer = ByteBufferAllocator().buffer(capacity: min(declared, context.bodyLimit, Self.presizedBodyCeiling))
+                try await body.collect(upTo: context.bodyLimit, into: &buffer)
+                return buffer
+            }
             return try await body.collect(upTo: context.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.bodyTooLarge(limit: context.bodyLimit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem.bodyTooLarge(limit: context.bodyLimit)
         }
