@@ -17,9 +17,7 @@ public protocol PayloadStore: Sendable {
 
 extension PayloadStore {
     public var measuresSizesOnly: Bool { false }
-}
 
-extension PayloadStore {
     /// Files are readable by every store: a built document points at the files the caller attached.
     public func readFile(at location: PayloadLocation) throws -> Data? {
         guard case .file(let path) = location else { return nil }
