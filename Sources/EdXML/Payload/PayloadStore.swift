@@ -11,7 +11,7 @@ public protocol PayloadStore: Sendable {
     /// The bytes at `location`.
     func bytes(at location: PayloadLocation) throws -> Data
     /// Whether a reader only measures each payload (its size, whether it is base64 and zipped)
-    /// and neither decodes it into bytes nor digests it: nothing is kept.
+    /// and neither decodes it into bytes nor digests it (`PayloadFacts.measured`): nothing is kept.
     var measuresSizesOnly: Bool { get }
 }
 
@@ -102,7 +102,6 @@ public enum PayloadFacts {
 
     public static func reference(for bytes: Data, encoding: PayloadReference.Encoding = .base64,
                                  keptIn store: any PayloadStore) throws -> PayloadReference {
-        if store.measuresSizesOnly { return measured(size: bytes.count, head: bytes.prefix(4), encoding: encoding) }
         let sha = SHA256Hasher.hexDigest(bytes)
         let location = try store.keep(bytes, sha256: sha)
         return PayloadReference(decodedSize: bytes.count, sha256: sha, isZipped: encoding == .base64 && bytes.starts(with: zipMagic),

@@ -38,8 +38,6 @@ extension Request {
             return try await body.collect(upTo: context.bodyLimit)
         } catch is NIOTooManyBytesError {
             throw Problem.bodyTooLarge(limit: context.bodyLimit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem.bodyTooLarge(limit: context.bodyLimit)
         }
     }
 }

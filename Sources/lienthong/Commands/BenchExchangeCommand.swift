@@ -160,12 +160,23 @@ struct ExchangeFigures {
     let elapsed: Duration
     /// CPU used while the batch ran (until the last arrival was seen), by the nodes and the bench.
     let cpu: BenchCPUTimes
+    /// The same submissions as A's own metrics recorded them (nil where A's `/metrics` was not read).
+    let atA: AcknowledgementHistogram?
+    /// Each submission in the order sent, for `--latencies`.
+    let records: [Record]
+    /// The records' latencies, sorted for percentiles.
     let submission: [Double]
     let arrival: [Double]
-    /// The same submissions as A's own metrics recorded them (nil where A's `/metrics` was not read).
-    var atA: AcknowledgementHistogram? = nil
-    /// Each submission in the order sent, for `--latencies`.
-    var records: [Record] = []
+
+    init(count: Int, elapsed: Duration, cpu: BenchCPUTimes, atA: AcknowledgementHistogram?, records: [Record]) {
+        self.count = count
+        self.elapsed = elapsed
+        self.cpu = cpu
+        self.atA = atA
+        self.records = records
+        submission = records.map(\.submissionMilliseconds).sorted()
+        arrival = records.compactMap(\.arrivalMilliseconds).sorted()
+    }
 
     /// One submission: when it was sent (planned, in the open loop), seconds after the batch's
     /// first; its acknowledgement's latency; and its arrival's, nil when B never showed it.

@@ -69,11 +69,7 @@ final class ExchangeRun: Sendable {
                                    arrivalMilliseconds: arrivals[sent.documentId].map { $0.timeIntervalSince(sent.at) * 1000 })
         }
         return ExchangeFigures(count: count, elapsed: .milliseconds(Int64(last.timeIntervalSince(firstSent) * 1000)),
-                               cpu: cpuUsed,
-                               submission: records.map(\.submissionMilliseconds).sorted(),
-                               arrival: records.compactMap(\.arrivalMilliseconds).sorted(),
-                               atA: histogramAtStart.flatMap { start in histogram?.since(start) },
-                               records: records)
+                               cpu: cpuUsed, atA: histogramAtStart.flatMap { start in histogram?.since(start) }, records: records)
     }
 
     struct Submitted: Sendable {
