@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "LibCrypto", dependencies: ["COpenSSL"]),
         .target(name: "LibCurl", dependencies: ["CCurl"]),
         .target(name: "LibZlib", dependencies: ["CZlib"]),
+        // JSON read strictly and written with sorted keys; pure Swift.
+        .target(name: "JSONText"),
         // Child processes by posix_spawn (Foundation's Process over-reads on Linux; see the type).
         .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
         .target(name: "Spawn", dependencies: ["CSpawn"]),
@@ -44,7 +46,7 @@ let package = Package(
         .target(name: "LibMalloc", dependencies: ["CMalloc"]),
 
         // The domain, bottom to top.
-        .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto"]),
+        .target(name: "EdXML", dependencies: ["LibXML", "LibCrypto", "JSONText"]),
         .target(name: "XMLDSig", dependencies: ["EdXML", "LibXML", "LibCrypto"]),
         // A SQLite VFS shim in C (header only): a WAL transaction's frames written with one call.
         .systemLibrary(name: "CSQLiteWAL", path: "Sources/CSQLiteWAL"),
@@ -61,7 +63,7 @@ let package = Package(
         ]),
         // The daemon: configuration, doctor, HTTP listeners, lifecycle. Nothing imports it but the executable.
         .target(name: "Gateway", dependencies: [
-            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto", "LibZlib", "LibMalloc",
+            "Store", "Relay", "EdXML", "XMLDSig", "LibXML", "LibCrypto", "LibZlib", "LibMalloc", "JSONText",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -91,6 +93,7 @@ let package = Package(
         // The child process whose first libxml2 calls run on several threads at once.
         .executableTarget(name: "LibXMLFirstUseWorker", dependencies: ["LibXML"], path: "Tests/LibXMLFirstUseWorker"),
         .testTarget(name: "SpawnTests", dependencies: ["Spawn"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "LibMallocTests", dependencies: ["LibMalloc", "TestSupport", "HeapRetentionWorker"]),
         // The child process that churns large blocks on one thread, with and without the retention.
         .executableTarget(name: "HeapRetentionWorker", dependencies: ["LibMalloc"], path: "Tests/HeapRetentionWorker"),

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// Turns an `OutboundDocument` (the JSON a unit system sends) into an edXML document: forms the
 /// DocumentId when none is given, describes the attached files without loading them, and appends
@@ -16,26 +17,25 @@ public struct DocumentBuilder: Sendable {
     }
 
     /// Reads the JSON shape, refusing unknown keys and wrong types with `build.invalid_json`.
-    public static func decode(json: Data) throws -> OutboundDocument {
-        let parsed: Any
+    public static func decode(json: some Sequence<UInt8>) throws(Refusal) -> OutboundDocument {
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: json)
+            parsed = try JSONParser().parse(json)
         } catch {
-            throw Refusal("build.invalid_json", "the document description is not JSON: \(error.localizedDescription)")
+            throw Refusal("build.invalid_json", "the document description is not JSON: \(error)")
         }
         return try decode(parsed: parsed)
     }
 
-    /// The same, for a caller that has already parsed the JSON (`JSONSerialization`): the tree is
-    /// checked and decoded as it is, never parsed a second time.
-    public static func decode(parsed: Any) throws -> OutboundDocument {
-        if let unknown = JSONKeyCheck.firstUnknownKey(in: parsed, shape: JSONKeyCheck.outboundDocument) {
-            throw Refusal("build.invalid_json", "the document description has a key '\(unknown)' that is not part of the shape (see docs/edxml.md)")
-        }
+    /// The same, for a caller that has already parsed the JSON: the value is read as it is, never
+    /// parsed a second time.
+    public static func decode(parsed: JSONValue) throws(Refusal) -> OutboundDocument {
         do {
-            return try OutboundDocument(from: JSONTreeDecoder(value: parsed))
-        } catch let error as DecodingError {
-            throw Refusal("build.invalid_json", "the document description does not fit the shape: \(Self.describe(error))")
+            return try OutboundDocument(json: parsed)
+        } catch where error.problem == .unknownKey {
+            throw Refusal("build.invalid_json", "the document description has a key '\(error.path)' that is not part of the shape (see docs/edxml.md)")
+        } catch {
+            throw Refusal("build.invalid_json", "the document description does not fit the shape: \(error)")
         }
     }
 
@@ -127,24 +127,6 @@ public struct DocumentBuilder: Sendable {
                         documentInfo: info,
                         replacements: b.replacements?.map { ReplacementInfo(documentId: $0.documentId, organIds: $0.organIds.map { OrganId($0) }) },
                         staff: b.staff.map { StaffInfo(department: $0.department, staff: $0.staff, mobile: $0.mobile, email: $0.email) })
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return p.hasPrefix(".") ? String(p.dropFirst()) : p
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let at = path(context)
-            return "'\(at.isEmpty ? key.stringValue : at + "." + key.stringValue)' is required"
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "'\(path(context))' must be \(type == String.self ? "a string" : type == Int.self ? "a whole number" : type == Bool.self ? "true or false" : "\(type)")"
-        case .dataCorrupted(let context):
-            return "'\(path(context))': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }
 

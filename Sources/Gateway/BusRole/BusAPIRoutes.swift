@@ -2,6 +2,7 @@ import EdXML
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSONText
 import Relay
 import Store
 

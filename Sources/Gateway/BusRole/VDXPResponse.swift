@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSONText
 
 /// The VDXP reply shape `VDXPReply` parses: a JSON object with `status` "OK" or "FAIL",
 /// `ErrorCode` and `ErrorDesc`, and the call's own fields. Refusals are HTTP 200 with `FAIL`,

@@ -1,5 +1,6 @@
 import EdXML
 import Foundation
+import JSONText
 
 /// What a status about a submitted document must name, kept with the submission as JSON.
 struct DocumentReference: Codable, Sendable, Equatable {

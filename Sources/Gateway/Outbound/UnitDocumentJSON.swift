@@ -1,5 +1,6 @@
 import EdXML
 import Foundation
+import JSONText
 
 /// A file a unit sends with a document: its bytes and how the recipient is to see it.
 struct IncomingAttachment: Sendable {
@@ -18,22 +19,30 @@ enum UnitDocumentJSON {
     /// The document description and its attachments. `files` are the multipart parts other than
     /// `document` (nil for a plain JSON body): an attachment entry may name one by its field name
     /// or file name to describe it; parts no entry names are attached after the entries, in order.
-    static func decode(_ json: Data, files: [MultipartPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
-        guard let parsed = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+    static func decode(_ json: some Sequence<UInt8>, files: [MultipartPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser().parse(json)
+        } catch {
+            throw Refusal("build.invalid_json", "the document description is not JSON: \(error)")
+        }
+        guard case .object(var object) = parsed else {
             throw Refusal("build.invalid_json", "the document description is not a JSON object")
         }
-        var object = parsed
         // The entries here carry bytes (`content`) or name parts (`file`), unlike the CLI's shape
         // the builder checks, so they are set aside and read below.
         let entries = object.removeValue(forKey: "attachments")
-        let spec = try DocumentBuilder.decode(parsed: object)
+        let spec = try DocumentBuilder.decode(parsed: .object(object))
 
         var remaining = files ?? []
         var attachments: [IncomingAttachment] = []
-        guard entries == nil || entries is NSNull || entries is [Any] else {
-            throw Refusal("build.invalid_json", "'attachments' must be an array")
+        let entryList: [JSONValue]
+        switch entries {
+        case nil, .null?: entryList = []
+        case .array(let list)?: entryList = list
+        default: throw Refusal("build.invalid_json", "'attachments' must be an array")
         }
-        for (index, entry) in ((entries as? [Any]) ?? []).enumerated() {
+        for (index, entry) in entryList.enumerated() {
             attachments.append(try attachment(entry, at: "attachments[\(index)]", files: &remaining, multipart: files != nil))
         }
         for part in remaining {
@@ -44,16 +53,18 @@ enum UnitDocumentJSON {
         return (spec, attachments)
     }
 
-    private static func attachment(_ entry: Any, at path: String, files: inout [MultipartPart],
+    private static func attachment(_ entry: JSONValue, at path: String, files: inout [MultipartPart],
                                    multipart: Bool) throws -> IncomingAttachment {
-        guard let fields = entry as? [String: Any] else { throw Refusal("build.invalid_json", "'\(path)' must be an object") }
+        guard case .object(let fields) = entry else { throw Refusal("build.invalid_json", "'\(path)' must be an object") }
         if let unknown = fields.keys.sorted().first(where: { !attachmentKeys.contains($0) }) {
             throw Refusal("build.invalid_json", "'\(path).\(unknown)' is not part of an attachment (file, name, contentType, description, content)")
         }
         func text(_ key: String) throws -> String? {
-            guard let value = fields[key], !(value is NSNull) else { return nil }
-            guard let string = value as? String else { throw Refusal("build.invalid_json", "'\(path).\(key)' must be a string") }
-            return string
+            switch fields[key] {
+            case nil, .null?: return nil
+            case .string(let string)?: return string
+            default: throw Refusal("build.invalid_json", "'\(path).\(key)' must be a string")
+            }
         }
         let name = try text("name")
         let declaredType = try text("contentType")

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Gateway
+import JSONText
 import Testing
 
 @Suite("JSON the gateway writes: the bus API's replies, the stored document reference")
