@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Relay", dependencies: [
-            "Store", "EdXML", "LibCurl", "LibCrypto",
+            "Store", "EdXML", "LibCurl", "LibCrypto", "JSONText",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -2,11 +2,13 @@
 struct JSONCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
+    let refusesRepeatedKeys: Bool
     var index = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int, refusesRepeatedKeys: Bool) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
+        self.refusesRepeatedKeys = refusesRepeatedKeys
     }
 
     var atEnd: Bool { index >= bytes.count }
@@ -51,7 +53,7 @@ struct JSONCursor {
             guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after an object key") }
             skipWhitespace()
             let value = try value(depth: depth + 1)
-            guard fields.updateValue(value, forKey: key) == nil else {
+            guard fields.updateValue(value, forKey: key) == nil || !refusesRepeatedKeys else {
                 throw JSONParseError(offset: keyOffset, reason: "the key '\(key)' appears twice in one object")
             }
             skipWhitespace()

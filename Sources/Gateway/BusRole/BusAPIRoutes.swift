@@ -192,9 +192,13 @@ struct BusAPIRoutes: Sendable {
             guard !ids.contains(where: \.isEmpty) else { throw BusRefusal.header("to", "must be a JSON array of OrganIds") }
             return ids
         }
-        guard let array = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [Any],
-              let ids = array as? [String], !ids.contains(where: \.isEmpty) else {
+        guard case .array(let array)? = try? JSONParser().parse(trimmed.utf8) else {
             throw BusRefusal.header("to", "must be a JSON array of OrganIds")
+        }
+        var ids: [String] = []
+        for element in array {
+            guard case .string(let id) = element, !id.isEmpty else { throw BusRefusal.header("to", "must be a JSON array of OrganIds") }
+            ids.append(id)
         }
         return ids
     }

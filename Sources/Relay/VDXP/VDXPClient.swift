@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import LibCrypto
 
 /// A client of the national bus's VDXP call shape: parameters as headers, JSON replies,
@@ -23,7 +24,7 @@ public struct VDXPClient: Sendable {
                                messageType: VDXPMessageType, fileName: String) async throws -> (busDocId: String?, httpStatus: Int) {
         let headers = [
             HTTPField("from", from),
-            HTTPField("to", JSONText.array(recipients)),
+            HTTPField("to", OrderedJSON.array(recipients)),
             HTTPField("servicetype", "eDoc"),
             HTTPField("messagetype", messageType.rawValue),
             HTTPField("hash-file", sha256 ?? SHA256Hasher.hexDigest(edxml)),
@@ -106,10 +107,11 @@ public struct VDXPClient: Sendable {
     }
 
     /// A list reply's `data`: an array of objects (absent or null means none).
-    private func records(_ data: Any?, call: String) throws -> [VDXPRecord] {
+    private func records(_ data: JSONValue?, call: String) throws -> [VDXPRecord] {
         switch data {
-        case nil, is NSNull: return []
-        case let array as [Any]: return array.compactMap { ($0 as? [String: Any]).map(VDXPRecord.init) }
+        case nil, .null?: return []
+        case .array(let array)?:
+            return array.compactMap { if case .object(let object) = $0 { VDXPRecord(object) } else { nil } }
         default:
             throw RelayFailure(RelayReason.badReply, "\(call) returned `data` that is not a list", disposition: .retryable(after: nil))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// One entry of `getReceivedEdocList`: a message waiting for us on the bus.
 public struct VDXPEdocSummary: Sendable, Equatable {
@@ -44,14 +45,13 @@ public struct VDXPRecord: Sendable, Equatable {
 
     public init(fields: [String: String]) { self.fields = fields }
 
-    init(_ object: [String: Any]) {
+    init(_ object: [String: JSONValue]) {
         var fields: [String: String] = [:]
         for (key, value) in object {
             if let text = VDXPReply.text(value) {
                 fields[key] = text
-            } else if !(value is NSNull), JSONSerialization.isValidJSONObject(value),
-                      let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
-                fields[key] = String(decoding: data, as: UTF8.self)
+            } else if value != .null {
+                fields[key] = String(decoding: JSONBytes.encode(value), as: UTF8.self)
             }
         }
         self.fields = fields
@@ -67,7 +67,7 @@ public struct VDXPRecord: Sendable, Equatable {
     /// A field holding a list of ids, sent as a JSON array, a JSON array in a string, or one id.
     public func list(_ name: String) -> [String] {
         guard let text = self[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return [] }
-        if text.hasPrefix("["), let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] {
+        if text.hasPrefix("["), case .array(let array)? = try? JSONParser(refusesRepeatedKeys: false).parse(text.utf8) {
             return array.compactMap(VDXPReply.text)
         }
         return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -1,22 +1,23 @@
 import Foundation
+import JSONText
 
 /// A VDXP JSON reply: `{"status": "OK"|"FAIL", "ErrorCode": …, "ErrorDesc": …, …}`.
 /// Field names are matched case-insensitively: the bus and its SDK disagree on capitals.
 struct VDXPReply {
-    let fields: [String: Any]
+    let fields: [String: JSONValue]
     /// The HTTP status the reply came with.
     var httpStatus = 200
 
+    /// The national bus's JSON is taken as it comes: a key sent twice counts once, the last time.
     init(body: [UInt8]) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-              let fields = object as? [String: Any] else {
+        guard case .object(let fields)? = try? JSONParser(refusesRepeatedKeys: false).parse(body) else {
             throw RelayFailure(RelayReason.badReply, "the bus's reply is not a JSON object\(RelayFailure.excerpt(body))",
                                disposition: .retryable(after: nil))
         }
         self.fields = fields
     }
 
-    func value(_ name: String) -> Any? {
+    func value(_ name: String) -> JSONValue? {
         if let exact = fields[name] { return exact }
         let lowered = name.lowercased()
         return fields.first { $0.key.lowercased() == lowered }?.value
@@ -46,10 +47,12 @@ struct VDXPReply {
     }
 
     /// Scalars as text (the bus sends ids and times sometimes as numbers); nil for null and containers.
-    static func text(_ value: Any?) -> String? {
+    static func text(_ value: JSONValue?) -> String? {
         switch value {
-        case let string as String: string
-        case let number as NSNumber: number.stringValue
+        case .string(let string)?: string
+        case .int(let number)?: String(number)
+        case .double(let number)?: Int(exactly: number).map(String.init) ?? "\(number)"
+        case .bool(let flag)?: flag ? "true" : "false"
         default: nil
         }
     }

@@ -1,5 +1,6 @@
 import EdXML
 import Foundation
+import JSONText
 import LibCrypto
 
 /// The bus's side of `VDXPSigner`: checks the `XroadVnpt-*` HMAC headers of a call and answers
@@ -35,15 +36,25 @@ public struct VDXPRequestVerifier: Sendable {
               let names = headers["xroadvnpt-sign-header-key"] else {
             throw VDXPAuthenticationFailure(.hmacMalformed, "the XroadVnpt-sign-header, -sign-header-key and -hash-header headers are all required")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            throw VDXPAuthenticationFailure(.hmacMalformed, "XroadVnpt-sign-header is not a JSON object")
+        // A header named twice, even in other capitals, is refused rather than one copy chosen:
+        // the bus and whatever else reads the signed text must not see different headers.
+        let object: [String: JSONValue]
+        do {
+            guard case .object(let fields) = try JSONParser().parse(json.utf8) else {
+                throw VDXPAuthenticationFailure(.hmacMalformed, "XroadVnpt-sign-header is not a JSON object")
+            }
+            object = fields
+        } catch let error as JSONParseError {
+            throw VDXPAuthenticationFailure(.hmacMalformed, "XroadVnpt-sign-header is not JSON: \(error)")
         }
         var signed: [String: String] = [:]
         for (key, value) in object {
-            guard let text = value as? String else {
+            guard case .string(let text) = value else {
                 throw VDXPAuthenticationFailure(.hmacMalformed, "XroadVnpt-sign-header holds a value for \(key) that is not a string")
             }
-            signed[key.lowercased()] = text
+            guard signed.updateValue(text, forKey: key.lowercased()) == nil else {
+                throw VDXPAuthenticationFailure(.hmacMalformed, "XroadVnpt-sign-header names \(key.lowercased()) twice")
+            }
         }
         let signedNames = Set(names.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
         for name in ["systemid", "timestamp"] + callHeaders.map({ $0.lowercased() }) {

@@ -13,7 +13,7 @@ struct VDXPSigner: Sendable {
     func sign(_ callHeaders: [HTTPField], at date: Date) -> [HTTPField] {
         let signed = [HTTPField("systemid", credentials.systemId), HTTPField("timestamp", Self.timestamp(date))] + callHeaders
         let copies = signed.map { HTTPField("XroadVnpt-\($0.name)", $0.value) }
-        let json = JSONText.object(copies.map { ($0.name, $0.value) })
+        let json = OrderedJSON.object(copies.map { ($0.name, $0.value) })
         let hash = HMACSHA256.hex(key: credentials.secret, message: Array(json.utf8))
         return signed + copies + [
             HTTPField("XroadVnpt-sign-header-key", signed.map(\.name).joined(separator: ";")),
@@ -44,7 +44,7 @@ struct VDXPSigner: Sendable {
 
 /// Compact JSON text written in a fixed order (JSONSerialization does not keep key order, and
 /// the signed text must be exactly the text sent).
-enum JSONText {
+enum OrderedJSON {
     static func object(_ members: [(String, String)]) -> String {
         "{" + members.map { string($0.0) + ":" + string($0.1) }.joined(separator: ",") + "}"
     }
