@@ -30,8 +30,7 @@ struct JSONFields {
 
     init(_ value: JSONValue, at path: String, allowing keys: Set<String>) throws(JSONShapeError) {
         guard case .object(let fields) = value else { throw JSONShapeError(path: path, problem: .wrongType(expected: "an object")) }
-        if fields.count > keys.count || !fields.keys.allSatisfy(keys.contains),
-           let unknown = fields.keys.filter({ !keys.contains($0) }).min() {
+        if !fields.keys.allSatisfy(keys.contains), let unknown = fields.keys.filter({ !keys.contains($0) }).min() {
             throw JSONShapeError(path: Self.join(path, unknown), problem: .unknownKey)
         }
         self.fields = fields

@@ -1,9 +1,10 @@
 import JSONText
 
 /// The unit's JSON read by hand from the parsed value: each key listed once, with its type. It
-/// reads what the synthesized `Decodable` would (a test compares the two on every field given
-/// every wrong type), refuses keys the shape does not have, and costs a small fraction of
-/// `Codable` over a `JSONSerialization` tree (docs/perf/exchange.md, session 23).
+/// reads what the synthesized `Decodable` would (`OutboundDocumentJSONTests` compares the two on
+/// a full and a minimal document with fields of each type given wrong values, nulls or nothing),
+/// refuses keys the shape does not have, and costs a small fraction of `Codable` over a
+/// `JSONSerialization` tree (docs/perf/exchange.md, session 23).
 extension OutboundDocument {
     public init(json: JSONValue) throws(JSONShapeError) {
         self = try Self.read.read(json, "")
