@@ -194,6 +194,10 @@ struct OutboundSubmitTests {
         var unknownKey = pathSpec
         unknownKey["attachments"] = nil
         unknownKey["subjct"] = "typo"
+        // The same key twice: another reader of the text could see the other subject.
+        let valid = String(decoding: F.documentJSON(attachments: []), as: UTF8.self)
+        let repeatedKey = Data(valid.replacingOccurrences(of: "{", with: "{\"subject\": \"A\", ", options: .anchored).utf8)
+        let deep = Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
         let cases: [(String, Data, String)] = [
             ("application/xml", large, "xml.too_large"),
             ("application/xml", signed, "outbound.already_signed"),
@@ -201,6 +205,9 @@ struct OutboundSubmitTests {
             ("application/xml", noSubject, "edxml.missing_subject"),
             ("application/json", Data("{\"from\": ".utf8), "build.invalid_json"),
             ("application/json", try JSONSerialization.data(withJSONObject: unknownKey), "build.invalid_json"),
+            ("application/json", repeatedKey, "build.invalid_json"),
+            ("application/json", deep, "build.invalid_json"),
+            ("application/json", Data("{\"from\": NaN}".utf8), "build.invalid_json"),
             ("application/json", try JSONSerialization.data(withJSONObject: pathSpec), "build.attachment_path_refused"),
             ("application/json", try JSONSerialization.data(withJSONObject: badBase64), "build.attachment_not_base64"),
             ("application/json", F.documentJSON(to: ["000.00.00.H43", "000.00.00.H43"]), "outbound.duplicate_recipient"),
