@@ -105,18 +105,24 @@ final class ExchangeNodeProcesses: @unchecked Sendable {
     }
 
     /// Waits (at most 60 s) until every listener of the layout is bound, or fails with the logs
-    /// of a node that exited.
+    /// of a node that exited. A port found bound may be another program's that took it after the
+    /// block was chosen (the node then exits with EADDRINUSE), so every node must still be running
+    /// once all are bound.
     func waitUntilListening() async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while layout.listeners.contains(where: { LoopbackPorts.isFree($0.port) }) {
-            if let exited = processes.first(where: { !$0.process.isRunning }) {
-                throw CommandFailure.unavailable("bench.not_started", "the node \(exited.node) ended (\(exited.process.exit.map(String.init(describing:)) ?? "?")):\n\(log(of: exited.node))")
-            }
+            try failIfANodeEnded()
             guard ContinuousClock.now < deadline else {
                 throw CommandFailure.unavailable("bench.not_started", "the nodes did not all listen within 60 s")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+        try failIfANodeEnded()
+    }
+
+    private func failIfANodeEnded() throws {
+        guard let exited = processes.first(where: { !$0.process.isRunning }) else { return }
+        throw CommandFailure.unavailable("bench.not_started", "the node \(exited.node) ended (\(exited.process.exit.map(String.init(describing:)) ?? "?")):\n\(log(of: exited.node))")
     }
 
     /// Each node's CPU so far: the processes are the bus, the sender and the recipient, in that order.
