@@ -76,17 +76,10 @@ struct BenchExchangeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { label in LogfmtLogHandler(label: label, level: .critical) }
         let parent = data.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? FileManager.default.temporaryDirectory
-        let directory = parent.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        guard let portBase = LoopbackPorts.freeBlock(count: 16) else {
-            throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
-        }
-        let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"),
-                                  nodeLogLevel: .warning)
         // Before the nodes start and after they stop, so neither run competes with them.
         let speedBefore = reference ? OpenSSLSpeed.rsa2048(seconds: 1) : nil
-        let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network, othersNiceness: niceOthers)
-                              : try await BenchExchangeNetwork.inProcess(network)
+        let (directory, nodes) = try await startNodes(in: parent)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let warmUpFigures: ExchangeFigures?
         let results: [(String, ExchangeFigures)]
         let niceness: NodeNiceness?
@@ -132,6 +125,32 @@ struct BenchExchangeCommand: AsyncParsableCommand {
             if let warmUpFigures { print(warmUpFigures.warmUpLine) }
             for (label, figures) in results { print(figures.lines(label: label, speed: speed)) }
         }
+    }
+
+    /// The demo network in a new folder of `parent`, on a block of free loopback ports. A block
+    /// free when chosen can be taken before the nodes bind it (another bench or demo choosing
+    /// overlapping ports at the same moment): a start whose node could not listen is thrown away
+    /// and made again on another block, three times at most.
+    private func startNodes(in parent: URL) async throws -> (URL, BenchExchangeNetwork) {
+        for attempt in 1...3 {
+            let directory = parent.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
+            guard let portBase = LoopbackPorts.freeBlock(count: 16) else {
+                throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
+            }
+            let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"),
+                                      nodeLogLevel: .warning)
+            do {
+                let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network, othersNiceness: niceOthers)
+                                      : try await BenchExchangeNetwork.inProcess(network)
+                return (directory, nodes)
+            } catch let failure as CommandFailure where failure.reasonCode == "bench.not_started" && attempt < 3 {
+                try? FileManager.default.removeItem(at: directory)
+            } catch {
+                try? FileManager.default.removeItem(at: directory)
+                throw error
+            }
+        }
+        preconditionFailure("the third attempt returns or throws")
     }
 
     /// Documents sent before the measured batch. A first second at full rate opens the nodes'

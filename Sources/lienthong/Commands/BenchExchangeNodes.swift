@@ -18,12 +18,19 @@ struct BenchExchangeNetwork: Sendable {
     /// The demo network in this process: the three nodes share one runtime and its thread pools.
     static func inProcess(_ network: DemoNetwork) async throws -> BenchExchangeNetwork {
         let (started, continuation) = AsyncStream<(DemoNetwork.Ready, [String: SQLiteStore])>.makeStream()
-        let running = Task { try await network.run { ready, stores in continuation.yield((ready, stores)) } }
+        // Finished when `run` ends, so a network that fails to start (a port taken) ends the
+        // wait below instead of leaving it waiting for ever.
+        let running = Task {
+            defer { continuation.finish() }
+            try await network.run { ready, stores in continuation.yield((ready, stores)) }
+        }
         var iterator = started.makeAsyncIterator()
         guard let (ready, stores) = await iterator.next(), let recipient = network.layout.agencies.last,
               let inbox = stores[recipient.node], ready.gateways.count == 2 else {
             running.cancel()
-            throw CommandFailure.unavailable("bench.not_started", "the demo network did not start")
+            var reason = ""
+            do { try await running.value } catch { reason = ": \(error)" }
+            throw CommandFailure.unavailable("bench.not_started", "the demo network did not start\(reason)")
         }
         return BenchExchangeNetwork(ready: ready, inbox: inbox, cpu: { BenchCPUTimes(bench: ProcessCPU.seconds(.this)) }, stop: {
             running.cancel()
