@@ -2,7 +2,8 @@
 # Both install what they need first (Debian packages via apt, the Python interop peer in a venv).
 
 SWIFT        ?= swift
-DEB_PACKAGES := libxml2-dev libssl-dev openssl libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config xmlsec1 python3-venv
+# curl: the demo's guide tells a newcomer to use it, and a test runs the guide as printed.
+DEB_PACKAGES := libxml2-dev libssl-dev openssl libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config xmlsec1 python3-venv curl
 VENV         := .build/pyvenv
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

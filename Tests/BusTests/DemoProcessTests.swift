@@ -47,6 +47,16 @@ struct DemoProcessTests {
             throw BusTestFailure("the demo printed no ready line within 60 s")
         }
 
+        /// Everything the demo printed once its guide is complete (bounded: 30 s).
+        func guide() async throws -> String {
+            for _ in 0..<300 {
+                let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+                if text.contains("Stop with Ctrl-C") { return text }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw BusTestFailure("the demo printed no guide within 30 s")
+        }
+
         /// SIGTERM, then the exit status (nil when it had to be killed after 40 s).
         func terminate() async -> Int32? {
             await child.stop(timeout: .seconds(40))?.code
@@ -111,5 +121,68 @@ struct DemoProcessTests {
         #expect(second.stderr.hasPrefix("error: demo.port_in_use: port \(portBase) on 127.0.0.1 (the bus's VDXP API) is taken"), "\(second.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("other").appendingPathComponent("pki").path))
         #expect(await again.terminate() == 0)
+    }
+
+    /// Runs one command of the guide with `sh`, as a newcomer pastes it, `ID` replaced by `id`;
+    /// the HTTP status (curl's `-w`) and the parsed JSON answer.
+    static func run(guideCommand command: String, id: String? = nil) async throws -> (Int, [String: Any]) {
+        let line = (id.map { command.replacingOccurrences(of: "/ID", with: "/\($0)") } ?? command) + " -w '\\n%{http_code}'"
+        let result = try await runCommand(URL(fileURLWithPath: "/bin/sh"), ["-c", line], timeout: 30)
+        #expect(result.status == 0, "\(line): \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.last ?? "") ?? 0
+        let body = lines.dropLast().joined(separator: "\n")
+        return (status, (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:])
+    }
+
+    /// The guide's commands, in the order it gives them: send, follow, inbox, acknowledge, status.
+    static func commands(of guide: String) throws -> (send: String, follow: String, inbox: String, ack: String, status: String) {
+        func between(_ start: String, _ end: String, in text: Substring) throws -> Substring {
+            guard let from = text.range(of: start), let to = text.range(of: end, range: from.upperBound..<text.endIndex) else {
+                throw BusTestFailure("the guide has no \(start) … \(end):\n\(guide)")
+            }
+            return text[from.lowerBound..<to.lowerBound]
+        }
+        let text = Substring(guide)
+        let send = try between("curl -s ", "\n\nFollow it", in: text[try between("Send a document from", "Follow it", in: text).startIndex...])
+        func oneLine(after label: String) throws -> String {
+            String(try between("curl -s ", "\n", in: try between(label, "\n", in: text) + "\n"))
+        }
+        let acknowledge = try between("Acknowledge it", "\n\nStop with", in: text)
+        let ack = try between("curl -s ", "\n", in: acknowledge)
+        let status = try between("curl -s ", "\n\nStop", in: acknowledge[ack.endIndex...] + "\n\nStop")
+        return (String(send), try oneLine(after: "Follow it"), try oneLine(after: "See it arrive"), String(ack), String(status))
+    }
+
+    @Test("the guide's commands, run as printed, take a document from A to B and B's 03 back to A")
+    func theGuideWorksAsPrinted() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-demo-guide")
+        defer { directory.remove() }
+        let portBase = try #require(LoopbackPorts.freeBlock(count: 20))
+        let demo = try Demo(data: directory.file("data"), portBase: portBase)
+        _ = try await demo.ready()
+        let guide = try Self.commands(of: try await demo.guide())
+
+        let (sent, receipt) = try await Self.run(guideCommand: guide.send)
+        #expect(sent == 202, "\(receipt)")
+        let id = try #require(receipt["id"] as? String, "\(receipt)")
+        let (followed, document) = try await Self.run(guideCommand: guide.follow, id: id)
+        #expect(followed == 200)
+        #expect(document["id"] as? String == id)
+
+        let inboxIds = try await eventually(attempts: 300, {
+            (try await Self.run(guideCommand: guide.inbox).1["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        }, until: { !$0.isEmpty })
+        let inboxId = try #require(inboxIds.first)
+        let (acknowledged, _) = try await Self.run(guideCommand: guide.ack, id: inboxId)
+        #expect((200..<300).contains(acknowledged))
+        let (accepted, answer) = try await Self.run(guideCommand: guide.status, id: inboxId)
+        #expect(accepted == 202, "\(answer)")
+
+        let statuses = try await eventually(attempts: 300, {
+            (try await Self.run(guideCommand: guide.follow, id: id).1["statuses"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        }, until: { $0.contains("03") })
+        #expect(statuses.contains("03"), "A's document shows B's acceptance: \(statuses)")
+        #expect(await demo.terminate() == 0)
     }
 }
