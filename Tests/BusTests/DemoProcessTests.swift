@@ -47,6 +47,23 @@ struct DemoProcessTests {
             throw BusTestFailure("the demo printed no ready line within 60 s")
         }
 
+        /// A demo on a block of free ports, and that block's first port. A port taken after the
+        /// block was chosen (another test's network choosing overlapping ports at the same
+        /// moment) makes the demo exit 69 before its ready line; it is started again on another
+        /// block, three times at most.
+        static func started(data: URL) async throws -> (Demo, Ready, portBase: Int) {
+            for attempt in 1...3 {
+                guard let portBase = LoopbackPorts.freeBlock(count: 20) else { throw BusTestFailure("no block of 20 free loopback ports") }
+                let demo = try Demo(data: data, portBase: portBase)
+                do {
+                    return (demo, try await demo.ready(), portBase)
+                } catch where attempt < 3 && demo.child.exit?.code == 69 {
+                    continue
+                }
+            }
+            throw BusTestFailure("three demos could not start")
+        }
+
         /// Everything the demo printed once its guide is complete (bounded: 30 s).
         func guide() async throws -> String {
             for _ in 0..<300 {
@@ -89,11 +106,9 @@ struct DemoProcessTests {
     func demoRunsStopsAndResumes() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-demo")
         defer { directory.remove() }
-        let portBase = try #require(LoopbackPorts.freeBlock(count: 20))
         let data = directory.file("data")
 
-        let demo = try Demo(data: data, portBase: portBase)
-        let ready = try await demo.ready()
+        let (demo, ready, portBase) = try await Demo.started(data: data)
         #expect(ready.bus == "https://127.0.0.1:\(portBase)/vdxp")
         #expect(ready.gateways.count == 2)
         let (a, b) = (ready.gateways[0], ready.gateways[1])
@@ -158,9 +173,7 @@ struct DemoProcessTests {
     func theGuideWorksAsPrinted() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-demo-guide")
         defer { directory.remove() }
-        let portBase = try #require(LoopbackPorts.freeBlock(count: 20))
-        let demo = try Demo(data: directory.file("data"), portBase: portBase)
-        _ = try await demo.ready()
+        let (demo, _, _) = try await Demo.started(data: directory.file("data"))
         let guide = try Self.commands(of: try await demo.guide())
 
         let (sent, receipt) = try await Self.run(guideCommand: guide.send)
