@@ -47,22 +47,20 @@ struct DemoProcessTests {
             throw BusTestFailure("the demo printed no ready line within 60 s")
         }
 
-        /// A demo on a block of free ports, and that block's first port. A port taken after the
-        /// block was chosen (another test's network choosing overlapping ports at the same
-        /// moment) makes the demo exit 69 before its ready line; it is started again on another
-        /// block, three times at most.
+        /// A demo on a block of free ports, and that block's first port: started again on another
+        /// block when a port of it was taken meanwhile (the demo then exits 69 before its ready line).
         static func started(data: URL) async throws -> (Demo, Ready, portBase: Int) {
-            for attempt in 1...3 {
-                guard let portBase = LoopbackPorts.freeBlock(count: 20) else { throw BusTestFailure("no block of 20 free loopback ports") }
+            try await LoopbackPorts.onFreeBlock(count: 20, retryingWhen: { ($0 as? PortTaken) != nil }) { portBase in
                 let demo = try Demo(data: data, portBase: portBase)
                 do {
                     return (demo, try await demo.ready(), portBase)
-                } catch where attempt < 3 && demo.child.exit?.code == 69 {
-                    continue
+                } catch where demo.child.exit?.code == 69 {
+                    throw PortTaken()
                 }
             }
-            throw BusTestFailure("three demos could not start")
         }
+
+        struct PortTaken: Error {}
 
         /// Everything the demo printed once its guide is complete (bounded: 30 s).
         func guide() async throws -> String {
@@ -150,23 +148,23 @@ struct DemoProcessTests {
         return (status, (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:])
     }
 
-    /// The guide's commands, in the order it gives them: send, follow, inbox, acknowledge, status.
-    static func commands(of guide: String) throws -> (send: String, follow: String, inbox: String, ack: String, status: String) {
-        func between(_ start: String, _ end: String, in text: Substring) throws -> Substring {
-            guard let from = text.range(of: start), let to = text.range(of: end, range: from.upperBound..<text.endIndex) else {
-                throw BusTestFailure("the guide has no \(start) … \(end):\n\(guide)")
+    /// The guide's commands, in the order it gives them: each from `curl -s` to the end of its
+    /// line, continued while the line ends with `\` or leaves a single quote open.
+    static func commands(of guide: String) -> [String] {
+        var commands: [String] = []
+        var current: String?
+        for line in guide.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let started = current {
+                current = started + "\n" + line
+            } else if let start = line.range(of: "curl -s ") {
+                current = String(line[start.lowerBound...])
             }
-            return text[from.lowerBound..<to.lowerBound]
+            if let command = current, !command.hasSuffix("\\"), command.filter({ $0 == "'" }).count % 2 == 0 {
+                commands.append(command)
+                current = nil
+            }
         }
-        let text = Substring(guide)
-        let send = try between("curl -s ", "\n\nFollow it", in: text[try between("Send a document from", "Follow it", in: text).startIndex...])
-        func oneLine(after label: String) throws -> String {
-            String(try between("curl -s ", "\n", in: try between(label, "\n", in: text) + "\n"))
-        }
-        let acknowledge = try between("Acknowledge it", "\n\nStop with", in: text)
-        let ack = try between("curl -s ", "\n", in: acknowledge)
-        let status = try between("curl -s ", "\n\nStop", in: acknowledge[ack.endIndex...] + "\n\nStop")
-        return (String(send), try oneLine(after: "Follow it"), try oneLine(after: "See it arrive"), String(ack), String(status))
+        return commands
     }
 
     @Test("the guide's commands, run as printed, take a document from A to B and B's 03 back to A")
@@ -174,7 +172,9 @@ struct DemoProcessTests {
         let directory = try TemporaryDirectory(prefix: "lienthong-demo-guide")
         defer { directory.remove() }
         let (demo, _, _) = try await Demo.started(data: directory.file("data"))
-        let guide = try Self.commands(of: try await demo.guide())
+        let commands = Self.commands(of: try await demo.guide())
+        try #require(commands.count == 5, "send, follow, inbox, acknowledge, status: \(commands)")
+        let guide = (send: commands[0], follow: commands[1], inbox: commands[2], ack: commands[3], status: commands[4])
 
         let (sent, receipt) = try await Self.run(guideCommand: guide.send)
         #expect(sent == 202, "\(receipt)")

@@ -33,4 +33,30 @@ import TestSupport
         #expect(ports.allSatisfy { !ephemeral.contains($0) && !(blocks.lowerBound...(blocks.upperBound + 19)).contains($0) }, "\(ports)")
         #expect(ports.allSatisfy(LoopbackPorts.isFree))
     }
+
+    struct Taken: Error {}
+    struct Other: Error {}
+
+    @Test func aStartThatFindsAPortTakenIsMadeAgainOnAnotherBlockAtMostThreeTimes() async throws {
+        var bases: [Int] = []
+        let base = try await LoopbackPorts.onFreeBlock(count: 16, retryingWhen: { $0 is Taken }) { base in
+            bases.append(base)
+            if bases.count < 3 { throw Taken() }
+            return base
+        }
+        #expect(bases.count == 3)
+        #expect(base == bases.last)
+
+        var tries = 0
+        await #expect(throws: Taken.self) {
+            try await LoopbackPorts.onFreeBlock(count: 16, retryingWhen: { $0 is Taken }) { _ in tries += 1; throw Taken() }
+        }
+        #expect(tries == 3)
+
+        tries = 0
+        await #expect(throws: Other.self) {
+            try await LoopbackPorts.onFreeBlock(count: 16, retryingWhen: { $0 is Taken }) { _ in tries += 1; throw Other() }
+        }
+        #expect(tries == 1, "any other failure is not retried")
+    }
 }

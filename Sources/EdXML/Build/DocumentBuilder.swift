@@ -18,13 +18,16 @@ public struct DocumentBuilder: Sendable {
 
     /// Reads the JSON shape, refusing unknown keys and wrong types with `build.invalid_json`.
     public static func decode(json: some Sequence<UInt8>) throws(Refusal) -> OutboundDocument {
-        let parsed: JSONValue
+        try decode(parsed: parse(json: json))
+    }
+
+    /// The parsed JSON of a document description, or `build.invalid_json` saying why it is not JSON.
+    public static func parse(json: some Sequence<UInt8>) throws(Refusal) -> JSONValue {
         do {
-            parsed = try JSONParser().parse(json)
+            return try JSONParser().parse(json)
         } catch {
             throw Refusal("build.invalid_json", "the document description is not JSON: \(error)")
         }
-        return try decode(parsed: parsed)
     }
 
     /// The same, for a caller that has already parsed the JSON: the value is read as it is, never

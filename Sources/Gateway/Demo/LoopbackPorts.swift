@@ -18,6 +18,30 @@ public enum LoopbackPorts {
         return nil
     }
 
+    /// `start` on a free block of `count` ports (given its first port), and again on another
+    /// block when it fails with an error `isPortTaken` recognises, `attempts` times at most. A
+    /// block free when chosen can be taken before the nodes bind it, by another network choosing
+    /// overlapping ports at the same moment (two tests' networks did, in CI, session 23).
+    public static func onFreeBlock<T>(count: Int, attempts: Int = 3, retryingWhen isPortTaken: (any Error) -> Bool,
+                                      isolation: isolated (any Actor)? = #isolation,
+                                      _ start: (Int) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard let base = freeBlock(count: count) else { throw NoFreeBlock(count: count) }
+            do {
+                return try await start(base)
+            } catch where attempt < attempts && isPortTaken(error) {
+                continue
+            }
+        }
+    }
+
+    public struct NoFreeBlock: Error, CustomStringConvertible {
+        public let count: Int
+        public var description: String { "no block of \(count) free loopback ports was found" }
+    }
+
     /// Bases of blocks that fit in 10000...65535 without touching `ephemeral`: below it when
     /// there is room for a block there, above it otherwise.
     static func blockBases(count: Int, avoiding ephemeral: ClosedRange<Int>) -> ClosedRange<Int> {

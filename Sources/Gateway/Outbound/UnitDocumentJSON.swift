@@ -14,19 +14,23 @@ struct IncomingAttachment: Sendable {
 /// attachment carries its bytes, as base64 in `content` or as a multipart part named by `file`.
 /// A path on the gateway is never read: a unit must not make the gateway send its own files.
 enum UnitDocumentJSON {
-    static let attachmentKeys: Set<String> = ["file", "name", "contentType", "description", "content"]
+    /// An entry of `attachments`: the file's bytes in `content` (base64), or the multipart part
+    /// `file` names; how the recipient sees it.
+    private struct Entry: Sendable {
+        var file, name, contentType, description, content: String?
+
+        static let read = JSONRead<Entry>.object(["file", "name", "contentType", "description", "content"]) { f throws(JSONShapeError) in
+            Entry(file: try f.optional("file", .string), name: try f.optional("name", .string),
+                  contentType: try f.optional("contentType", .string), description: try f.optional("description", .string),
+                  content: try f.optional("content", .string))
+        }
+    }
 
     /// The document description and its attachments. `files` are the multipart parts other than
     /// `document` (nil for a plain JSON body): an attachment entry may name one by its field name
     /// or file name to describe it; parts no entry names are attached after the entries, in order.
     static func decode(_ json: some Sequence<UInt8>, files: [MultipartPart]?) throws -> (EdXML.OutboundDocument, [IncomingAttachment]) {
-        let parsed: JSONValue
-        do {
-            parsed = try JSONParser().parse(json)
-        } catch {
-            throw Refusal("build.invalid_json", "the document description is not JSON: \(error)")
-        }
-        guard case .object(var object) = parsed else {
+        guard case .object(var object) = try DocumentBuilder.parse(json: json) else {
             throw Refusal("build.invalid_json", "the document description is not a JSON object")
         }
         // The entries here carry bytes (`content`) or name parts (`file`), unlike the CLI's shape
@@ -36,13 +40,7 @@ enum UnitDocumentJSON {
 
         var remaining = files ?? []
         var attachments: [IncomingAttachment] = []
-        let entryList: [JSONValue]
-        switch entries {
-        case nil, .null?: entryList = []
-        case .array(let list)?: entryList = list
-        default: throw Refusal("build.invalid_json", "'attachments' must be an array")
-        }
-        for (index, entry) in entryList.enumerated() {
+        for (index, entry) in try Self.entries(entries).enumerated() {
             attachments.append(try attachment(entry, at: "attachments[\(index)]", files: &remaining, multipart: files != nil))
         }
         for part in remaining {
@@ -53,34 +51,31 @@ enum UnitDocumentJSON {
         return (spec, attachments)
     }
 
-    private static func attachment(_ entry: JSONValue, at path: String, files: inout [MultipartPart],
+    private static func entries(_ value: JSONValue?) throws(Refusal) -> [Entry] {
+        guard let value, value != .null else { return [] }
+        do {
+            return try JSONRead<[Entry]>.array(of: Entry.read).read(value, "attachments")
+        } catch where error.problem == .unknownKey {
+            throw Refusal("build.invalid_json", "'\(error.path)' is not part of an attachment (file, name, contentType, description, content)")
+        } catch {
+            throw Refusal("build.invalid_json", "\(error)")
+        }
+    }
+
+    private static func attachment(_ entry: Entry, at path: String, files: inout [MultipartPart],
                                    multipart: Bool) throws -> IncomingAttachment {
-        guard case .object(let fields) = entry else { throw Refusal("build.invalid_json", "'\(path)' must be an object") }
-        if let unknown = fields.keys.sorted().first(where: { !attachmentKeys.contains($0) }) {
-            throw Refusal("build.invalid_json", "'\(path).\(unknown)' is not part of an attachment (file, name, contentType, description, content)")
-        }
-        func text(_ key: String) throws -> String? {
-            switch fields[key] {
-            case nil, .null?: return nil
-            case .string(let string)?: return string
-            default: throw Refusal("build.invalid_json", "'\(path).\(key)' must be a string")
-            }
-        }
-        let name = try text("name")
-        let declaredType = try text("contentType")
-        let description = try text("description")
-        if let content = try text("content") {
-            guard let name, !name.isEmpty else {
+        if let content = entry.content {
+            guard let name = entry.name, !name.isEmpty else {
                 throw Refusal("build.invalid_json", "'\(path).name' is required with 'content'")
             }
             let compact = content.filter { !" \t\r\n".contains($0) }
             guard let bytes = Data(base64Encoded: compact) else {
                 throw Refusal("build.attachment_not_base64", "'\(path).content' is not base64")
             }
-            return IncomingAttachment(name: name, contentType: contentType(declared: declaredType, name: name),
-                                      description: description, bytes: bytes)
+            return IncomingAttachment(name: name, contentType: contentType(declared: entry.contentType, name: name),
+                                      description: entry.description, bytes: bytes)
         }
-        guard let file = try text("file") else {
+        guard let file = entry.file else {
             throw Refusal("build.invalid_json", "'\(path)' needs 'content' (the file, base64) or, in a multipart request, 'file' naming a part")
         }
         guard multipart else {
@@ -91,9 +86,9 @@ enum UnitDocumentJSON {
             throw Refusal("build.attachment_part_missing", "'\(path).file' names '\(file)', which no part of the request is")
         }
         let part = files.remove(at: index)
-        let shownName = name ?? part.fileName ?? part.name
-        return IncomingAttachment(name: shownName, contentType: contentType(declared: declaredType ?? part.contentType, name: shownName),
-                                  description: description, bytes: Data(part.body))
+        let shownName = entry.name ?? part.fileName ?? part.name
+        return IncomingAttachment(name: shownName, contentType: contentType(declared: entry.contentType ?? part.contentType, name: shownName),
+                                  description: entry.description, bytes: Data(part.body))
     }
 
     /// What the sender said, unless it said nothing useful (`application/octet-stream` is what

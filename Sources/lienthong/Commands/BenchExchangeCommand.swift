@@ -127,30 +127,25 @@ struct BenchExchangeCommand: AsyncParsableCommand {
         }
     }
 
-    /// The demo network in a new folder of `parent`, on a block of free loopback ports. A block
-    /// free when chosen can be taken before the nodes bind it (another bench or demo choosing
-    /// overlapping ports at the same moment): a start whose node could not listen is thrown away
-    /// and made again on another block, three times at most.
+    /// The demo network in a new folder of `parent`, on a block of free loopback ports; started
+    /// again on another block when a node could not listen (`LoopbackPorts.onFreeBlock`).
     private func startNodes(in parent: URL) async throws -> (URL, BenchExchangeNetwork) {
-        for attempt in 1...3 {
-            let directory = parent.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
-            guard let portBase = LoopbackPorts.freeBlock(count: 16) else {
-                throw CommandFailure.unavailable("bench.no_ports", "no block of 16 free loopback ports was found")
+        do {
+            return try await LoopbackPorts.onFreeBlock(count: 16, retryingWhen: { ($0 as? CommandFailure)?.reasonCode == "bench.not_started" }) { portBase in
+                let directory = parent.appendingPathComponent("lienthong-bench-exchange-\(UUID().uuidString)")
+                let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"),
+                                          nodeLogLevel: .warning)
+                do {
+                    return (directory, processes ? try await BenchExchangeNetwork.separateProcesses(network, othersNiceness: niceOthers)
+                                                 : try await BenchExchangeNetwork.inProcess(network))
+                } catch {
+                    try? FileManager.default.removeItem(at: directory)
+                    throw error
+                }
             }
-            let network = DemoNetwork(directory: directory, portBase: portBase, logger: Logger(label: "lienthong.bench"),
-                                      nodeLogLevel: .warning)
-            do {
-                let nodes = processes ? try await BenchExchangeNetwork.separateProcesses(network, othersNiceness: niceOthers)
-                                      : try await BenchExchangeNetwork.inProcess(network)
-                return (directory, nodes)
-            } catch let failure as CommandFailure where failure.reasonCode == "bench.not_started" && attempt < 3 {
-                try? FileManager.default.removeItem(at: directory)
-            } catch {
-                try? FileManager.default.removeItem(at: directory)
-                throw error
-            }
+        } catch let failure as LoopbackPorts.NoFreeBlock {
+            throw CommandFailure.unavailable("bench.no_ports", "\(failure)")
         }
-        preconditionFailure("the third attempt returns or throws")
     }
 
     /// Documents sent before the measured batch. A first second at full rate opens the nodes'

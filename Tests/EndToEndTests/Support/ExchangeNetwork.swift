@@ -39,35 +39,28 @@ final class ExchangeNetwork: @unchecked Sendable {
         gateways = try ["gateway-a", "gateway-b"].map { try Self.launch($0, in: directory) }
     }
 
-    /// A block of ports free when chosen can be taken before the nodes bind it, by another test's
-    /// network or bench choosing overlapping ports at the same moment. Then a node exits with
-    /// EADDRINUSE while the other network's node answers `/healthz` on that port (seen once in
-    /// CI, session 23). Such a start is thrown away and the network started again on another block.
+    /// A node that could not bind a port of its block exits with EADDRINUSE while another
+    /// network's node may answer `/healthz` on that port (seen once in CI, session 23): such a
+    /// start is thrown away and the network started again on another block.
     static func start() async throws -> ExchangeNetwork {
-        var failures: [String] = []
-        for _ in 0..<3 {
-            let network = try await prepare()
+        try await LoopbackPorts.onFreeBlock(count: 16, retryingWhen: { $0 is StartFailed }) { base in
+            let directory = try TemporaryDirectory()
+            let prepared = try await runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
+                                                          "--port-base", "\(base)"], timeout: 120)
+            guard prepared.status == 0, let line = prepared.stdout.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) else {
+                directory.remove()
+                throw StartFailed(description: "demo --prepare-only failed (\(prepared.status)): \(prepared.stderr)")
+            }
+            let ready = try JSONDecoder().decode(ReadyLine.self, from: Data(line.dropFirst("ready ".count).utf8))
+            let network = try ExchangeNetwork(directory: directory, portBase: base, ready: ready)
             do {
                 try await network.waitUntilHealthy()
                 return network
-            } catch let failure as StartFailed {
-                failures.append(failure.description)
+            } catch {
                 network.stop()
+                throw error
             }
         }
-        throw StartFailed(description: "three starts failed:\n" + failures.joined(separator: "\n"))
-    }
-
-    private static func prepare() async throws -> ExchangeNetwork {
-        let directory = try TemporaryDirectory()
-        guard let base = LoopbackPorts.freeBlock(count: 16) else { throw StartFailed(description: "no block of 16 free loopback ports") }
-        let prepared = try await runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
-                                                      "--port-base", "\(base)"], timeout: 120)
-        guard prepared.status == 0, let line = prepared.stdout.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }) else {
-            throw StartFailed(description: "demo --prepare-only failed (\(prepared.status)): \(prepared.stderr)")
-        }
-        let ready = try JSONDecoder().decode(ReadyLine.self, from: Data(line.dropFirst("ready ".count).utf8))
-        return try ExchangeNetwork(directory: directory, portBase: base, ready: ready)
     }
 
     private static func launch(_ node: String, in directory: TemporaryDirectory) throws -> DaemonProcess {
