@@ -13,6 +13,11 @@ import TestSupport
         let result = try await runCommand(Paths.binary, ["validate", sample.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("valid "))
+        let asJSON = try await runCommand(Paths.binary, ["validate", "--json", sample.path])
+        #expect(asJSON.status == 0, "\(asJSON.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any])
+        #expect(report["valid"] as? Bool == true)
+        #expect(report["kind"] as? String == (name.hasPrefix("status") ? "status" : "document"))
     }
 
     @Test func invalidSampleListsEveryFinding() async throws {
@@ -25,6 +30,17 @@ import TestSupport
         #expect(result.stderr.hasPrefix("error: schema.invalid: 2 errors"), "\(result.stderr)")
         #expect(result.stdout.contains("line 125: error: schema.invalid: "))
         #expect(result.stdout.contains("line 126: error: edxml.attachment_not_base64: "))
+
+        let asJSON = try await runCommand(Paths.binary, ["validate", "--json", sample.path])
+        #expect(asJSON.status == 65)
+        #expect(asJSON.stderr.hasPrefix("error: schema.invalid: 2 errors (listed in the report)"), "\(asJSON.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any])
+        #expect(report["valid"] as? Bool == false)
+        #expect(report["kind"] as? String == "document")
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let errors = findings.filter { $0["severity"] as? String == "error" }
+        #expect(errors.map { $0["reasonCode"] as? String } == ["schema.invalid", "edxml.attachment_not_base64"])
+        #expect(errors.map { $0["line"] as? Int } == [125, 126])
     }
 
     @Test func strictFlagTurnsUnknownOrganIdsIntoErrors() async throws {

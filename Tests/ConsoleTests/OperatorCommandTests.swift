@@ -29,6 +29,13 @@ struct OperatorCommandTests {
         let listed = try await runCommand(Paths.binary, ["operator", "ls"] + store)
         let lines = listed.stdout.split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: " ") }
         #expect(lines == ["an operator", "binh read-only"])
+        let listedAsJSON = try await runCommand(Paths.binary, ["operator", "ls", "--json"] + store)
+        #expect(listedAsJSON.status == 0, "\(listedAsJSON.stderr)")
+        let accounts = try #require(try JSONSerialization.jsonObject(with: Data(listedAsJSON.stdout.utf8)) as? [[String: Any]])
+        #expect(accounts.map { $0["name"] as? String } == ["an", "binh"])
+        #expect(accounts.map { $0["role"] as? String } == ["operator", "read-only"])
+        #expect(accounts.allSatisfy { ($0["createdAt"] as? String).flatMap(ISO8601DateFormatter().date(from:)) != nil })
+        #expect(!listedAsJSON.stdout.contains("scrypt"), "the hashes stay in the store")
 
         let opened = try SQLiteStore(directory: directory.file("store"))
         let before = try #require(try await opened.operatorAccount(named: "an"))

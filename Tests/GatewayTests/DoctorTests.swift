@@ -120,6 +120,9 @@ struct DoctorTests {
         #expect(failures.contains { $0.hasPrefix("fail bus.ca_file: TLS to 127.0.0.1:\(bus.port) failed: relay.tls_untrusted: ") })
         #expect(failures.count == 3, "\(failures)")
         #expect(failures.allSatisfy { $0.contains("; fix: ") })
+        // The contract's error line, naming the failed checks in the order printed.
+        let failedSubjects = failures.map { $0.dropFirst("fail ".count).prefix { $0 != ":" } }.joined(separator: ", ")
+        #expect(result.stderr == "error: doctor.failed: 3 checks failed: \(failedSubjects)\n", "\(result.stderr)")
     }
 
     @Test("expiry is judged at the doctor's clock (warn under 30 days, fail once expired); a chain to other anchors fails")

@@ -113,6 +113,26 @@ struct ServeProcessTests {
         #expect(result.stderr.contains("error: config.invalid: \(file.path): listeners.unit_api.tls: cannot load the TLS certificate"))
     }
 
+    @Test("serve refuses trust anchors or a CRL that are not what their key names: exit 65, config.invalid naming key and file",
+          arguments: ["anchors", "crls"])
+    func trustFilesThatDoNotLoad(_ key: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pki = try TestPKI.make(in: directory.url)
+        try Data("not PEM\n".utf8).write(to: directory.file("broken.pem"))
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        text.signaturePolicy = "require"
+        let anchors = key == "anchors" ? "broken.pem" : pki.caCertificate.lastPathComponent
+        text.extra = "[trust]\nanchors = [\"\(anchors)\"]\n" + (key == "crls" ? "crls = [\"broken.pem\"]\n" : "")
+        let file = directory.file("gateway.toml")
+        try text.write(to: file)
+        let result = try await runCommand(Paths.binary, ["serve", "--config", file.path], timeout: 30)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: config.invalid: \(file.path): trust.\(key): \(directory.file("broken.pem").path) cannot be loaded: "),
+                "\(result.stderr)")
+    }
+
     @Test("TLS listeners: HTTPS on the unit API; the bus endpoint requires the bus's client certificate")
     func tlsListeners() async throws {
         let directory = try TemporaryDirectory()

@@ -43,12 +43,35 @@ extension GatewayParts {
     }
 
     private static func makeVerifier(_ configuration: GatewayConfiguration) throws -> SignatureVerifier? {
-        let anchors = try configuration.trust.anchorFiles.flatMap { try Certificate.all(pem: read($0)) }
+        let anchors = try configuration.trust.anchorFiles.flatMap { file in
+            try loading(file, as: "trust.anchors", configuration) { try Certificate.all(pem: $0) }
+        }
         guard !anchors.isEmpty else { return nil }
-        let crls = try configuration.trust.crlFiles.flatMap { try CertificateRevocationList.all(pemOrDER: read($0)) }
-        let trust = try TrustStore(anchors: anchors, crls: crls)
+        let crls = try configuration.trust.crlFiles.flatMap { file in
+            try loading(file, as: "trust.crls", configuration) { try CertificateRevocationList.all(pemOrDER: $0) }
+        }
+        let trust: TrustStore
+        do {
+            trust = try TrustStore(anchors: anchors, crls: crls)
+        } catch let error as CryptoError {
+            throw ConfigurationError(file: configuration.file.path, line: nil, keyPath: "trust",
+                                     message: "the trust anchors and CRLs cannot make a trust store: \(error)")
+        }
         return SignatureVerifier(trust: trust, policies: [AlgorithmPolicy(allowSHA1: configuration.signature.allowSHA1),
                                                          KeyUsagePolicy()])
+    }
+
+    /// Reads `file` and decodes it with `decode`; bytes that are not what the key expects
+    /// (`keyPath`) stop the start with `config.invalid` naming the key and the file.
+    private static func loading<T>(_ file: URL, as keyPath: String, _ configuration: GatewayConfiguration,
+                                   _ decode: ([UInt8]) throws -> T) throws -> T {
+        let bytes = try read(file)
+        do {
+            return try decode(bytes)
+        } catch let error as CryptoError {
+            throw ConfigurationError(file: configuration.file.path, line: nil, keyPath: keyPath,
+                                     message: "\(file.path) cannot be loaded: \(error)")
+        }
     }
 
     static func read(_ url: URL) throws -> [UInt8] {

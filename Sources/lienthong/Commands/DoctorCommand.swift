@@ -26,15 +26,16 @@ struct DoctorCommand: AsyncParsableCommand {
         let configuration = try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: config))
         let findings = await Doctor().run(DoctorContext(configuration: configuration, networkTimeout: .seconds(timeout)))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(findings), as: UTF8.self))
+            try JSONOutput.print(findings)
         } else {
             for finding in findings { print(finding.line) }
             let failures = findings.filter { $0.status == .fail }.count
             let warnings = findings.filter { $0.status == .warn }.count
             print("\(failures) failed, \(warnings) warnings, \(findings.count - failures - warnings) ok")
         }
-        if findings.contains(where: { $0.status == .fail }) { throw ExitCode.inputRefused }
+        let failed = findings.filter { $0.status == .fail }.map(\.subject)
+        if !failed.isEmpty {
+            throw CommandFailure.refused("doctor.failed", "\(failed.count) \(failed.count == 1 ? "check" : "checks") failed: \(failed.joined(separator: ", "))")
+        }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 enum InputFiles {
     static func read(_ path: String, what: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(reasonCode: "io.unreadable", message: "cannot read \(what) \(path)", exitCode: .usage)
+            throw CommandFailure(reasonCode: "io.unreadable", message: "cannot read \(what) \(path)", exitCode: .inputRefused)
         }
         return Array(data)
     }
@@ -15,7 +15,7 @@ enum InputFiles {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw CommandFailure(reasonCode: "io.unreadable", message: "cannot read envelope \(path)", exitCode: .usage)
+            throw CommandFailure(reasonCode: "io.unreadable", message: "cannot read envelope \(path)", exitCode: .inputRefused)
         }
     }
 

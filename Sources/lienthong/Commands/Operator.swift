@@ -47,11 +47,24 @@ struct OperatorAdd: AsyncParsableCommand {
 struct OperatorList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the accounts.")
     @OptionGroup var store: StoreLocationOptions
+    @Flag(help: "Print the accounts as a JSON array (name, role, createdAt); never their password hashes.") var json = false
+
+    /// What `--json` prints of an account.
+    struct Listed: Encodable {
+        let name: String
+        let role: String
+        let createdAt: Date
+    }
 
     func run() async throws {
         let opened = try store.open()
+        let accounts = try await storeCall({ try await opened.operators() })
+        if json {
+            try JSONOutput.print(accounts.map { Listed(name: $0.name, role: $0.role.rawValue, createdAt: $0.createdAt) })
+            return
+        }
         let formatter = ISO8601DateFormatter()
-        for account in try await storeCall({ try await opened.operators() }) {
+        for account in accounts {
             print("\(account.name)\t\(account.role.rawValue)\t\(formatter.string(from: account.createdAt))")
         }
     }

@@ -36,8 +36,19 @@ struct PKIDevCommand: AsyncParsableCommand {
         for id in org where id.isEmpty || id.contains(where: { $0 == "/" || $0.isWhitespace }) {
             throw ValidationError("--org \(id): an OrganId may not be empty or contain '/' or spaces")
         }
-        let pki = try DevelopmentPKI.generate(organIds: org.isEmpty ? DevelopmentPKI.defaultOrganIds : org)
-        let files = try pki.write(to: directory)
+        let pki: DevelopmentPKI
+        do {
+            pki = try DevelopmentPKI.generate(organIds: org.isEmpty ? DevelopmentPKI.defaultOrganIds : org)
+        } catch {
+            throw CommandFailure.internalError("pki.generation_failed", "the development PKI could not be made: \(error)")
+        }
+        let files: [String]
+        do {
+            files = try pki.write(to: directory)
+        } catch {
+            throw CommandFailure(reasonCode: "io.unwritable", message: "cannot write the PKI to \(out): \(error.localizedDescription)",
+                                 exitCode: .unavailable)
+        }
         print("wrote \(files.count) files to \(out): trust.pem, crl.pem, " + pki.parties.map(\.name).joined(separator: ", ") + " (.pem certificate, .key private key)")
         print("revoked on crl.pem: \(pki.revoked.name).pem (serial \(pki.revoked.certificate.serialHex))")
     }

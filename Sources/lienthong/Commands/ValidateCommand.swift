@@ -7,7 +7,7 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check an edXML file against the schemas in schemas/ and the field rules.",
-        discussion: "Prints every finding as `line N: error|warning: <reason-code>: <sentence>`. Exit 0 when there is no error, 65 otherwise.")
+        discussion: "Prints every finding as `line N: error|warning: <reason-code>: <sentence>` (with --json, one object: valid, kind, findings). Exit 0 when there is no error, 65 otherwise.")
 
     @Argument(help: "The .edxml file.")
     var file: String
@@ -20,6 +20,16 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(help: "Largest file accepted, in bytes.")
     var maxBytes: Int = EdXMLReader().limits.maxBytes
+
+    @Flag(help: "Print the report as one JSON object: valid, kind and the findings.")
+    var json = false
+
+    /// What `--json` prints.
+    struct JSONReport: Encodable {
+        let valid: Bool
+        let kind: String
+        let findings: [Finding]
+    }
 
     func run() throws {
         let directory: URL
@@ -40,13 +50,18 @@ struct ValidateCommand: ParsableCommand {
         var reader = validator.reader
         reader.limits.maxBytes = maxBytes
         let report = try validator.validate(contentsOf: URL(fileURLWithPath: file), reader: reader)
-        for finding in report.findings { print(finding.description) }
         let errors = report.findings.filter { $0.severity == .error }
+        if json {
+            try JSONOutput.print(JSONReport(valid: errors.isEmpty, kind: report.kind, findings: report.findings))
+        } else {
+            for finding in report.findings { print(finding.description) }
+        }
         if errors.isEmpty {
+            guard !json else { return }
             print("valid \(report.kind)\(report.findings.isEmpty ? "" : " (\(report.findings.count) warning\(report.findings.count == 1 ? "" : "s"))")")
         } else {
             throw CommandFailure.refused(errors[0].reasonCode,
-                                         "\(errors.count) error\(errors.count == 1 ? "" : "s") (listed above); the first at line \(errors[0].line.map(String.init) ?? "?"): \(errors[0].message)")
+                                         "\(errors.count) error\(errors.count == 1 ? "" : "s") (listed \(json ? "in the report" : "above")); the first at line \(errors[0].line.map(String.init) ?? "?"): \(errors[0].message)")
         }
     }
 }

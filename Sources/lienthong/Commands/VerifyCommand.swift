@@ -35,6 +35,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print every check of the verification to standard error.")
     var explain = false
 
+    @Flag(help: "Print the verdict as one JSON object (valid or refused alike): the reason, the signer, the algorithms and every check.")
+    var json = false
+
     @Argument(help: ArgumentHelp("The envelope to verify.", valueName: "FILE"))
     var file: String
 
@@ -46,7 +49,7 @@ struct VerifyCommand: AsyncParsableCommand {
                                    crls: try crl.flatMap { try CertificateRevocationList.all(pemOrDER: try InputFiles.read($0, what: "CRL")) },
                                    missingCRL: crlPolicy)
         } catch let error as CryptoError {
-            throw CommandFailure(reasonCode: "trust.unreadable", message: "the trust configuration cannot be read: \(error.message)", exitCode: .usage)
+            throw CommandFailure(reasonCode: "trust.unreadable", message: "the trust configuration cannot be read: \(error.message)", exitCode: .inputRefused)
         }
         let verifier = SignatureVerifier(trust: store, policies: [AlgorithmPolicy(allowSHA1: allowSHA1), KeyUsagePolicy()], cache: nil)
         var verdict = verifier.verify(try InputFiles.readDocument(file))
@@ -56,8 +59,60 @@ struct VerifyCommand: AsyncParsableCommand {
         if explain {
             FileHandle.standardError.write(Data(verdict.diagnostics.map { "  \($0)\n" }.joined().utf8))
         }
+        if json { try JSONOutput.print(VerdictJSON(verdict)) }
         if let refusal = verdict.refusal { throw CommandFailure.refused(refusal) }
-        print(verdict.summary)
+        if !json { print(verdict.summary) }
+    }
+}
+
+/// What `verify --json` prints: the verdict whole, for scripts and audits.
+struct VerdictJSON: Encodable {
+    struct SignerJSON: Encodable {
+        let subject: String
+        let serial: String
+        let issuer: String
+        let organId: String?
+        let fingerprintSHA256: String
+    }
+
+    /// Each algorithm by its XML-DSig URI, as the envelope names it.
+    struct AlgorithmsJSON: Encodable {
+        let signature: String
+        let digest: String
+        let canonicalization: String
+    }
+
+    struct Check: Encodable {
+        let check: String
+        let result: String
+        let detail: String
+    }
+
+    let valid: Bool
+    let reasonCode: String?
+    let reason: String?
+    let signer: SignerJSON?
+    let algorithms: AlgorithmsJSON?
+    let claimedSender: String?
+    let checkedAt: Date
+    let warnings: [String]
+    let checks: [Check]
+
+    init(_ verdict: Verdict) {
+        valid = verdict.isValid
+        reasonCode = verdict.refusal?.reasonCode
+        reason = verdict.refusal?.explanation
+        signer = verdict.signer.map {
+            SignerJSON(subject: $0.subject, serial: $0.serialHex, issuer: $0.issuer, organId: $0.organId,
+                       fingerprintSHA256: $0.fingerprintHex)
+        }
+        algorithms = verdict.algorithms.map {
+            AlgorithmsJSON(signature: $0.signature.rawValue, digest: $0.digest.rawValue, canonicalization: $0.canonicalization.rawValue)
+        }
+        claimedSender = verdict.claimedSender
+        checkedAt = verdict.time
+        warnings = verdict.warnings
+        checks = verdict.diagnostics.map { Check(check: $0.check, result: $0.result.rawValue, detail: $0.detail) }
     }
 }
 
