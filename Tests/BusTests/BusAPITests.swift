@@ -157,6 +157,10 @@ struct BusAPITests {
         let failure = await #expect(throws: RelayFailure.self) { try await attempt() }
         #expect(failure?.busErrorCode == expected, "\(failure.map { "\($0)" } ?? "no failure")")
         #expect(failure?.reasonCode == "relay.refused")
+        // The operator sees it too: each FAIL counted by its code on the bus API's listener.
+        let samples = try PrometheusText.samples(bus.parts.metrics.registry.emitToString())
+        #expect(samples["lienthong_refusals_total{listener=\"bus_api\",reason=\"\(expected)\"}"] == 1, "\(samples)")
+        #expect(samples.filter { $0.key.hasPrefix("lienthong_refusals_total") }.values.reduce(0, +) == 1)
     }
 
     @Test("an HMAC signature used before a restart of the bus is still refused after it")

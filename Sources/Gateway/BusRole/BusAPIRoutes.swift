@@ -16,6 +16,8 @@ struct BusAPIRoutes: Sendable {
     let store: SQLiteStore
     let bodyLimit: Int
     let listLimit: Int
+    /// Counts each `FAIL` reply by its code (`lienthong_refusals_total{listener="bus_api"}`).
+    let metrics: GatewayMetrics?
 
     func register(on router: Router<GatewayRequestContext>) {
         let group = router.group(RouterPath(basePath)).add(middleware: BodyLimitMiddleware(limit: bodyLimit))
@@ -54,12 +56,15 @@ struct BusAPIRoutes: Sendable {
             context.logger[metadataKey: "agency"] = "\(agency.organId)"
             return try await call(agency, headers, request, context)
         } catch let problem as Problem {
+            metrics?.recordRefusal(listener: "bus_api", reasonCode: problem.reasonCode)
             return VDXPResponse.fail(problem.reasonCode, problem.detail, status: problem.status)
         } catch let refusal as any ReasonCoded {
             context.logger.info("bus call refused", metadata: ["path": "\(request.uri.path)", "reason": "\(refusal.reasonCode)"])
+            metrics?.recordRefusal(listener: "bus_api", reasonCode: refusal.reasonCode)
             return VDXPResponse.fail(refusal.reasonCode, refusal.explanation)
         } catch {
             context.logger.error("bus call failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            metrics?.recordRefusal(listener: "bus_api", reasonCode: "internal.error")
             return VDXPResponse.fail("internal.error", "the bus could not complete the call; try again later",
                                      status: .internalServerError)
         }

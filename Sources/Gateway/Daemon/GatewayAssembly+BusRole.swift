@@ -29,7 +29,7 @@ extension GatewayAssembly {
         let routes = BusAPIRoutes(basePath: settings.basePath,
                                   authenticator: BusAuthenticator(store: parts.store, hmac: VDXPRequestVerifier(window: settings.hmacWindow, replays: parts.store)),
                                   intake: intake, store: parts.store, bodyLimit: parts.configuration.limits.maxBodyBytes,
-                                  listLimit: settings.listLimit)
+                                  listLimit: settings.listLimit, metrics: parts.metrics)
         let deliverer = AgencyDeliverer(store: parts.store, pushTransport: pushTransport, intake: intake, logger: logger)
         services.busAPI = BusAPI(routes: routes, deliverer: deliverer)
         // A short lease: a bus killed mid-push gets its messages back within seconds of the

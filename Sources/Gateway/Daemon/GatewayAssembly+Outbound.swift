@@ -20,7 +20,6 @@ extension GatewayAssembly {
             logger.warning("edXML schemas not found; ready .edxml submissions are checked by the field rules only",
                            metadata: ["reason": "schema.not_found", "fix": "set LIENTHONG_SCHEMAS or install share/lienthong/schemas"])
         }
-        services.metrics = parts.metrics
         services.outbound = GatewayOutboundService(store: parts.store, signer: signer, signal: parts.deliverySignal,
                                                    limits: parts.configuration.limits.xml, validator: validator)
     }

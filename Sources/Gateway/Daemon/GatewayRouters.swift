@@ -5,7 +5,7 @@ import Hummingbird
 public enum GatewayRouters {
     /// The unit API listener: `/healthz`, `/readyz` and `/v1`.
     public static func unitAPI(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
-        let router = baseRouter(probes: services.readinessProbes)
+        let router = baseRouter(services, listener: "unit_api")
         if services.outbound != nil || services.inbox != nil {
             UnitAPIRoutes(outbound: services.outbound, inbox: services.inbox,
                           authenticator: UnitAuthenticator(units: configuration.units),
@@ -17,7 +17,7 @@ public enum GatewayRouters {
 
     /// The bus listener: `/healthz`, `/readyz` and `POST /bus/v1/edoc`.
     public static func busEndpoint(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
-        let router = baseRouter(probes: services.readinessProbes)
+        let router = baseRouter(services, listener: "bus_endpoint")
         if let inbound = services.busInbound {
             BusEndpointRoutes(inbound: inbound, bodyLimit: configuration.limits.maxBodyBytes).register(on: router)
         }
@@ -26,16 +26,17 @@ public enum GatewayRouters {
 
     /// The bus role's listener: `/healthz`, `/readyz` and the VDXP calls.
     public static func busAPI(configuration: GatewayConfiguration, services: GatewayServices) -> Router<GatewayRequestContext> {
-        let router = baseRouter(probes: services.readinessProbes)
+        let router = baseRouter(services, listener: "bus_api")
         services.busAPI?.register(on: router)
         return router
     }
 
-    private static func baseRouter(probes: [any ReadinessProbe]) -> Router<GatewayRequestContext> {
+    /// `listener` names the listener in the refusals' metric, as the configuration does.
+    private static func baseRouter(_ services: GatewayServices, listener: String) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
-        router.add(middleware: ProblemMiddleware())
-        HealthRoutes(probes: probes).register(on: router)
+        router.add(middleware: ProblemMiddleware(metrics: services.metrics, listener: listener))
+        HealthRoutes(probes: services.readinessProbes).register(on: router)
         return router
     }
 }

@@ -67,6 +67,14 @@ public final class GatewayMetrics: Sendable {
                 dimensions: [("verdict", verdict), ("reason", reasonCode ?? "none")], factory: factory).increment()
     }
 
+    /// A request was answered with a refusal: a problem+json error on the unit API or the bus
+    /// endpoint, a `FAIL` reply of the bus API. `listener` is the configuration's name for it
+    /// (`unit_api`, `bus_endpoint`, `bus_api`), `reasonCode` the code the client was given.
+    public func recordRefusal(listener: String, reasonCode: String) {
+        CoreMetrics.Counter(label: "lienthong_refusals_total",
+                            dimensions: [("listener", listener), ("reason", reasonCode)], factory: factory).increment()
+    }
+
     /// Sets the gauges read from the store and the certificate source, then returns the exposition.
     public func scrape(store: SQLiteStore?, certificates: (any CertificateExpirySource)?, now: Date = Date()) async throws -> String {
         if let store {

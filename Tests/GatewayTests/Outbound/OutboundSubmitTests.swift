@@ -221,8 +221,19 @@ struct OutboundSubmitTests {
                 #expect(response.status == .unprocessableContent, "\(reason): \(String(buffer: response.body))")
                 #expect(try F.decode(ProblemBody.self, response).reason == reason, "\(String(buffer: response.body))")
             }
+            let unauthenticated = try await client.execute(uri: "/v1/documents", method: .post,
+                                                           headers: F.headers("not-a-token", contentType: "application/json"),
+                                                           body: ByteBuffer(data: F.documentJSON(attachments: [])))
+            #expect(unauthenticated.status == .unauthorized)
         }
         #expect(try await fixture.messages().isEmpty)
+        // Each refusal is counted by its reason code on the unit API's listener.
+        let samples = try PrometheusText.samples(fixture.metrics.registry.emitToString())
+        var expected = Dictionary(cases.map { ($0.2, 1.0) }, uniquingKeysWith: +)
+        expected["auth.invalid_token"] = 1
+        let counted = samples.filter { $0.key.hasPrefix("lienthong_refusals_total{") }
+        #expect(counted == Dictionary(uniqueKeysWithValues: expected.map { ("lienthong_refusals_total{listener=\"unit_api\",reason=\"\($0.key)\"}", $0.value) }),
+                "\(counted)")
     }
 
     @Test("malformed multipart is 400 with its reason; a body over limits.max_body is 413")
