@@ -61,6 +61,29 @@ struct InboundPipelineTests {
         #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP").map(\.code) == ["01"])
     }
 
+    @Test("the same document delivered again with other bytes (the bus stamped it anew) is a duplicate: no error, one webhook copy, the first bytes kept")
+    func redeliveryWithOtherBytes() async throws {
+        let node = try InboundNode()
+        defer { node.remove() }
+        let envelope = try node.envelope(signer: h41)
+        func stamped(_ time: String) throws -> [UInt8] {
+            let end = Array("</edXML:TraceHeaderList>".utf8)
+            let at = try #require(envelope.indices.first { envelope[$0...].starts(with: end) })
+            var bytes = envelope
+            bytes.insert(contentsOf: Array("<!--bus TraceHeader: OrganId=000.00.00.BUS Timestamp=\(time)-->".utf8), at: at)
+            return bytes
+        }
+        let first = try await node.pipeline.process(try stamped("2026/12/07 10:00:00"), source: .push)
+        let second = try await node.pipeline.process(try stamped("2026/12/07 10:05:00"), source: .poll(busDocId: "bus-2"))
+        guard case .accepted(let ids) = first, case .duplicate(let again) = second else {
+            Issue.record("expected accepted then duplicate, got \(first) and \(second)"); return
+        }
+        #expect(ids == again)
+        #expect(try await node.queued(kind: "webhook").count == 1)
+        #expect(try await node.queuedStatuses().count == 1)
+        #expect(Array(try await node.store.inboundEnvelope(ids[0])) == (try stamped("2026/12/07 10:00:00")))
+    }
+
     @Test("a row stored without its 01 (an earlier version, stopped in between) gets it once on redelivery")
     func redeliveryQueuesAMissing01Once() async throws {
         let node = try InboundNode()

@@ -86,12 +86,14 @@ struct InboundFollowUps: Sendable {
 
     /// One outbound message per unit whose webhook receives for `recipient`, destination
     /// `webhook:<unit name>`, document id the inbox id (the deliverer sends it as `X-Lienthong-Inbox-Id`).
+    /// Queued once per key: a redelivery whose bytes differ (the bus re-serialises, or a later
+    /// delivery carries another hop) is the same message, and the first copy stands, as the
+    /// inbox row does.
     private func copyToWebhooks(_ envelope: [UInt8], inboxID: String, recipient: String, subject: String, key: String) async throws {
         let units = parts.configuration.units.filter { $0.webhookURL != nil && $0.organIds.contains(recipient) }
         guard !units.isEmpty else { return }
-        let receipt = try await parts.store.enqueue(OutboundSubmission(
+        try await enqueueOnce(OutboundSubmission(
             documentID: inboxID, from: recipient, to: units.map { "webhook:\($0.name)" }, subject: subject, kind: "webhook",
             envelope: Data(envelope), idempotencyKey: key))
-        if !receipt.replayed { parts.deliverySignal.nudge() }
     }
 }
