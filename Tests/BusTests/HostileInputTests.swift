@@ -39,6 +39,36 @@ struct HostileInputTests {
         #expect(try await bus.store.sentDocuments(of: SharedPKI.a, limit: 10).isEmpty, "nothing was queued")
     }
 
+    @Test("200 seeded mutations of a signed document: each routed or refused with a reason code, never an internal error")
+    func mutatedEnvelopes() async throws {
+        let bus = try await BusNode.start()
+        defer { Task { await bus.stop() } }
+        let original = try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 21)
+        var random = SeededGenerator(seed: 0x5EED_0B05)
+        var routed: Set<String> = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        for round in 0..<200 where ContinuousClock.now < deadline {
+            let (mutated, mutation) = EnvelopeMutation.apply(to: original, using: &random)
+            let reply = try await Self.send(.multipart([FormPart(name: "file_doc", data: mutated, fileName: "x.edxml",
+                                                                 contentType: "application/xml")]),
+                                            to: bus, hash: SHA256Hex.of(mutated))
+            switch reply["status"] as? String {
+            case "OK":
+                let docId = try #require(reply["DocId"] as? String, "round \(round), \(mutation): \(reply)")
+                routed.insert(docId)
+            case "FAIL":
+                let code = reply["ErrorCode"] as? String ?? ""
+                #expect(code.wholeMatch(of: /[a-z0-9_]+\.[a-z0-9_]+/) != nil && !code.hasPrefix("internal."),
+                        "round \(round), \(mutation): \(reply)")
+            default:
+                Issue.record("round \(round), \(mutation): \(reply)")
+            }
+        }
+        // Only what was answered OK is queued, each once.
+        let sent = try await bus.store.sentDocuments(of: SharedPKI.a, limit: 1000)
+        #expect(Set(sent.map(\.submissionID)) == routed, "\(sent.map(\.submissionID)) against \(routed)")
+    }
+
     @Test("a body that is not the multipart form, or has no file_doc, is refused")
     func malformedForms() async throws {
         let bus = try await BusNode.start()
