@@ -7,6 +7,7 @@ import HummingbirdTesting
 import LibCrypto
 import LibXML
 import Store
+import Synchronization
 import Testing
 import TestSupport
 import XMLDSig
@@ -234,6 +235,38 @@ struct OutboundSubmitTests {
         let counted = samples.filter { $0.key.hasPrefix("lienthong_refusals_total{") }
         #expect(counted == Dictionary(uniqueKeysWithValues: expected.map { ("lienthong_refusals_total{listener=\"unit_api\",reason=\"\($0.key)\"}", $0.value) }),
                 "\(counted)")
+    }
+
+    @Test("200 seeded mutations of a ready envelope: each accepted and stored signed, or refused with a reason code and nothing stored")
+    func mutatedReadyEnvelopes() async throws {
+        let fixture = try OutboundFixture()
+        let original = Array(try F.edxml())
+        var random = SeededGenerator(seed: 0x5EED_0A01)
+        let mutations = (0..<200).map { _ in EnvelopeMutation.apply(to: original, using: &random) }
+        let accepted = Mutex(0)
+        let deadline = ContinuousClock.now + .seconds(60)
+        try await fixture.withAPI { client in
+            for (round, (mutated, mutation)) in mutations.enumerated() where ContinuousClock.now < deadline {
+                let response = try await client.execute(uri: "/v1/documents", method: .post,
+                                                        headers: F.headers(F.office.token, contentType: "application/xml"),
+                                                        body: ByteBuffer(bytes: mutated))
+                if response.status == .accepted {
+                    accepted.withLock { $0 += 1 }
+                    continue
+                }
+                #expect((400..<500).contains(Int(response.status.code)), "round \(round), \(mutation): \(response.status)")
+                let reason = try F.decode(ProblemBody.self, response).reason
+                #expect(reason.wholeMatch(of: /[a-z0-9_]+\.[a-z0-9_]+/) != nil, "round \(round), \(mutation): \(reason)")
+            }
+        }
+        // Every accepted one is stored once per recipient, signed; nothing else is.
+        let messages = try await fixture.messages()
+        #expect(accepted.withLock { $0 } > 0, "some mutations leave the envelope valid (a subject's text, a repeated hop)")
+        #expect(messages.count == accepted.withLock { $0 } * F.recipients.count)
+        for message in messages {
+            let verdict = fixture.verifier.verify(Array(try await fixture.store.envelope(ofMessage: message.id)))
+            #expect(verdict.isValid, "\(message.id): \(verdict.summary)")
+        }
     }
 
     @Test("malformed multipart is 400 with its reason; a body over limits.max_body is 413")
