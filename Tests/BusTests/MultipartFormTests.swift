@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Gateway
 
 /// The bus's reading of `sendEdoc`'s multipart body (the unit API's reader): part names from
@@ -55,6 +56,45 @@ struct MultipartFormTests {
         #expect(tooMany?.explanation.contains("more than 256 parts") == true)
         let longHeader = "--b\nContent-Disposition: form-data; name=\"p\"\nX-Pad: \(String(repeating: "a", count: 9000))\n\nx\n--b--"
         #expect(throws: BusRefusal.self) { try MultipartForm(body: body(longHeader), contentType: contentType) }
+    }
+}
+
+/// Damaged forms, seeded: the reader returns parts cut from the body it was given, or refuses
+/// with `bus.body_invalid`; it never traps, whatever the damage.
+@Suite("bus: mutated multipart forms")
+struct MutatedMultipartFormTests {
+    @Test("5,000 seeded mutations of a two-part form: parts within the body, or bus.body_invalid")
+    func mutatedForms() throws {
+        let contentType = "multipart/form-data; boundary=XyZ"
+        let original = Array("""
+            --XyZ\r
+            Content-Disposition: form-data; name="file_doc"; filename="công văn.edxml"\r
+            Content-Type: application/xml\r
+            \r
+            <edXML><Subject>đã nhận</Subject></edXML>\r
+            --XyZ\r
+            Content-Disposition: form-data; name=note\r
+            \r
+            hello\r
+            --XyZ--\r
+
+            """.utf8)
+        var random = SeededGenerator(seed: 0x5EED_F0F0)
+        var readable = 0
+        for round in 0..<5_000 {
+            let (mutated, mutation) = EnvelopeMutation.apply(to: original, using: &random)
+            do {
+                let form = try MultipartForm(body: mutated, contentType: contentType)
+                readable += 1
+                for part in form.parts {
+                    #expect(part.body.startIndex >= 0 && part.body.endIndex <= mutated.count, "round \(round), \(mutation)")
+                    #expect(Array(part.body) == Array(mutated[part.body.startIndex..<part.body.endIndex]), "round \(round), \(mutation)")
+                }
+            } catch {
+                #expect(error.reasonCode == "bus.body_invalid", "round \(round), \(mutation)")
+            }
+        }
+        #expect(readable > 0)
     }
 }
 

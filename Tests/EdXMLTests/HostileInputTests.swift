@@ -78,3 +78,62 @@ import TestSupport
         #expect(result.message.status?.statusCode == .accepted)
     }
 }
+
+/// Damaged input, seeded: what is read is a message that writes and reads back; what is not is
+/// refused with a reason code. Never a trap, whatever the damage.
+@Suite struct MutatedInputTests {
+    static let documentJSON = Array("""
+        {"from": {"organId": "000.00.00.G22", "organName": "Văn phòng Chính phủ"},
+         "to": [{"organId": "000.00.00.H41", "organName": "UBND Tỉnh Nghệ An"}],
+         "code": {"number": "125", "notation": "VPCP-TTĐT"},
+         "promulgation": {"place": "Hà Nội", "date": "2026/11/25"},
+         "type": {"type": 1, "name": "Công văn"}, "priority": 2, "dueDate": "2026/12/01",
+         "subject": "V/v thử nghiệm liên thông"}
+        """.utf8)
+
+    @Test("5,000 seeded mutations of an envelope: read, written and read back alike, or refused with a reason code")
+    func mutatedEnvelopes() throws {
+        let spec = try DocumentBuilder.decode(json: Self.documentJSON)
+        let original = Array(try EdXMLWriter().data(for: .document(try DocumentBuilder().build(spec))))
+        var random = SeededGenerator(seed: 0x5EED_ED01)
+        var read = 0
+        for round in 0..<5_000 {
+            let (mutated, mutation) = EnvelopeMutation.apply(to: original, using: &random)
+            let message: EdXMLMessage
+            do {
+                message = try EdXMLReader().read(Data(mutated)).message
+            } catch let error as EdXMLError {
+                #expect(error.reasonCode.wholeMatch(of: /[a-z0-9_]+\.[a-z0-9_]+/) != nil, "round \(round), \(mutation): \(error)")
+                continue
+            }
+            read += 1
+            let rewritten = try EdXMLWriter().data(for: message)
+            let again = try EdXMLReader().read(rewritten).message
+            #expect(again.from.organId?.text == message.from.organId?.text, "round \(round), \(mutation)")
+            #expect(again.document?.header.subject == message.document?.header.subject, "round \(round), \(mutation)")
+        }
+        #expect(read > 0)
+    }
+
+    @Test("5,000 seeded mutations of a unit's document JSON: built, written and read back, or refused with a reason code")
+    func mutatedDocumentJSON() throws {
+        var random = SeededGenerator(seed: 0x5EED_0150)
+        var built = 0
+        for round in 0..<5_000 {
+            let (mutated, mutation) = EnvelopeMutation.apply(to: Self.documentJSON, using: &random)
+            let document: EdXMLDocument
+            do {
+                document = try DocumentBuilder().build(try DocumentBuilder.decode(json: mutated))
+            } catch let refusal as any ReasonCoded {
+                #expect(refusal.reasonCode.wholeMatch(of: /[a-z0-9_]+\.[a-z0-9_]+/) != nil, "round \(round), \(mutation): \(refusal)")
+                continue
+            }
+            built += 1
+            let written = try EdXMLWriter().data(for: .document(document))
+            let again = try #require(try EdXMLReader().read(written).message.document, "round \(round), \(mutation)")
+            #expect(again.header.subject == document.header.subject, "round \(round), \(mutation)")
+            #expect(again.header.to.map(\.organId?.text) == document.header.to.map(\.organId?.text), "round \(round), \(mutation)")
+        }
+        #expect(built > 0)
+    }
+}

@@ -237,18 +237,19 @@ struct OutboundSubmitTests {
                 "\(counted)")
     }
 
-    @Test("200 seeded mutations of a ready envelope: each accepted and stored signed, or refused with a reason code and nothing stored")
-    func mutatedReadyEnvelopes() async throws {
+    @Test("200 seeded mutations of a ready envelope, and of a document's JSON: each accepted and stored signed, or refused with a reason code and nothing stored",
+          arguments: ["application/xml", "application/json"])
+    func mutatedSubmissions(_ contentType: String) async throws {
         let fixture = try OutboundFixture()
-        let original = Array(try F.edxml())
-        var random = SeededGenerator(seed: 0x5EED_0A01)
+        let original = contentType == "application/xml" ? Array(try F.edxml()) : Array(F.documentJSON())
+        var random = SeededGenerator(seed: contentType == "application/xml" ? 0x5EED_0A01 : 0x5EED_0A02)
         let mutations = (0..<200).map { _ in EnvelopeMutation.apply(to: original, using: &random) }
         let accepted = Mutex(0)
         let deadline = ContinuousClock.now + .seconds(60)
         try await fixture.withAPI { client in
             for (round, (mutated, mutation)) in mutations.enumerated() where ContinuousClock.now < deadline {
                 let response = try await client.execute(uri: "/v1/documents", method: .post,
-                                                        headers: F.headers(F.office.token, contentType: "application/xml"),
+                                                        headers: F.headers(F.office.token, contentType: contentType),
                                                         body: ByteBuffer(bytes: mutated))
                 if response.status == .accepted {
                     accepted.withLock { $0 += 1 }
@@ -261,7 +262,7 @@ struct OutboundSubmitTests {
         }
         // Every accepted one is stored once per recipient, signed; nothing else is.
         let messages = try await fixture.messages()
-        #expect(accepted.withLock { $0 } > 0, "some mutations leave the envelope valid (a subject's text, a repeated hop)")
+        #expect(accepted.withLock { $0 } > 0, "some mutations leave the submission valid (a subject's text, a repeated hop)")
         #expect(messages.count == accepted.withLock { $0 } * F.recipients.count)
         for message in messages {
             let verdict = fixture.verifier.verify(Array(try await fixture.store.envelope(ofMessage: message.id)))
