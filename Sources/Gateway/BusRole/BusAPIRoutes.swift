@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JSONText
+import Logging
 import Relay
 import Store
 
@@ -55,18 +56,25 @@ struct BusAPIRoutes: Sendable {
             var context = context
             context.logger[metadataKey: "agency"] = "\(agency.organId)"
             return try await call(agency, headers, request, context)
-        } catch let problem as Problem {
-            metrics?.recordRefusal(listener: "bus_api", reasonCode: problem.reasonCode)
-            return VDXPResponse.fail(problem.reasonCode, problem.detail, status: problem.status)
-        } catch let refusal as any ReasonCoded {
-            context.logger.info("bus call refused", metadata: ["path": "\(request.uri.path)", "reason": "\(refusal.reasonCode)"])
-            metrics?.recordRefusal(listener: "bus_api", reasonCode: refusal.reasonCode)
-            return VDXPResponse.fail(refusal.reasonCode, refusal.explanation)
         } catch {
-            context.logger.error("bus call failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            metrics?.recordRefusal(listener: "bus_api", reasonCode: "internal.error")
-            return VDXPResponse.fail("internal.error", "the bus could not complete the call; try again later",
-                                     status: .internalServerError)
+            let (reasonCode, reply) = Self.failReply(to: error, path: request.uri.path, logger: context.logger)
+            metrics?.recordRefusal(listener: "bus_api", reasonCode: reasonCode)
+            return reply
+        }
+    }
+
+    /// The `FAIL` reply for an error of a call, and its code.
+    private static func failReply(to error: any Error, path: String, logger: Logger) -> (String, Response) {
+        switch error {
+        case let problem as Problem:
+            return (problem.reasonCode, VDXPResponse.fail(problem.reasonCode, problem.detail, status: problem.status))
+        case let refusal as any ReasonCoded:
+            logger.info("bus call refused", metadata: ["path": "\(path)", "reason": "\(refusal.reasonCode)"])
+            return (refusal.reasonCode, VDXPResponse.fail(refusal.reasonCode, refusal.explanation))
+        default:
+            logger.error("bus call failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            return ("internal.error", VDXPResponse.fail("internal.error", "the bus could not complete the call; try again later",
+                                                        status: .internalServerError))
         }
     }
 

@@ -3,8 +3,9 @@ import LibCrypto
 import Logging
 
 extension GatewayAssembly {
-    /// The metrics every listener records in, the console and `/metrics` on the unit API
-    /// listener, fed with the certificates the node depends on; `/readyz` probes for the store, the signing key, the certificates and the bus.
+    /// The metrics every listener records in; the console and `/metrics` on the unit API
+    /// listener, fed with the certificates the node depends on; `/readyz` probes for the store,
+    /// the signing key, the certificates and the bus.
     static func addOperatorSurface(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
         services.metrics = parts.metrics
         let certificates = StaticCertificates(certificateExpiries(parts.configuration))

@@ -55,13 +55,12 @@ struct ValidateCommand: ParsableCommand {
             try JSONOutput.print(JSONReport(valid: errors.isEmpty, kind: report.kind, findings: report.findings))
         } else {
             for finding in report.findings { print(finding.description) }
+            if errors.isEmpty {
+                print("valid \(report.kind)\(report.findings.isEmpty ? "" : " (\(report.findings.count) warning\(report.findings.count == 1 ? "" : "s"))")")
+            }
         }
-        if errors.isEmpty {
-            guard !json else { return }
-            print("valid \(report.kind)\(report.findings.isEmpty ? "" : " (\(report.findings.count) warning\(report.findings.count == 1 ? "" : "s"))")")
-        } else {
-            throw CommandFailure.refused(errors[0].reasonCode,
-                                         "\(errors.count) error\(errors.count == 1 ? "" : "s") (listed \(json ? "in the report" : "above")); the first at line \(errors[0].line.map(String.init) ?? "?"): \(errors[0].message)")
-        }
+        guard let first = errors.first else { return }
+        throw CommandFailure.refused(first.reasonCode,
+                                     "\(errors.count) error\(errors.count == 1 ? "" : "s") (listed \(json ? "in the report" : "above")); the first at line \(first.line.map(String.init) ?? "?"): \(first.message)")
     }
 }
