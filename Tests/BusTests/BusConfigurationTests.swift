@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+@testable import Gateway
 import Testing
 import TestSupport
 
@@ -83,6 +83,14 @@ struct BusDoctorTests {
                     "agencies[0].certificate_file", "listeners.bus_api.tls.client_ca_file"] {
             #expect(result.stdout.contains("ok   \(key)"), "\(key) is checked: \(result.stdout)")
         }
+        // The keys the bus presents match their certificates, and their expiry is checked.
+        for pair in ["listeners.bus_api.tls.key_file: the private key matches", "push.client_key_file: the private key matches"] {
+            #expect(result.stdout.contains("ok   \(pair)"), "\(pair): \(result.stdout)")
+        }
+        for certificate in ["listeners.bus_api.tls.certificate_file", "push.client_certificate_file"] {
+            #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("ok   \(certificate): ") && $0.contains("valid until") },
+                    "\(certificate)'s expiry: \(result.stdout)")
+        }
         #expect(!result.stdout.contains("no unit is configured"), "units are not used in the bus role")
         #expect(result.stdout.contains("ok   signing: the status 02 the bus sends"), "\(result.stdout)")
 
@@ -91,6 +99,17 @@ struct BusDoctorTests {
         let broken = try await runCommand(Paths.binary, ["doctor", "--config", file.path])
         #expect(broken.status == 65)
         #expect(broken.stdout.contains("fail agencies[0].certificate_file"), "\(broken.stdout)")
+    }
+
+    @Test("the bus's /metrics and /readyz watch the expiry of its bus API and push client certificates too")
+    func certificatesWatched() throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-bus-certificates")
+        defer { directory.remove() }
+        let configuration = try GatewayConfiguration.load(contentsOf: try BusNode.writeConfiguration(in: directory, port: freeLoopbackPort()))
+        let names = GatewayAssembly.certificateExpiries(configuration).map(\.name)
+        for prefix in ["signing (", "bus API TLS (", "push client (", "trust anchor 1 ("] {
+            #expect(names.contains { $0.hasPrefix(prefix) }, "\(prefix): \(names)")
+        }
     }
 
     @Test("a bus without [signing] is warned that its status 02 goes unsigned, and still passes")

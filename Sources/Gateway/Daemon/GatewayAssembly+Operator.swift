@@ -25,7 +25,9 @@ extension GatewayAssembly {
         var files: [(String, URL?)] = [("signing", configuration.signing?.certificateFile),
                                        ("bus client", configuration.bus?.clientCertificateFile),
                                        ("unit API TLS", configuration.listeners.unitAPI.tls?.certificateFile),
-                                       ("bus endpoint TLS", configuration.listeners.busEndpoint?.tls?.certificateFile)]
+                                       ("bus endpoint TLS", configuration.listeners.busEndpoint?.tls?.certificateFile),
+                                       ("bus API TLS", configuration.listeners.busAPI?.tls?.certificateFile),
+                                       ("push client", configuration.busRole?.push.clientCertificateFile)]
         files += configuration.trust.anchorFiles.enumerated().map { ("trust anchor \($0.offset + 1)", $0.element) }
         return files.compactMap { name, file in
             guard let file, let bytes = try? Data(contentsOf: file), let certificate = try? Certificate(pem: Array(bytes)) else { return nil }

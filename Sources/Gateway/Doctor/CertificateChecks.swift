@@ -117,6 +117,11 @@ enum CertificateChecks {
                                  certificateKey: "bus.client_certificate_file", certificateFile: certificate,
                                  passphrase: bus.clientKeyPassphrase, passphraseKey: "bus.client_key_passphrase"))
         }
+        if let push = configuration.busRole?.push, let key = push.clientKeyFile, let certificate = push.clientCertificateFile {
+            pairs.append(KeyPair(keyKey: "push.client_key_file", keyFile: key,
+                                 certificateKey: "push.client_certificate_file", certificateFile: certificate,
+                                 passphrase: push.clientKeyPassphrase, passphraseKey: "push.client_key_passphrase"))
+        }
         for (name, listener) in listeners(configuration) {
             guard let tls = listener.tls else { continue }
             pairs.append(KeyPair(keyKey: "\(name).tls.key_file", keyFile: tls.keyFile,
@@ -126,12 +131,14 @@ enum CertificateChecks {
         return pairs
     }
 
-    /// The certificates this gateway presents: its signing certificate, its bus client
-    /// certificate and its listeners' server certificates.
+    /// The certificates this node presents: its signing certificate, its client certificate
+    /// to the bus (a gateway) or to the agencies' push endpoints (the bus), and its listeners'
+    /// server certificates.
     static func certificateFiles(_ configuration: GatewayConfiguration) -> [(key: String, url: URL)] {
         var files: [(key: String, url: URL)] = []
         if let signing = configuration.signing { files.append(("signing.certificate_file", signing.certificateFile)) }
         if let url = configuration.bus?.clientCertificateFile { files.append(("bus.client_certificate_file", url)) }
+        if let url = configuration.busRole?.push.clientCertificateFile { files.append(("push.client_certificate_file", url)) }
         for (name, listener) in listeners(configuration) {
             if let tls = listener.tls { files.append(("\(name).tls.certificate_file", tls.certificateFile)) }
         }
@@ -141,6 +148,7 @@ enum CertificateChecks {
     private static func listeners(_ configuration: GatewayConfiguration) -> [(String, GatewayConfiguration.Listener)] {
         [("listeners.unit_api", configuration.listeners.unitAPI)]
             + (configuration.listeners.busEndpoint.map { [("listeners.bus_endpoint", $0)] } ?? [])
+            + (configuration.listeners.busAPI.map { [("listeners.bus_api", $0)] } ?? [])
     }
 
     private static func readCertificate(_ url: URL) -> Certificate? { readAll(url).first }
