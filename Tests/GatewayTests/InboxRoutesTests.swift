@@ -133,6 +133,26 @@ struct InboxRoutesTests {
                                                   body: ByteBuffer(string: #"{"code": "02"}"#))
             #expect(bare02.status == .badRequest)
             #expect(try await node.queuedStatuses().count == 2, "the automatic 01 and the unit's 03, nothing for the refused 02")
+
+            // Read as strictly as a document's JSON: a status never goes out without a part its
+            // unit meant it to carry.
+            let strict: [(body: String, detail: String)] = [
+                (#"{"code": "02", "descripton": "thiếu chữ ký"}"#, "'descripton' is not part of the shape"),
+                (#"{"code": "03", "staff": {"name": "Nguyễn Văn A"}}"#, "'staff.name' is not part of the shape"),
+                (#"{"code": "03", "code": "05"}"#, "the key 'code' appears twice"),
+                (#"{"code": 3}"#, "'code' must be a string"),
+                (#"{"description": "x"}"#, "'code' is required"),
+                (#"{"code": "03""#, "the body is not JSON"),
+            ]
+            for (body, detail) in strict {
+                let refused = try await client.execute(uri: "/v1/inbox/\(id)/status", method: .post, headers: headers,
+                                                       body: ByteBuffer(string: body))
+                #expect(refused.status == .badRequest, "\(body)")
+                let problem = try json(refused)
+                #expect(problem["reason"] as? String == "request.invalid", "\(body): \(problem)")
+                #expect((problem["detail"] as? String)?.contains(detail) == true, "\(body): \(problem)")
+            }
+            #expect(try await node.queuedStatuses().count == 2, "nothing queued for a refused body")
         }
     }
 

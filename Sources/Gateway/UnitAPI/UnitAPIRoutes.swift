@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSONText
 
 /// The unit API under `/v1` (docs/openapi.yaml): bearer-token authentication, the body limit,
 /// request decoding and answers; the work itself is the `OutboundService`'s and `InboxService`'s.
@@ -40,7 +41,7 @@ struct UnitAPIRoutes {
         }
         v1.post("documents/{id}/recall") { request, context in
             let (id, context) = try Self.messageId(context)
-            let recall = try await Self.decode(RecallRequest.self, request, context)
+            let recall = try await Self.decode(RecallRequest.read, request, context)
             guard !recall.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw Problem.invalidRequest("a recall needs a reason")
             }
@@ -91,7 +92,7 @@ struct UnitAPIRoutes {
         }
         v1.post("inbox/{id}/status") { request, context in
             let (id, context) = try Self.messageId(context)
-            let report = try await Self.decode(StatusReport.self, request, context)
+            let report = try await Self.decode(StatusReport.read, request, context)
             try Self.check(report)
             guard let receipt = try await inbox.reportStatus(id: id, report, by: try context.authenticatedUnit(),
                                                              logger: context.logger) else {
@@ -161,23 +162,9 @@ struct UnitAPIRoutes {
         return limit
     }
 
-    private static func decode<Value: Decodable>(_ type: Value.Type, _ request: Request,
-                                                 _ context: GatewayRequestContext) async throws -> Value {
-        let body = try await request.collectBody(context: context)
-        do {
-            return try context.requestDecoder.decode(Value.self, from: Data(buffer: body))
-        } catch {
-            throw Problem.invalidRequest("the JSON body does not have the expected shape: \(Self.describe(error))")
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type at \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\""
-        default: "not valid JSON"
-        }
+    private static func decode<Value>(_ shape: JSONRead<Value>, _ request: Request,
+                                      _ context: GatewayRequestContext) async throws -> Value {
+        try UnitRequestJSON.read(Array(buffer: try await request.collectBody(context: context)), as: shape)
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, context: GatewayRequestContext) throws -> Response {

@@ -82,6 +82,14 @@ struct OutboundRecallTests {
                                                  headers: F.headers(F.office.token, contentType: "application/json"),
                                                  body: ByteBuffer(string: #"{"reason": "  "}"#))
             #expect(empty.status == .badRequest)
+            for (body, detail) in [(#"{"reasn": "gửi nhầm"}"#, "'reasn' is not part of the shape"),
+                                   (#"{"reason": "a", "reason": "b"}"#, "the key 'reason' appears twice")] {
+                let refused = try await client.execute(uri: "/v1/documents/\(receipt.id)/recall", method: .post,
+                                                       headers: F.headers(F.office.token, contentType: "application/json"),
+                                                       body: ByteBuffer(string: body))
+                #expect(refused.status == .badRequest, "\(body)")
+                #expect(try F.decode(ProblemBody.self, refused).detail.contains(detail), "\(body)")
+            }
         }
     }
 }
