@@ -94,7 +94,8 @@ public struct InboxFile: Sendable, Equatable {
     }
 }
 
-/// `POST /v1/inbox/{id}/status`: `{"code": "03", "description": …, "staff": {…}}`.
+/// `POST /v1/inbox/{id}/status`: `{"code": "03", "description": …, "staff": {…}}`. The route
+/// reads it strictly with `StatusReport.read` (`UnitRequestJSON`), not through `Decodable`.
 public struct StatusReport: Codable, Sendable, Equatable {
     public struct Staff: Codable, Sendable, Equatable {
         public let department: String?
@@ -115,7 +116,7 @@ public struct StatusReceipt: Codable, Sendable, Equatable {
     public init(id: String) { self.id = id }
 }
 
-/// `POST /v1/documents/{id}/recall`: `{"reason": …}`.
+/// `POST /v1/documents/{id}/recall`: `{"reason": …}`, read by the route with `RecallRequest.read`.
 public struct RecallRequest: Codable, Sendable, Equatable {
     public let reason: String
 }
