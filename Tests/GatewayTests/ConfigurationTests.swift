@@ -116,7 +116,26 @@ struct ConfigurationTests {
         ("push without a bus endpoint", { $0.busExtra = "delivery = \"push\"" }, "listeners.bus_endpoint", "push"),
         ("wrong type", { $0.busExtra = "systemid = 42" }, "bus.systemid", "expected a string, found an integer"),
         ("client certificate without key", { $0.busExtra = "client_certificate_file = \"c.pem\"" }, "bus.client_key_file", "go together"),
+        ("a bus endpoint off this machine without mutual TLS",
+         { $0.busEndpoint = "address = \"0.0.0.0\"\nport = 8443\n[listeners.bus_endpoint.tls]\ncertificate_file = \"s.crt\"\nkey_file = \"s.key\"" },
+         "listeners.bus_endpoint", "without requiring the bus's client certificate"),
+        ("a bus endpoint off this machine in plain HTTP", { $0.busEndpoint = "address = \"10.0.0.5\"\nport = 8443" },
+         "listeners.bus_endpoint", "client_ca_file"),
+        ("client certificates required without a CA",
+         { $0.unitTLS = "certificate_file = \"s.crt\"\nkey_file = \"s.key\"\nclient_certificates = \"require\"" },
+         "listeners.unit_api.tls.client_certificates", "needs client_ca_file"),
     ]
+
+    @Test("a bus endpoint on loopback (behind a proxy) or with mutual TLS is accepted")
+    func busEndpointsAccepted() throws {
+        for endpoint in ["address = \"127.0.0.1\"\nport = 8443",
+                         "address = \"0.0.0.0\"\nport = 8443\n[listeners.bus_endpoint.tls]\ncertificate_file = \"s.crt\"\nkey_file = \"s.key\"\nclient_ca_file = \"ca.crt\""] {
+            var text = ConfigurationText()
+            text.busEndpoint = endpoint
+            let configuration = try GatewayConfiguration.parse(text.text, file: URL(fileURLWithPath: "/etc/lienthong/gateway.toml"))
+            #expect(configuration.listeners.busEndpoint != nil, "\(endpoint)")
+        }
+    }
 
     @Test("bad values are refused as config.invalid, naming the key path and its line", arguments: badValues.indices)
     func badValue(_ index: Int) throws {

@@ -222,6 +222,13 @@ private struct ConfigurationDecoder {
         if let busEndpoint, busEndpoint.address == unitAPI.address, busEndpoint.port == unitAPI.port {
             throw table.error("bus_endpoint", "uses the same address and port as listeners.unit_api")
         }
+        // Whoever can push here can hand us envelopes and take the 01s meant for their senders:
+        // off this machine, only the bus may, by its client certificate. On loopback a TLS
+        // proxy in front may do that check instead.
+        if let busEndpoint, !Self.isLoopback(busEndpoint.address), busEndpoint.tls?.clientCAFile == nil {
+            throw table.error("bus_endpoint", "listens on \(busEndpoint.address) without requiring the bus's client certificate; "
+                              + "add [listeners.bus_endpoint.tls] with client_ca_file (mutual TLS), or listen on 127.0.0.1 behind a proxy that does")
+        }
         let busAPI = try decodeBusAPIListener(table, role: role, unitAPI: unitAPI)
         try table.finish()
         return .init(unitAPI: unitAPI, busEndpoint: busEndpoint, busAPI: busAPI)
@@ -253,16 +260,22 @@ private struct ConfigurationDecoder {
                         keyFile: try tlsTable.requiredPath("key_file"),
                         keyPassphrase: try tlsTable.secret("key_passphrase"),
                         clientCAFile: try tlsTable.path("client_ca_file"))
-            switch try tlsTable.string("client_certificates") ?? "require" {
-            case "require": break
+            switch try tlsTable.string("client_certificates") {
+            case nil: break
+            case "require" where tls?.clientCAFile != nil: break
+            case "require": throw tlsTable.error("client_certificates", "\"require\" needs client_ca_file, the CA the client certificates must chain to")
             case "optional" where tls?.clientCAFile != nil: tls?.clientCertificatesOptional = true
             case "optional": throw tlsTable.error("client_certificates", "\"optional\" needs client_ca_file")
-            case let other: throw tlsTable.error("client_certificates", "must be one of \"require\", \"optional\", found \"\(other)\"")
+            case let other?: throw tlsTable.error("client_certificates", "must be one of \"require\", \"optional\", found \"\(other)\"")
             }
             try tlsTable.finish()
         }
         try table.finish()
         return .init(address: address, port: port, tls: tls)
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        ["127.0.0.1", "::1", "localhost"].contains(address) || address.hasPrefix("127.")
     }
 
     private func decodeLog() throws(ConfigurationError) -> GatewayConfiguration.LogSettings {
