@@ -40,7 +40,7 @@ public protocol MessageStore: Sendable {
 
     // MARK: Statuses and inbound
     func recordStatus(_ event: StatusEvent) async throws
-    func timeline(ofDocument documentID: String) async throws -> [StatusEvent]
+    func timeline(ofDocument documentID: String, sentBy sender: String) async throws -> [StatusEvent]
     /// Stores an inbound document unless its message key was seen (the duplicate check).
     func receive(_ submission: InboundSubmission) async throws -> InboundReceipt
     func inbox(after cursor: String?, limit: Int) async throws -> [InboundMessage]

@@ -119,16 +119,22 @@ public struct StateChange: Sendable, Equatable, Codable {
     public var actor: String
 }
 
-/// One of the edXML statuses (01–16) that came back for a document.
+/// One of the edXML statuses (01–16) that came back for a document. A document is named by its
+/// sender and its DocumentId together: a DocumentId alone is whatever its sender wrote, and two
+/// senders may write the same one.
 public struct StatusEvent: Sendable, Equatable, Codable {
     public var documentID: String
+    /// The OrganId that sent the document (`From`, or a status's `ResponseFor/OrganId`).
+    public var documentSender: String
     public var code: String
+    /// The OrganId that gave the status.
     public var organID: String
     public var description: String
     public var at: Date
 
-    public init(documentID: String, code: String, organID: String, description: String = "", at: Date) {
+    public init(documentID: String, documentSender: String, code: String, organID: String, description: String = "", at: Date) {
         self.documentID = documentID
+        self.documentSender = documentSender
         self.code = code
         self.organID = organID
         self.description = description
@@ -245,4 +251,9 @@ public struct InboundMessage: Sendable, Equatable, Codable {
     public var verdict: String = "unchecked"
     public var recalledAt: Date?
     public var recallReason: String?
+
+    /// Who sent the document whose status timeline goes with this message: a document's own
+    /// sender; for a status, the recipient here, since statuses come back about documents sent
+    /// from here (a recall's 13, about a document sent here, shows on that document instead).
+    public var timelineSender: String { kind == "status" ? to : from }
 }

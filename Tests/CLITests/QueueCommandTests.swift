@@ -37,7 +37,7 @@ import TestSupport
                                          duration: .milliseconds(8))
             }
         }
-        try await store.recordStatus(StatusEvent(documentID: "doc-b", code: "01", organID: "000.00.00.B02", description: "received", at: Date()))
+        try await store.recordStatus(StatusEvent(documentID: "doc-b", documentSender: "000.00.00.G22", code: "01", organID: "000.00.00.B02", description: "received", at: Date()))
         return Seeded(directory: directory, store: store, toA: toA, toB: toB, dead: toB)
     }
 

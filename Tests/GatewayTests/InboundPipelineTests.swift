@@ -40,7 +40,7 @@ struct InboundPipelineTests {
         let verdict = try node.verifier().verify(arrived.envelope)
         #expect(verdict.isValid, "the 01 is signed with the gateway's key: \(verdict.summary)")
         #expect(verdict.signer?.organId == "000.00.00.G22")
-        #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP").map(\.code) == ["01"])
+        #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP", sentBy: InboundNode.sender).map(\.code) == ["01"])
     }
 
     @Test("the same document pushed twice is stored once and answered with one 01")
@@ -58,7 +58,7 @@ struct InboundPipelineTests {
         #expect(try await node.store.inbox(forRecipients: ["000.00.00.G22"], after: nil, limit: 10).count == 1)
         #expect(try await node.queuedStatuses().count == 1)
         #expect(try await node.queued(kind: "webhook").count == 1)
-        #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP").map(\.code) == ["01"])
+        #expect(try await node.store.timeline(ofDocument: "000.00.00.H41,2026/11/20,12/UBND-VP", sentBy: InboundNode.sender).map(\.code) == ["01"])
     }
 
     @Test("the same document delivered again with other bytes (the bus stamped it anew) is a duplicate: no error, one webhook copy, the first bytes kept")
@@ -220,12 +220,12 @@ struct InboundPipelineTests {
                                                             envelope: Data("<edXML/>".utf8)))
         let status = try node.statusEnvelope(code: .accepted, about: ours, owner: "000.00.00.G22", signer: h41)
         guard case .accepted = try await node.pipeline.process(status, source: .push) else { Issue.record("status not accepted"); return }
-        let timeline = try await node.store.timeline(ofDocument: ours)
+        let timeline = try await node.store.timeline(ofDocument: ours, sentBy: "000.00.00.G22")
         #expect(timeline.map(\.code) == ["03"])
         #expect(timeline.first?.organID == InboundNode.sender)
         // The same status again is a duplicate and adds nothing.
         #expect(try await node.pipeline.process(status, source: .push) == .duplicate(ids: try await node.store.inboundMessages(after: nil, limit: 10, includeAcknowledged: true).map(\.id)))
-        #expect(try await node.store.timeline(ofDocument: ours).count == 1)
+        #expect(try await node.store.timeline(ofDocument: ours, sentBy: "000.00.00.G22").count == 1)
         #expect(try await node.store.inbox(forRecipients: ["000.00.00.G22"], after: nil, limit: 10).isEmpty, "a status is not a document for the unit")
     }
 

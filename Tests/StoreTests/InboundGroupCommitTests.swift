@@ -15,7 +15,7 @@ import Testing
                 group.addTask {
                     try await store.receive(InboundSubmission(
                         messageKey: "H41/doc-5|G22", documentID: "doc-5", from: "H41", to: "G22", envelope: Data("<e/>".utf8),
-                        status: StatusEvent(documentID: "doc-5", code: "01", organID: "G22", at: at)))
+                        status: StatusEvent(documentID: "doc-5", documentSender: "H41", code: "01", organID: "G22", at: at)))
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -25,7 +25,7 @@ import Testing
         #expect(Set(receipts.map(\.id)).count == 1)
         #expect(try await store.inbox(after: nil, limit: 50).map(\.messageKey) == ["H41/doc-5|G22"])
         // The status rides with the row: stored once too.
-        #expect(try await store.timeline(ofDocument: "doc-5").map(\.code) == ["01"])
+        #expect(try await store.timeline(ofDocument: "doc-5", sentBy: "H41").map(\.code) == ["01"])
     }
 
     @Test func concurrentReceivesOfDistinctDocumentsAreAllStored() async throws {
@@ -61,7 +61,7 @@ import Testing
         }
         #expect(results.map { (try? $0.get()) ?? "failed" } == ["doc-1", "failed", "doc-3"])
         for (document, expected) in [("doc-1", 1), ("doc-2", 0), ("doc-3", 1)] {
-            #expect(try await fixture.store.timeline(ofDocument: document).count == expected)
+            #expect(try await fixture.store.timeline(ofDocument: document, sentBy: "H41").count == expected)
         }
     }
 
@@ -94,7 +94,7 @@ import Testing
         }
         #expect(last.map { try? $0.get() } == ["c-1", "c-2", nil])
         for (document, expected) in [("a-1", 1), ("a-2", 1), ("b-1", 0), ("c-1", 1), ("c-2", 1), ("c-3", 0)] {
-            #expect(try await fixture.store.timeline(ofDocument: document).count == expected, "\(document)")
+            #expect(try await fixture.store.timeline(ofDocument: document, sentBy: "H41").count == expected, "\(document)")
         }
     }
 }

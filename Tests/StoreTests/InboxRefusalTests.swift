@@ -34,18 +34,18 @@ import TestSupport
         let store = try SQLiteStore(directory: directory.url)
         let document = try await store.receive(submission("doc"))
         #expect(try await store.acknowledgeInbound(document.id, forRecipients: ["G22"]))
-        let thirteen = StatusEvent(documentID: "D1", code: "13", organID: "H41", description: "sai", at: Date())
+        let thirteen = StatusEvent(documentID: "D1", documentSender: "H41", code: "13", organID: "H41", description: "sai", at: Date())
         let recall = try await store.receive(submission("recall", recall: InboundRecall(documentID: "D1", sender: "H41", reason: "sai"),
                                                         status: thirteen, kind: "status"))
         let marked = try #require(try await store.inboundMessage(document.id))
         #expect(marked.recalledAt != nil)
         #expect(marked.recallReason == "sai")
         #expect(marked.acknowledgedAt == nil)
-        #expect(try await store.timeline(ofDocument: "D1").map(\.code) == ["13"])
+        #expect(try await store.timeline(ofDocument: "D1", sentBy: "H41").map(\.code) == ["13"])
         // The same recall again is a duplicate and records nothing more.
         #expect(try await store.receive(submission("recall", recall: InboundRecall(documentID: "D1", sender: "H41", reason: "sai"),
                                                    status: thirteen, kind: "status")) == .duplicate(id: recall.id))
-        #expect(try await store.timeline(ofDocument: "D1").count == 1)
+        #expect(try await store.timeline(ofDocument: "D1", sentBy: "H41").count == 1)
         // Another sender cannot recall it.
         _ = try await store.receive(submission("forged", from: "X", recall: InboundRecall(documentID: "D1", sender: "X", reason: ""), kind: "status"))
         #expect(try await store.inboundMessage(document.id)?.recallReason == "sai")

@@ -71,6 +71,25 @@ import TestSupport
         try await pool.read(check)
     }
 
+    /// v12 names each status's document by its sender too: a v11 status has none, and stays on
+    /// the timeline of every document with its DocumentId, as it was shown before.
+    @Test func statusesOfAV11StoreKeepShowing() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        try await Self.writeStore(in: directory, upTo: "v11-seen-signatures", messages: [])
+        let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES ('D', '01', 'H41', '', 0)")
+        }
+        try pool.close()
+        let store = try SQLiteStore(directory: directory.url)
+        #expect(try await store.appliedMigrations().last == "v12-status-document-sender")
+        #expect(try await store.timeline(ofDocument: "D", sentBy: "000.00.00.G22").map(\.code) == ["01"])
+        try await store.recordStatus(StatusEvent(documentID: "D", documentSender: "000.00.00.G23", code: "03", organID: "H41", at: Date()))
+        #expect(try await store.timeline(ofDocument: "D", sentBy: "000.00.00.G22").map(\.code) == ["01"])
+        #expect(try await store.timeline(ofDocument: "D", sentBy: "000.00.00.G23").map(\.code) == ["01", "03"])
+    }
+
     /// v8 moves inline envelopes to a table in arrival order: a v7 store's envelopes still read
     /// back, and an envelope queued again is still kept once.
     @Test func inlineEnvelopesOfAV7StoreSurviveV8() async throws {

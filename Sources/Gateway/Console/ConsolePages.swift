@@ -122,6 +122,7 @@ extension OperatorSurface {
                                      "flash": Self.outcomeNotice(Self.formFields(request.uri.query ?? ""), labels: labels) ?? false]
         let envelope: Data
         let documentID: String
+        let documentSender: String
         switch direction {
         case .outbound:
             let detail: MessageDetail
@@ -130,6 +131,7 @@ extension OperatorSurface {
             }
             let message = detail.message
             documentID = message.documentID
+            documentSender = message.from
             values["base"] = "/console/messages/\(id)"
             values["outbound"] = true
             values["fields"] = [
@@ -158,6 +160,7 @@ extension OperatorSurface {
                 return notice(request, session, heading: labels["notFound"] ?? "", text: id, back: "/console/queue?direction=inbound", status: .notFound)
             }
             documentID = message.documentID
+            documentSender = message.timelineSender
             values["base"] = "/console/inbound/\(id)"
             values["fields"] = [
                 [labels["documentId"]!, message.documentID], [labels["subject"]!, message.subject],
@@ -171,7 +174,7 @@ extension OperatorSurface {
             envelope = (try? await store.inboundEnvelope(id)) ?? Data()
         }
         values["documentID"] = documentID
-        let timeline = try await store.timeline(ofDocument: documentID)
+        let timeline = try await store.timeline(ofDocument: documentID, sentBy: documentSender)
         values["timeline"] = timeline.map {
             ["at": Self.timestamp($0.at), "code": $0.code, "organ": $0.organID, "description": $0.description] as [String: Any]
         }

@@ -36,7 +36,7 @@ public struct GatewayInboxService: InboxService {
         let files = try attachments.files().enumerated().map {
             AttachmentInfo(index: $0.offset + 1, name: $0.element.name, contentType: $0.element.contentType, size: $0.element.bytes.count)
         }
-        let statuses = try await store.timeline(ofDocument: message.documentID).map {
+        let statuses = try await store.timeline(ofDocument: message.documentID, sentBy: message.timelineSender).map {
             StatusEntry(code: $0.code, from: $0.organID, at: $0.at, description: $0.description.isEmpty ? nil : $0.description)
         }
         return InboxDocument(id: message.id, documentId: message.documentID, from: message.from,
@@ -75,7 +75,8 @@ public struct GatewayInboxService: InboxService {
                                          about: InboundFollowUps.about(header, documentID: message.documentID))
         let statusID = try await parts.statusSender.send(status)
         if StatusEvent.isValidCode(report.code) {
-            try await store.recordStatus(StatusEvent(documentID: message.documentID, code: report.code, organID: message.to,
+            try await store.recordStatus(StatusEvent(documentID: message.documentID, documentSender: message.from,
+                                                     code: report.code, organID: message.to,
                                                      description: report.description ?? "", at: Date()))
         }
         logger.info("inbox status queued", metadata: ["unit": "\(unit.name)", "code": "\(report.code)", "status_message_id": "\(statusID)"])

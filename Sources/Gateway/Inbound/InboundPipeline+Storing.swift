@@ -35,7 +35,8 @@ extension InboundPipeline {
                     messageKey: InboundMessageKey.document(document, documentID: examined.documentID, recipient: recipient),
                     documentID: examined.documentID, from: sender, to: recipient, subject: document.header.subject ?? "",
                     kind: "edoc", envelope: Data(envelope), verdict: examined.verdict,
-                    status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, code: StatusCode.arrived.text,
+                    status: sender.isEmpty ? nil : StatusEvent(documentID: examined.documentID, documentSender: sender,
+                                                               code: StatusCode.arrived.text,
                                                                organID: recipient, at: Date()),
                     recall: recall, followUp: followUp)
             }
@@ -91,8 +92,11 @@ extension InboundPipeline {
     func storeStatus(_ status: StatusMessage, _ examined: Examined, envelope: [UInt8]) async throws -> InboundOutcome {
         let sender = status.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
         let code = status.statusCode?.text.trimmingCharacters(in: .whitespaces) ?? ""
+        // A status is about the document its ResponseFor names: that document's sender and DocumentId.
+        let about = status.responseFor?.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
         let event = StatusEvent.isValidCode(code)
-            ? StatusEvent(documentID: examined.documentID, code: code, organID: sender, description: status.description ?? "", at: Date())
+            ? StatusEvent(documentID: examined.documentID, documentSender: about, code: code, organID: sender,
+                          description: status.description ?? "", at: Date())
             : nil
         let recall = code == StatusCode.recallRequested.text
             ? InboundRecall(documentID: examined.documentID, sender: sender, reason: status.description ?? "") : nil

@@ -83,7 +83,7 @@ public struct GatewayOutboundService: OutboundService {
 
     func view(_ submitted: SubmittedDocument) async throws -> OutboundDocument {
         let attempts = try await store.attempts(ofMessages: submitted.deliveries.map(\.id))
-        let timeline = try await store.timeline(ofDocument: submitted.documentID)
+        let timeline = try await store.timeline(ofDocument: submitted.documentID, sentBy: submitted.from)
         var statusStates: [String: MessageState] = [:]
         for id in submitted.recall.compactMap(\.statusMessageID) {
             statusStates[id] = try? await store.detail(ofMessage: id).message.state

@@ -16,10 +16,21 @@ enum SQLiteSchema {
         migrator.registerMigration("v9-agency-registry-version", migrate: AgencyRegistryCache.addVersion)
         migrator.registerMigration("v10-open-message-indexes", migrate: OpenMessageIndexes.migrate)
         migrator.registerMigration("v11-seen-signatures", migrate: SQLiteStore.addSeenSignatures)
+        migrator.registerMigration("v12-status-document-sender", migrate: addStatusDocumentSender)
         return migrator
     }
 
-    static let latestVersion = "v11-seen-signatures"
+    static let latestVersion = "v12-status-document-sender"
+
+    /// A status names its document by sender and DocumentId (see `StatusEvent`); rows from before
+    /// keep an empty sender.
+    private static func addStatusDocumentSender(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE statuses ADD COLUMN document_sender TEXT NOT NULL DEFAULT '';
+            DROP INDEX statuses_by_document;
+            CREATE INDEX statuses_by_document ON statuses(document_id, document_sender, at);
+            """)
+    }
 
     private static func createMessages(_ db: Database) throws {
         try db.execute(sql: """

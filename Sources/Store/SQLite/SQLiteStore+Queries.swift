@@ -45,7 +45,7 @@ extension SQLiteStore {
                                            arguments: [id]).map(StateChange.init(row:))
             let actions = try Row.fetchAll(db, sql: "SELECT * FROM operator_actions WHERE message_id = ? ORDER BY id",
                                            arguments: [id]).map(OperatorAction.init(row:))
-            let timeline = try Self.timeline(db, documentID: message.documentID)
+            let timeline = try Self.timeline(db, documentID: message.documentID, sender: message.from)
             return MessageDetail(message: message, attempts: attempts, changes: changes, timeline: timeline,
                                  operatorActions: actions)
         }
@@ -99,18 +99,24 @@ extension SQLiteStore {
     }
 
     static func insertStatus(_ event: StatusEvent, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO statuses (document_id, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [event.documentID, event.code, event.organID, event.description, event.at.storeMillis])
+        try db.cachedStatement(sql: """
+            INSERT INTO statuses (document_id, document_sender, code, organ_id, description, at) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [event.documentID, event.documentSender, event.code, event.organID, event.description,
+                                     event.at.storeMillis])
     }
 
-    public func timeline(ofDocument documentID: String) async throws -> [StatusEvent] {
-        try await pool.read { db in try Self.timeline(db, documentID: documentID) }
+    /// The statuses of the document `sender` sent as `documentID`, oldest first. Rows stored
+    /// before v12 named no sender and stay on every document with their DocumentId.
+    public func timeline(ofDocument documentID: String, sentBy sender: String) async throws -> [StatusEvent] {
+        try await pool.read { db in try Self.timeline(db, documentID: documentID, sender: sender) }
     }
 
-    private static func timeline(_ db: Database, documentID: String) throws -> [StatusEvent] {
-        try Row.fetchAll(db, sql: "SELECT * FROM statuses WHERE document_id = ? ORDER BY at, id", arguments: [documentID]).map {
-            StatusEvent(documentID: $0["document_id"], code: $0["code"], organID: $0["organ_id"],
-                        description: $0["description"], at: Date(storeMillis: $0["at"]))
+    private static func timeline(_ db: Database, documentID: String, sender: String) throws -> [StatusEvent] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM statuses WHERE document_id = ? AND document_sender IN (?, '') ORDER BY at, id
+            """, arguments: [documentID, sender]).map {
+            StatusEvent(documentID: $0["document_id"], documentSender: $0["document_sender"], code: $0["code"],
+                        organID: $0["organ_id"], description: $0["description"], at: Date(storeMillis: $0["at"]))
         }
     }
 }

@@ -76,7 +76,7 @@ struct InboxShow: AsyncParsableCommand {
             ]
             if let reason = message.recallReason { rows.rows.append(["recall reason", reason]) }
             print("Inbound \(message.id)\n" + rows.render(indent: "  ").split(separator: "\n").dropFirst().joined(separator: "\n"))
-            let timeline = try await storeCall { try await store.timeline(ofDocument: message.documentID) }
+            let timeline = try await storeCall { try await store.timeline(ofDocument: message.documentID, sentBy: message.timelineSender) }
             print("\nStatus timeline of document \(message.documentID)")
             if timeline.isEmpty { return print("  none") }
             var table = TextTable("CODE", "AT", "FROM", "DESCRIPTION")

@@ -101,6 +101,29 @@ struct OutboundHistoryTests {
         #expect(try await fixture.messages().allSatisfy { $0.state == .queued })
     }
 
+    @Test("two units' documents with the same DocumentId keep their statuses apart")
+    func aDocumentIdTakenByAnotherUnitShowsNoneOfTheFirstUnitsStatuses() async throws {
+        let fixture = try OutboundFixture()
+        @Sendable func body(from organId: String) throws -> Data {
+            var object = try #require(try JSONSerialization.jsonObject(with: F.documentJSON(from: organId, attachments: [])) as? [String: Any])
+            object["documentId"] = "000.00.00.G22,2026/11/25,125/VPCP-TTĐT"
+            return try JSONSerialization.data(withJSONObject: object)
+        }
+        try await fixture.withAPI { client in
+            let office = try F.decode(OutboundReceipt.self, try await Self.submit(client, body: try body(from: F.office.organId)).1)
+            let province = try F.decode(OutboundReceipt.self, try await Self.submit(client, token: F.province.token,
+                                                                                     body: try body(from: F.province.organId)).1)
+            #expect(office.documentId == province.documentId)
+            try await fixture.store.recordStatus(StatusEvent(documentID: office.documentId, documentSender: F.office.organId,
+                                                             code: "02", organID: F.recipients[0], description: "sai thể thức", at: Date()))
+            let theirs = try F.decode(Gateway.OutboundDocument.self,
+                                      try await Self.get(client, "/v1/documents/\(province.id)", token: F.province.token))
+            #expect(theirs.statuses.isEmpty, "the other unit's 02 and its reason stay with the office's document")
+            let ours = try F.decode(Gateway.OutboundDocument.self, try await Self.get(client, "/v1/documents/\(office.id)"))
+            #expect(ours.statuses.map(\.code) == ["02"])
+        }
+    }
+
     @Test("GET shows each recipient's state, the attempts and the statuses that came back")
     func history() async throws {
         let fixture = try OutboundFixture()
@@ -122,7 +145,7 @@ struct OutboundHistoryTests {
             try await fixture.store.complete(failed.lease, result: .failed(.http(status: 503, retryAfter: nil, detail: "bus busy")),
                                              duration: .milliseconds(7))
             let arrived = Date(timeIntervalSince1970: 1_795_000_000)
-            try await fixture.store.recordStatus(StatusEvent(documentID: receipt.documentId, code: "01", organID: F.recipients[0],
+            try await fixture.store.recordStatus(StatusEvent(documentID: receipt.documentId, documentSender: F.office.organId, code: "01", organID: F.recipients[0],
                                                              description: "Đã đến", at: arrived))
 
             let document = try F.decode(Gateway.OutboundDocument.self, try await Self.get(client, "/v1/documents/\(receipt.id)"))

@@ -35,7 +35,7 @@ struct OutboundOpenAPITests {
             try await fixture.store.complete(claims[0].lease, result: .delivered(httpStatus: 200), duration: .milliseconds(9))
             try await fixture.store.complete(claims[1].lease, result: .failed(.http(status: 400, retryAfter: nil, detail: "refused")),
                                              duration: .milliseconds(9))
-            try await fixture.store.recordStatus(StatusEvent(documentID: receipt.documentId, code: "01",
+            try await fixture.store.recordStatus(StatusEvent(documentID: receipt.documentId, documentSender: F.office.organId, code: "01",
                                                              organID: claims[0].message.destination, at: Date()))
             try expectDescribed(shape, "GET", "/v1/documents/{id}", try await OutboundHistoryTests.get(client, "/v1/documents/\(receipt.id)"))
 

@@ -52,7 +52,9 @@ struct ClaimObservingStore: MessageStore {
         try await store.purge(deliveredBefore: deliveredBefore, actor: actor)
     }
     func recordStatus(_ event: StatusEvent) async throws { try await store.recordStatus(event) }
-    func timeline(ofDocument documentID: String) async throws -> [StatusEvent] { try await store.timeline(ofDocument: documentID) }
+    func timeline(ofDocument documentID: String, sentBy sender: String) async throws -> [StatusEvent] {
+        try await store.timeline(ofDocument: documentID, sentBy: sender)
+    }
     func receive(_ submission: InboundSubmission) async throws -> InboundReceipt { try await store.receive(submission) }
     func inbox(after cursor: String?, limit: Int) async throws -> [InboundMessage] { try await store.inbox(after: cursor, limit: limit) }
     func acknowledgeInbound(_ id: String) async throws { try await store.acknowledgeInbound(id) }
