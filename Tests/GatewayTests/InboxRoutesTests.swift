@@ -143,6 +143,10 @@ struct InboxRoutesTests {
                 (#"{"code": 3}"#, "'code' must be a string"),
                 (#"{"description": "x"}"#, "'code' is required"),
                 (#"{"code": "03""#, "the body is not JSON"),
+                // Only the statuses a recipient gives: 01 goes out by itself, 13 is the sender's.
+                (#"{"code": "01"}"#, "a status a recipient gives"),
+                (#"{"code": "13", "description": "lấy lại"}"#, "a status a recipient gives"),
+                (#"{"code": "99"}"#, "a status a recipient gives"),
             ]
             for (body, detail) in strict {
                 let refused = try await client.execute(uri: "/v1/inbox/\(id)/status", method: .post, headers: headers,

@@ -136,10 +136,14 @@ struct UnitAPIRoutes {
         }
     }
 
-    /// A two-digit status code; a refusal (02) must say why.
+    /// The statuses a recipient gives (EDXML.md): 01 goes out by itself when a document
+    /// arrives, and 13 is the sender's (a recall, `POST /v1/documents/{id}/recall`).
+    static let recipientCodes = ["02", "03", "04", "05", "06", "15", "16"]
+
+    /// A recipient's status code; a refusal (02) must say why.
     static func check(_ report: StatusReport) throws {
-        guard report.code.count == 2, report.code.allSatisfy(\.isASCII), report.code.allSatisfy(\.isNumber) else {
-            throw Problem.invalidRequest("code must be a two-digit status code such as \"03\", found \"\(report.code)\"")
+        guard recipientCodes.contains(report.code) else {
+            throw Problem.invalidRequest("code must be a status a recipient gives (\(recipientCodes.joined(separator: ", "))), found \"\(report.code)\"")
         }
         if report.code == "02", report.description?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true {
             throw Problem.invalidRequest("status 02 (refused) needs a description saying why")
