@@ -70,6 +70,7 @@ struct InboxRoutesTests {
             #expect(file.status == .ok)
             #expect(Array(file.body.readableBytesView) == pdf)
             #expect(file.headers[.contentDisposition]?.contains("filename*=UTF-8''c%C3%B4ng%20v%C4%83n.pdf") == true)
+            #expect(file.headers[.xContentTypeOptions] == "nosniff", "a sender's content type is never sniffed into a page")
             #expect(try await client.execute(uri: "/v1/inbox/\(officeID)/attachments/2", method: .get, headers: Self.office).status == .notFound)
 
             // The other unit sees its own document and nothing of the office's.

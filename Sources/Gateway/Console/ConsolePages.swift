@@ -235,12 +235,10 @@ extension OperatorSurface {
         guard attachments.indices.contains(index) else { throw HTTPError(.notFound) }
         let attachment = attachments[index]
         let data = try payloads.bytes(at: attachment.payload.location)
-        let name = attachment.attachmentName ?? "attachment-\(index)"
-        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0.value >= 0x20 ? Character($0) : "_" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return Response(status: .ok, headers: [
             .contentType: attachment.contentType ?? "application/octet-stream",
-            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+            .contentDisposition: ContentDisposition.attachment(fileName: attachment.attachmentName ?? "attachment-\(index)"),
+            .xContentTypeOptions: "nosniff",
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -179,17 +179,11 @@ struct UnitAPIRoutes {
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
-    /// Characters a `filename*` value may carry unencoded: letters, digits and `-._~` in ASCII only
-    /// (Foundation's `.alphanumerics` would let non-ASCII letters through).
-    private static let rfc5987AttributeCharacters = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
+    /// A file as sent: its type as the envelope names it, never sniffed into something a browser runs.
     private static func file(_ file: InboxFile) -> Response {
-        var headers: HTTPFields = [.contentType: file.contentType]
+        var headers: HTTPFields = [.contentType: file.contentType, .xContentTypeOptions: "nosniff"]
         if let name = file.fileName {
-            let safe = name.filter { $0 != "\"" && $0 != "\\" && !$0.isNewline }
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: Self.rfc5987AttributeCharacters) ?? safe
-            headers[.contentDisposition] = "attachment; filename=\"\(safe.unicodeScalars.allSatisfy(\.isASCII) ? safe : "attachment")\"; filename*=UTF-8''\(encoded)"
+            headers[.contentDisposition] = ContentDisposition.attachment(fileName: name)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
