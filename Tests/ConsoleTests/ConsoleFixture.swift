@@ -25,7 +25,7 @@ final class ConsoleFixture: Sendable {
     /// Message ids by role in the seed: `waiting` (retry_wait after a 503), `dead`, `queued`.
     let ids: [String: String]
 
-    init() async throws {
+    init(secureCookies: Bool = false) async throws {
         directory = try TemporaryDirectory(prefix: "console")
         store = try SQLiteStore(directory: directory.url, options: StoreOptions(durability: .normal))
         ids = try await Self.seed(store, in: directory)
@@ -37,7 +37,8 @@ final class ConsoleFixture: Sendable {
         let clock = self.clock, pauses = self.pauses
         surface = try OperatorSurface(store: store, certificates: StaticCertificates([
             CertificateExpiry(name: "signing", notAfter: Date().addingTimeInterval(40 * 86400)),
-        ]), sessionLifetime: .seconds(600), now: { clock.withLock { $0 } }, pause: { delay in pauses.withLock { $0.append(delay) } })
+        ]), sessionLifetime: .seconds(600), secureCookies: secureCookies, now: { clock.withLock { $0 } },
+           pause: { delay in pauses.withLock { $0.append(delay) } })
     }
 
     deinit { directory.remove() }

@@ -32,6 +32,21 @@ struct ConsoleTests {
         }
     }
 
+    /// Behind TLS a browser must never send the session over plain HTTP; on a plain listener
+    /// (loopback, the default) a Secure cookie would not be kept at all.
+    @Test(arguments: [true, false])
+    func cookiesAreSecureExactlyWhenTheListenerServesTLS(_ secure: Bool) async throws {
+        let fixture = try await ConsoleFixture(secureCookies: secure)
+        try await fixture.test { browser in
+            let form = try await browser.get("/console/signin")
+            let signedIn = try await browser.signIn("an")
+            let cookies = form.headers[values: .setCookie] + signedIn.headers[values: .setCookie]
+            #expect(cookies.contains { $0.hasPrefix("lt_session=") } && cookies.contains { $0.hasPrefix("lt_signin=") }, "\(cookies)")
+            #expect(cookies.allSatisfy { $0.contains("HttpOnly") && $0.contains("Path=/console") }, "\(cookies)")
+            #expect(cookies.allSatisfy { $0.contains("; Secure") == secure }, "\(cookies)")
+        }
+    }
+
     @Test func aWrongPasswordIsRefusedSlowedAndThenLockedOut() async throws {
         let fixture = try await ConsoleFixture()
         try await fixture.test { browser in

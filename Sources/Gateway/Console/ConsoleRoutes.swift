@@ -18,12 +18,17 @@ public struct OperatorSurface: Sendable {
     let library: MustacheLibrary
     let now: @Sendable () -> Date
     let pause: @Sendable (Duration) async -> Void
+    /// The cookies carry `Secure` when the listener serves TLS, so a browser never sends a
+    /// session over plain HTTP.
+    let secureCookies: Bool
 
     /// `pause` waits after a failed sign-in (tests pass one that records instead of sleeping).
     public init(store: SQLiteStore, metrics: GatewayMetrics = GatewayMetrics(),
                 certificates: (any CertificateExpirySource)? = nil, sessionLifetime: Duration = .seconds(1800),
+                secureCookies: Bool = false,
                 now: @escaping @Sendable () -> Date = { Date() },
                 pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }) throws {
+        self.secureCookies = secureCookies
         self.store = store
         self.metrics = metrics
         self.certificates = certificates
@@ -32,6 +37,11 @@ public struct OperatorSurface: Sendable {
         sessions = ConsoleSessions(lifetime: sessionLifetime, now: now)
         throttle = SignInThrottle(now: now)
         library = try ConsoleTemplates.library()
+    }
+
+    /// The console's cookies: HttpOnly, under `/console`, Strict unless said otherwise.
+    private func consoleCookie(_ name: String, _ value: String, maxAge: Int? = nil, sameSite: Cookie.SameSite = .strict) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/console", secure: secureCookies, httpOnly: true, sameSite: sameSite)
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -46,7 +56,7 @@ public struct OperatorSurface: Sendable {
             let to = ConsoleLanguage(rawValue: request.uri.queryParameters["to"].map(String.init) ?? "") ?? .vi
             let back = request.uri.queryParameters["back"].map(String.init) ?? "/console/overview"
             var response = Self.redirect(back.hasPrefix("/console/") && !back.hasPrefix("//") ? back : "/console/overview")
-            response.setCookie(Cookie(name: "lt_lang", value: to.rawValue, maxAge: 31_536_000, path: "/console", httpOnly: true, sameSite: .lax))
+            response.setCookie(consoleCookie("lt_lang", to.rawValue, maxAge: 31_536_000, sameSite: .lax))
             return response
         }
         console.get("/signin") { request, _ in signInPage(request, problem: nil, username: "") }
@@ -57,7 +67,7 @@ public struct OperatorSurface: Sendable {
                 await sessions.close(session.token)
             }
             var response = Self.redirect("/console/signin")
-            response.setCookie(Cookie(name: "lt_session", value: "", maxAge: 0, path: "/console", httpOnly: true, sameSite: .strict))
+            response.setCookie(consoleCookie("lt_session", "", maxAge: 0))
             return response
         }
         console.get("/overview") { request, _ in
@@ -110,7 +120,7 @@ public struct OperatorSurface: Sendable {
         let language = Self.language(request)
         var response = page(request, session: nil, template: "signin", title: language.labels["signin"] ?? "",
                             values: ["csrf": token, "problem": problem.map { $0 as Any } ?? false, "username": username], status: status)
-        response.setCookie(Cookie(name: "lt_signin", value: token, maxAge: 3600, path: "/console", httpOnly: true, sameSite: .strict))
+        response.setCookie(consoleCookie("lt_signin", token, maxAge: 3600))
         return response
     }
 
@@ -135,7 +145,7 @@ public struct OperatorSurface: Sendable {
         await throttle.succeeded(name)
         let session = await sessions.open(for: account)
         var response = Self.redirect("/console/overview")
-        response.setCookie(Cookie(name: "lt_session", value: session.token, path: "/console", httpOnly: true, sameSite: .strict))
+        response.setCookie(consoleCookie("lt_session", session.token))
         return response
     }
 
@@ -152,7 +162,7 @@ public struct OperatorSurface: Sendable {
             if expired {
                 let labels = Self.language(request).labels
                 var response = signInPage(request, problem: labels["sessionExpired"], username: "", status: .unauthorized)
-                response.setCookie(Cookie(name: "lt_session", value: "", maxAge: 0, path: "/console", httpOnly: true, sameSite: .strict))
+                response.setCookie(consoleCookie("lt_session", "", maxAge: 0))
                 return response
             }
             return Self.redirect("/console/signin")

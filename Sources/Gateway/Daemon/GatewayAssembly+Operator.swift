@@ -9,7 +9,8 @@ extension GatewayAssembly {
     static func addOperatorSurface(_ parts: GatewayParts, to services: inout GatewayServices, logger: Logger) throws {
         services.metrics = parts.metrics
         let certificates = StaticCertificates(certificateExpiries(parts.configuration))
-        services.operatorSurface = try OperatorSurface(store: parts.store, metrics: parts.metrics, certificates: certificates)
+        services.operatorSurface = try OperatorSurface(store: parts.store, metrics: parts.metrics, certificates: certificates,
+                                                       secureCookies: parts.configuration.listeners.unitAPI.tls != nil)
         services.readinessProbes.append(OperatorReadinessProbes.storeWritable(parts.store))
         services.readinessProbes.append(OperatorReadinessProbes.keysLoaded(LoadedSigningKey(loaded: parts.signer != nil)))
         services.readinessProbes.append(OperatorReadinessProbes.certificatesValid(certificates))
