@@ -5,6 +5,7 @@ import Hummingbird
 import LibCrypto
 import Mustache
 import NIOCore
+import NIOPosix
 import Store
 
 /// The operator console under `/console` and the Prometheus exposition at `/metrics`, mounted on
@@ -132,12 +133,15 @@ public struct OperatorSurface: Sendable {
         }
         let name = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
-        if await throttle.isLocked(name) {
+        guard await throttle.begin(name) else {
             return signInPage(request, problem: labels["tooManyAttempts"], username: name, status: .tooManyRequests)
         }
         let account = try await store.operatorAccount(named: name)
         // Hash even for an unknown name, so the answer's timing does not reveal which names exist.
-        let matches = PasswordHash.verify(password, against: account?.passwordHash ?? Self.decoyHash)
+        // scrypt takes 32 MiB and tens of milliseconds: on NIO's blocking pool, not on a thread
+        // of Swift's cooperative pool, where a flood of sign-ins would stall every route.
+        let hash = account?.passwordHash ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { PasswordHash.verify(password, against: hash) }
         guard let account, matches else {
             await pause(await throttle.failed(name))
             return signInPage(request, problem: labels["wrongPassword"], username: name, status: .unauthorized)

@@ -68,28 +68,42 @@ actor SignInThrottle {
     let window: TimeInterval
     private let now: @Sendable () -> Date
 
-    init(lockAfter: Int = 5, window: Duration = .seconds(900), now: @escaping @Sendable () -> Date) {
+    let capacity: Int
+
+    init(lockAfter: Int = 5, window: Duration = .seconds(900), capacity: Int = 100_000, now: @escaping @Sendable () -> Date) {
         self.lockAfter = lockAfter
+        self.capacity = capacity
         self.window = Double(window.components.seconds)
         self.now = now
     }
 
-    func isLocked(_ name: String) -> Bool {
-        guard let record = current(name) else { return false }
-        return record.failures >= lockAfter
-    }
-
-    /// Records a failure and returns how long to wait before answering.
-    func failed(_ name: String) -> Duration {
+    /// Counts an attempt for `name` before its password is checked, and says whether it may go
+    /// ahead: counted first, so a burst of parallel guesses cannot all pass the check while the
+    /// first ones are still hashing. A success clears the count (`succeeded`).
+    func begin(_ name: String) -> Bool {
         var record = current(name) ?? Record(failures: 0, lastFailure: now())
+        guard record.failures < lockAfter else { return false }
         record.failures += 1
         record.lastFailure = now()
-        if records.count > 100_000 { records.removeAll() }
+        if records[name] == nil && records.count >= capacity { makeRoom() }
         records[name] = record
-        return Self.delay(afterFailures: record.failures)
+        return true
+    }
+
+    /// The attempt `begin` counted failed: how long to wait before answering.
+    func failed(_ name: String) -> Duration {
+        Self.delay(afterFailures: current(name)?.failures ?? 1)
     }
 
     func succeeded(_ name: String) { records[name] = nil }
+
+    /// Names are whatever a client types: at `capacity`, expired records go first, then those
+    /// not locked, so spraying names cannot free a locked account.
+    private func makeRoom() {
+        let moment = now()
+        records = records.filter { moment.timeIntervalSince($0.value.lastFailure) <= window }
+        if records.count >= capacity { records = records.filter { $0.value.failures >= lockAfter } }
+    }
 
     static func delay(afterFailures failures: Int) -> Duration {
         .milliseconds(min(4000, 250 << min(max(failures - 1, 0), 5)))
