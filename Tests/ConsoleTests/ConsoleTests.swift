@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import HTTPTypes
+import LibCrypto
 import Store
 import Testing
 
@@ -44,6 +45,28 @@ struct ConsoleTests {
             #expect(cookies.contains { $0.hasPrefix("lt_session=") } && cookies.contains { $0.hasPrefix("lt_signin=") }, "\(cookies)")
             #expect(cookies.allSatisfy { $0.contains("HttpOnly") && $0.contains("Path=/console") }, "\(cookies)")
             #expect(cookies.allSatisfy { $0.contains("; Secure") == secure }, "\(cookies)")
+        }
+    }
+
+    /// `operator rm` and `operator passwd` run in another process, against the store: the
+    /// daemon's sessions follow it at their next request.
+    @Test func aRemovedOperatorOrAChangedPasswordEndsTheSession() async throws {
+        let fixture = try await ConsoleFixture()
+        try await fixture.test { browser in
+            #expect(try await browser.signIn("an").status == .seeOther)
+            #expect(try await browser.get("/console/queue").status == .ok)
+            try await fixture.store.setOperatorPassword("an", passwordHash: PasswordHash.make("một mật khẩu mới dài", parameters: ConsoleFixture.cheap))
+            let afterPasswd = try await browser.get("/console/queue")
+            #expect(afterPasswd.status == .unauthorized, "the sign-in page, the session ended")
+            #expect(browser.cookies.withLock { $0["lt_session"] } == nil)
+        }
+        try await fixture.test { browser in
+            #expect(try await browser.signIn("binh").status == .seeOther)
+            #expect(try await browser.get("/console/queue").status == .ok)
+            try await fixture.store.removeOperator("binh")
+            let afterRemoval = try await browser.get("/console/queue")
+            #expect(afterRemoval.status == .unauthorized, "the sign-in page, the session ended")
+            #expect(browser.cookies.withLock { $0["lt_session"] } == nil)
         }
     }
 

@@ -155,9 +155,19 @@ public struct OperatorSurface: Sendable {
 
     static let decoyHash = PasswordHash.make("decoy", parameters: .standard)
 
+    /// The request's live session, its role as the store has it now. `lienthong operator rm` and
+    /// `passwd` run in another process: an account removed, or signed in with a password since
+    /// changed, ends the session at its next request (as does a store that cannot be read).
     func session(_ request: Request) async -> ConsoleSession? {
-        guard let token = request.cookies["lt_session"]?.value, !token.isEmpty else { return nil }
-        return await sessions.session(for: token)
+        guard let token = request.cookies["lt_session"]?.value, !token.isEmpty,
+              var session = await sessions.session(for: token) else { return nil }
+        guard let account = try? await store.operatorAccount(named: session.operatorName),
+              account.passwordHash == session.passwordHash else {
+            await sessions.close(token)
+            return nil
+        }
+        session.role = account.role
+        return session
     }
 
     private func withSession(_ request: Request, _ body: (ConsoleSession) async throws -> Response) async throws -> Response {

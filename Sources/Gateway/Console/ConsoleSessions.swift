@@ -9,6 +9,8 @@ struct ConsoleSession: Sendable {
     var role: OperatorRole
     var csrfToken: String
     var expiresAt: Date
+    /// The account's password hash at sign-in: a new password ends the session.
+    var passwordHash: String
 }
 
 /// Sessions live in the daemon's memory: a restart signs everyone out, which is acceptable for a
@@ -30,7 +32,8 @@ actor ConsoleSessions {
             sessions[oldest.token] = nil
         }
         let session = ConsoleSession(token: PasswordHash.randomToken(), operatorName: account.name, role: account.role,
-                                     csrfToken: PasswordHash.randomToken(), expiresAt: now().addingTimeInterval(lifetime))
+                                     csrfToken: PasswordHash.randomToken(), expiresAt: now().addingTimeInterval(lifetime),
+                                     passwordHash: account.passwordHash)
         sessions[session.token] = session
         return session
     }
@@ -48,9 +51,6 @@ actor ConsoleSessions {
     }
 
     func close(_ token: String) { sessions[token] = nil }
-
-    /// Ends every session of an operator (after `operator rm` or a password change, when in-process).
-    func closeAll(of name: String) { sessions = sessions.filter { $0.value.operatorName != name } }
 
     private func dropExpired() {
         let moment = now()
