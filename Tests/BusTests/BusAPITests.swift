@@ -84,7 +84,7 @@ struct BusAPITests {
 
     @Test("refusals answer FAIL with stable codes", arguments: [
         "hmac_mismatch", "hmac_stale", "hmac_replayed", "sender_mismatch", "hash_mismatch", "no_credential", "unknown_system",
-        "suspended_caller", "suspended_hmac_caller", "altered_header",
+        "suspended_caller", "suspended_hmac_caller", "altered_header", "repeated_header",
     ])
     func refusals(_ case: String) async throws {
         let bus = try await BusNode.start()
@@ -122,6 +122,20 @@ struct BusAPITests {
                 let response = try await transport.send(HTTPRequest(url: "\(bus.baseURL)/sendEdoc", headers: [
                     HTTPField("from", SharedPKI.a), HTTPField("to", #"["\#(SharedPKI.b)"]"#), HTTPField("servicetype", "eDoc"),
                     HTTPField("messagetype", "edoc"), HTTPField("hash-file", String(repeating: "0", count: 64)),
+                ], body: .multipart([FormPart(name: "file_doc", data: envelope, fileName: "edoc.edxml", contentType: "application/xml")])))
+                try Self.throwIfFailed(response)
+            }
+        case "repeated_header":
+            // A second `from`: the bus would read the first, a proxy in front perhaps the last.
+            expected = "bus.header_repeated"
+            let transport = try CurlHTTPTransport(configuration: TransportConfiguration(tls: MutualTLS(
+                trustedCA: .file(try SharedPKI.file("trust.pem").path),
+                clientCertificate: .file(try SharedPKI.file("tls-client-\(SharedPKI.a).pem").path),
+                clientKey: .file(try SharedPKI.file("tls-client-\(SharedPKI.a).key").path))))
+            attempt = {
+                let response = try await transport.send(HTTPRequest(url: "\(bus.baseURL)/sendEdoc", headers: [
+                    HTTPField("from", SharedPKI.a), HTTPField("from", SharedPKI.b), HTTPField("to", #"["\#(SharedPKI.b)"]"#),
+                    HTTPField("messagetype", "edoc"), HTTPField("hash-file", SHA256Hex.of(envelope)),
                 ], body: .multipart([FormPart(name: "file_doc", data: envelope, fileName: "edoc.edxml", contentType: "application/xml")])))
                 try Self.throwIfFailed(response)
             }

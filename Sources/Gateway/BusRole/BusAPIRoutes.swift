@@ -47,10 +47,17 @@ struct BusAPIRoutes: Sendable {
     /// Authenticates, runs the call, and turns every refusal into a `FAIL` reply with its code.
     private func answer(_ request: Request, _ context: GatewayRequestContext, signing: [String], call: Call) async -> Response {
         var headers: [String: String] = [:]
-        for field in request.headers where headers[field.name.canonicalName] == nil {
-            headers[field.name.canonicalName] = field.value
+        var repeated: [String] = []
+        for field in request.headers {
+            let name = field.name.canonicalName
+            if headers[name] == nil { headers[name] = field.value } else { repeated.append(name) }
         }
         do {
+            // Which copy of a header counts would depend on who reads it (a proxy in front may
+            // keep the last one): a header the call reads comes once.
+            if let name = repeated.first(where: { Self.reads($0, signing: signing) }) {
+                throw BusRefusal("bus.header_repeated", "the header \(name) is sent more than once")
+            }
             let agency = try await authenticator.authenticate(headers: headers, channel: context.channel,
                                                               callHeaders: signing.filter { headers[$0] != nil })
             var context = context
@@ -61,6 +68,12 @@ struct BusAPIRoutes: Sendable {
             metrics?.recordRefusal(listener: "bus_api", reasonCode: reasonCode)
             return reply
         }
+    }
+
+    /// Whether a call reads the header `name`: its own parameters, the body's type, the HMAC
+    /// authentication's headers.
+    static func reads(_ name: String, signing: [String]) -> Bool {
+        signing.contains(name) || ["content-type", "systemid", "timestamp"].contains(name) || name.hasPrefix("xroadvnpt-")
     }
 
     /// The `FAIL` reply for an error of a call, and its code.
