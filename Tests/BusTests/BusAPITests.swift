@@ -114,30 +114,20 @@ struct BusAPITests {
             attempt = { _ = try await client.sendEdoc(envelope, from: SharedPKI.a, to: [SharedPKI.b]) }
         case "hash_mismatch":
             expected = "bus.hash_mismatch"
-            let transport = try CurlHTTPTransport(configuration: TransportConfiguration(tls: MutualTLS(
-                trustedCA: .file(try SharedPKI.file("trust.pem").path),
-                clientCertificate: .file(try SharedPKI.file("tls-client-\(SharedPKI.a).pem").path),
-                clientKey: .file(try SharedPKI.file("tls-client-\(SharedPKI.a).key").path))))
             attempt = {
-                let response = try await transport.send(HTTPRequest(url: "\(bus.baseURL)/sendEdoc", headers: [
+                try await Self.sendEdocAsA(envelope, to: bus, headers: [
                     HTTPField("from", SharedPKI.a), HTTPField("to", #"["\#(SharedPKI.b)"]"#), HTTPField("servicetype", "eDoc"),
                     HTTPField("messagetype", "edoc"), HTTPField("hash-file", String(repeating: "0", count: 64)),
-                ], body: .multipart([FormPart(name: "file_doc", data: envelope, fileName: "edoc.edxml", contentType: "application/xml")])))
-                try Self.throwIfFailed(response)
+                ])
             }
         case "repeated_header":
             // A second `from`: the bus would read the first, a proxy in front perhaps the last.
             expected = "bus.header_repeated"
-            let transport = try CurlHTTPTransport(configuration: TransportConfiguration(tls: MutualTLS(
-                trustedCA: .file(try SharedPKI.file("trust.pem").path),
-                clientCertificate: .file(try SharedPKI.file("tls-client-\(SharedPKI.a).pem").path),
-                clientKey: .file(try SharedPKI.file("tls-client-\(SharedPKI.a).key").path))))
             attempt = {
-                let response = try await transport.send(HTTPRequest(url: "\(bus.baseURL)/sendEdoc", headers: [
+                try await Self.sendEdocAsA(envelope, to: bus, headers: [
                     HTTPField("from", SharedPKI.a), HTTPField("from", SharedPKI.b), HTTPField("to", #"["\#(SharedPKI.b)"]"#),
                     HTTPField("messagetype", "edoc"), HTTPField("hash-file", SHA256Hex.of(envelope)),
-                ], body: .multipart([FormPart(name: "file_doc", data: envelope, fileName: "edoc.edxml", contentType: "application/xml")])))
-                try Self.throwIfFailed(response)
+                ])
             }
         case "no_credential":
             expected = "bus.auth_missing"
@@ -175,6 +165,13 @@ struct BusAPITests {
         let samples = try PrometheusText.samples(bus.parts.metrics.registry.emitToString())
         #expect(samples["lienthong_refusals_total{listener=\"bus_api\",reason=\"\(expected)\"}"] == 1, "\(samples)")
         #expect(samples.filter { $0.key.hasPrefix("lienthong_refusals_total") }.values.reduce(0, +) == 1)
+    }
+
+    /// `sendEdoc` with headers exactly as given, as agency A by its TLS client certificate.
+    static func sendEdocAsA(_ envelope: [UInt8], to bus: BusNode, headers: [HTTPField]) async throws {
+        let response = try await HostileInputTests.transport().send(HTTPRequest(url: "\(bus.baseURL)/sendEdoc", headers: headers,
+            body: .multipart([FormPart(name: "file_doc", data: envelope, fileName: "edoc.edxml", contentType: "application/xml")])))
+        try throwIfFailed(response)
     }
 
     @Test("an HMAC signature used before a restart of the bus is still refused after it")

@@ -225,7 +225,7 @@ private struct ConfigurationDecoder {
         // Whoever can push here can hand us envelopes and take the 01s meant for their senders:
         // off this machine, only the bus may, by its client certificate. On loopback a TLS
         // proxy in front may do that check instead.
-        if let busEndpoint, !Self.isLoopback(busEndpoint.address), busEndpoint.tls?.clientCAFile == nil {
+        if let busEndpoint, !busEndpoint.isLoopback, busEndpoint.tls?.clientCAFile == nil {
             throw table.error("bus_endpoint", "listens on \(busEndpoint.address) without requiring the bus's client certificate; "
                               + "add [listeners.bus_endpoint.tls] with client_ca_file (mutual TLS), or listen on 127.0.0.1 behind a proxy that does")
         }
@@ -272,10 +272,6 @@ private struct ConfigurationDecoder {
         }
         try table.finish()
         return .init(address: address, port: port, tls: tls)
-    }
-
-    static func isLoopback(_ address: String) -> Bool {
-        ["127.0.0.1", "::1", "localhost"].contains(address) || address.hasPrefix("127.")
     }
 
     private func decodeLog() throws(ConfigurationError) -> GatewayConfiguration.LogSettings {

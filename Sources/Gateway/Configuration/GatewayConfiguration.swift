@@ -139,6 +139,9 @@ public struct GatewayConfiguration: Sendable {
         public var address: String
         public var port: Int
         public var tls: ListenerTLS?
+
+        /// Reachable from this machine only.
+        public var isLoopback: Bool { ["::1", "localhost"].contains(address) || address.hasPrefix("127.") }
     }
 
     public struct ListenerTLS: Sendable {

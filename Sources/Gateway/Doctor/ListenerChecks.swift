@@ -30,8 +30,7 @@ enum ListenerChecks {
                                   fix: error.code == EACCES ? "use a port above 1023 or grant CAP_NET_BIND_SERVICE"
                                                             : "use an address of this machine"))
         }
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(listener.address)
-        if listener.tls == nil && !loopback {
+        if listener.tls == nil && !listener.isLoopback {
             findings.append(.warn("\(key).tls", "listens on \(listener.address) without TLS",
                                   fix: "add [\(key).tls] with certificate_file and key_file, or listen on 127.0.0.1 behind a TLS proxy"))
         }
