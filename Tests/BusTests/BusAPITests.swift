@@ -257,6 +257,38 @@ struct BusAPITests {
         #expect(failure?.busErrorCode == "bus.recipient_not_addressed")
     }
 
+    @Test("a status on a document comes only from its recipients; its sender's recall goes to the recipients it names")
+    func statusesOnlyFromRecipients() async throws {
+        let bus = try await BusNode.start()
+        defer { Task { await bus.stop() } }
+        let a = try bus.hmacClient(SharedPKI.a)
+        let b = try bus.client(SharedPKI.b, certificate: true)
+        let stranger = try bus.hmacClient(SharedPKI.pushAgency)
+        _ = try await a.sendEdoc(try Envelopes.document(from: SharedPKI.a, to: [SharedPKI.b], number: 9), from: SharedPKI.a, to: [SharedPKI.b])
+
+        let forged = try Envelopes.status("06", from: SharedPKI.pushAgency, about: 9, of: SharedPKI.a)
+        let refusal = await #expect(throws: RelayFailure.self) {
+            _ = try await stranger.sendEdoc(forged, from: SharedPKI.pushAgency, to: [SharedPKI.a], messageType: .status)
+        }
+        #expect(refusal?.busErrorCode == "bus.status_not_from_recipient", "\(refusal.map { "\($0)" } ?? "no failure")")
+        #expect(refusal?.explanation.contains(SharedPKI.b) == true, "the refusal says who the document went to")
+
+        _ = try await b.sendEdoc(try Envelopes.status("03", from: SharedPKI.b, about: 9, of: SharedPKI.a),
+                                 from: SharedPKI.b, to: [SharedPKI.a], messageType: .status)
+        let reported = try await eventually({ try await a.getReceivedEdocList(messageType: .status) }, until: { !$0.isEmpty })
+        #expect(reported.map(\.from) == [SharedPKI.b], "the recipient's status is routed, the stranger's is not")
+
+        // A recall (13) is the sender's own status on its document: it goes to the recipients the call names.
+        let recall = try Envelopes.status("13", from: SharedPKI.a, about: 9, of: SharedPKI.a)
+        _ = try await a.sendEdoc(recall, from: SharedPKI.a, to: [SharedPKI.b], messageType: .status)
+        let recalled = try await eventually({ try await b.getReceivedEdocList(messageType: .status) }, until: { !$0.isEmpty })
+        #expect(recalled.map(\.from) == [SharedPKI.a])
+        let misdirected = await #expect(throws: RelayFailure.self) {
+            _ = try await a.sendEdoc(recall, from: SharedPKI.a, to: [SharedPKI.pushAgency], messageType: .status)
+        }
+        #expect(misdirected?.busErrorCode == "bus.recipient_not_addressed", "\(misdirected.map { "\($0)" } ?? "no failure")")
+    }
+
     @Test("getAgenciesList names the active agencies and no credential")
     func agenciesList() async throws {
         let bus = try await BusNode.start()

@@ -118,6 +118,41 @@ struct ExchangeTests {
         expectEachOnce(documentIds, in: try await inboxHolding(documentIds, at: b, network: network))
     }
 
+    @Test("a recall travels: A's 13 reaches B, whose document returns recalled, and B's 15 comes back to A")
+    func recallTravels() async throws {
+        let network = try await ExchangeNetwork.start()
+        defer { network.stop() }
+        let (a, b) = (UnitClient(network.ready.gateways[0]), UnitClient(network.ready.gateways[1]))
+        let sent = try await a.send(document(number: 1, from: a.organId, to: [b.organId]), files: [])
+        try #require(sent.status == 202, "\(sent.text)")
+        let (id, documentId) = (try #require(sent.json["id"] as? String), try #require(sent.json["documentId"] as? String))
+        let item = try #require(try await inboxHolding([documentId], at: b, network: network).first)
+        let inboxId = try #require(item["id"] as? String)
+        #expect(try await b.call(.post, "/v1/inbox/\(inboxId)/ack").status < 300)
+
+        let recall = try await a.call(.post, "/v1/documents/\(id)/recall", contentType: "application/json",
+                                      body: Array(#"{"reason": "Gửi nhầm"}"#.utf8))
+        #expect(recall.status == 202, "\(recall.text)")
+        var returned: [String: Any]?
+        for _ in 0..<120 {
+            returned = try await b.inbox().first { $0["id"] as? String == inboxId }
+            if returned?["recalled"] as? Bool == true { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(returned?["recalled"] as? Bool == true, "the recalled document returns to B's list: \(returned ?? [:])\n\(network.logs)")
+
+        let agreed = try await b.call(.post, "/v1/inbox/\(inboxId)/status", contentType: "application/json",
+                                      body: Array(#"{"code": "15", "description": "Đồng ý thu hồi"}"#.utf8))
+        #expect(agreed.status < 300, "\(agreed.text)")
+        var codes: Set<String> = []
+        for _ in 0..<120 {
+            codes = Set((try await a.call(.get, "/v1/documents/\(id)").json["statuses"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+            if codes.contains("15") { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(codes.isSuperset(of: ["01", "15"]), "A's document shows B's 01 and 15: \(codes)\n\(network.logs)")
+    }
+
     @Test("a document to an agency the bus does not know comes back to the sender refused, with the reason")
     func unknownAgency() async throws {
         let network = try await ExchangeNetwork.start()

@@ -116,6 +116,8 @@ struct ConfigurationTests {
         ("push without a bus endpoint", { $0.busExtra = "delivery = \"push\"" }, "listeners.bus_endpoint", "push"),
         ("wrong type", { $0.busExtra = "systemid = 42" }, "bus.systemid", "expected a string, found an integer"),
         ("client certificate without key", { $0.busExtra = "client_certificate_file = \"c.pem\"" }, "bus.client_key_file", "go together"),
+        ("the bus's OrganId is one of ours", { $0.busExtra = "organ_id = \"000.00.00.G22\"" }, "bus.organ_id", "one of gateway.organ_ids"),
+        ("the bus's OrganId with spaces", { $0.busExtra = "organ_id = \"000.00.00.BUS \"" }, "bus.organ_id", "spaces"),
         ("a bus endpoint off this machine without mutual TLS",
          { $0.busEndpoint = "address = \"0.0.0.0\"\nport = 8443\n[listeners.bus_endpoint.tls]\ncertificate_file = \"s.crt\"\nkey_file = \"s.key\"" },
          "listeners.bus_endpoint", "without requiring the bus's client certificate"),

@@ -229,6 +229,41 @@ struct InboundPipelineTests {
         #expect(try await node.store.inbox(forRecipients: ["000.00.00.G22"], after: nil, limit: 10).isEmpty, "a status is not a document for the unit")
     }
 
+    @Test("a status on one of our documents from an agency it was not sent to is refused, kept, and joins no timeline")
+    func statusFromANonRecipient() async throws {
+        let node = try InboundNode()
+        defer { node.remove() }
+        let ours = "000.00.00.G22,2026/11/21,8/VPCP-TTĐT"
+        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: ["000.00.00.H77"],
+                                                            envelope: Data("<edXML/>".utf8)))
+        let status = try node.statusEnvelope(code: .finished, about: ours, owner: "000.00.00.G22", signer: h41)
+        let outcome = try await node.pipeline.process(status, source: .push)
+        #expect(outcome.refusalCode == "inbound.status_not_from_recipient")
+        #expect(try await node.store.timeline(ofDocument: ours, sentBy: "000.00.00.G22").isEmpty)
+        let kept = try await node.store.refusals(limit: 10)
+        #expect(kept.map(\.reasonCode) == ["inbound.status_not_from_recipient"])
+        #expect(kept.first?.reason.contains("000.00.00.H77") == true, "the refusal says who the document went to")
+        #expect(try await node.queuedStatuses().isEmpty, "no 02 answers a status")
+
+        // A document this gateway has no record of (sent before it kept one) cannot be checked.
+        let older = "000.00.00.G22,2025/01/02,1/VPCP-TTĐT"
+        let unchecked = try node.statusEnvelope(code: .accepted, about: older, owner: "000.00.00.G22", signer: h41)
+        guard case .accepted = try await node.pipeline.process(unchecked, source: .push) else { Issue.record("status not accepted"); return }
+    }
+
+    @Test("the bus's own status (bus.organ_id) is taken on any of our documents")
+    func statusFromTheBus() async throws {
+        let node = try InboundNode(busExtra: "organ_id = \"\(InboundNode.sender)\"")
+        defer { node.remove() }
+        let ours = "000.00.00.G22,2026/11/21,9/VPCP-TTĐT"
+        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: ["000.00.00.H77"],
+                                                            envelope: Data("<edXML/>".utf8)))
+        let status = try node.statusEnvelope(code: .refused, about: ours, owner: "000.00.00.G22",
+                                             description: "bus.recipient_unknown: not delivered to 000.00.00.H77", signer: h41)
+        guard case .accepted = try await node.pipeline.process(status, source: .push) else { Issue.record("status not accepted"); return }
+        #expect(try await node.store.timeline(ofDocument: ours, sentBy: "000.00.00.G22").map(\.code) == ["02"])
+    }
+
     @Test("a status about a document that is neither ours nor sent to us is refused")
     func strayStatus() async throws {
         let node = try InboundNode()

@@ -83,7 +83,7 @@ import TestSupport
         }
         try pool.close()
         let store = try SQLiteStore(directory: directory.url)
-        #expect(try await store.appliedMigrations().last == "v12-status-document-sender")
+        #expect(try await store.appliedMigrations().contains("v12-status-document-sender"))
         #expect(try await store.timeline(ofDocument: "D", sentBy: "000.00.00.G22").map(\.code) == ["01"])
         try await store.recordStatus(StatusEvent(documentID: "D", documentSender: "000.00.00.G23", code: "03", organID: "H41", at: Date()))
         #expect(try await store.timeline(ofDocument: "D", sentBy: "000.00.00.G22").map(\.code) == ["01"])
@@ -117,6 +117,27 @@ import TestSupport
         #expect(try await store.envelope(ofMessage: again.messages[0].messageID) == envelope)
         let copies = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inline_blobs") }
         #expect(copies == 1)
+    }
+
+    /// v13 keeps each document's recipients apart from the queue: a v12 store's documents get
+    /// their record from the messages it still holds (statuses and webhook copies none).
+    @Test func recipientsOfAV12StoresDocumentsAreRecorded() async throws {
+        let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
+        defer { directory.remove() }
+        try await Self.writeStore(in: directory, upTo: "v12-status-document-sender",
+                                  messages: [("M1", "T1", "delivered"), ("M2", "T2", "queued")])
+        let pool = try DatabasePool(path: directory.file("queue.sqlite").path)
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO messages (id, submission_id, document_id, sender, destination, subject, kind, blob_sha256,
+                    blob_size, state, created_at, age_origin, state_changed_at, due_at)
+                VALUES ('M3', 'S2', 'D', 'F', 'T3', '', 'status', 'abc', 1, 'queued', 0, 0, 0, 0)
+                """)
+        }
+        try pool.close()
+        let store = try SQLiteStore(directory: directory.url)
+        #expect(try store.recipients(ofDocument: "D", sentBy: "F") == ["T1", "T2"])
+        #expect(try store.recipients(ofDocument: "D", sentBy: "T1").isEmpty)
     }
 
     @Test func openingTwiceRunsNothingAgain() async throws {

@@ -16,7 +16,8 @@ import XMLDSig
 /// `From/OrganId` are both the authenticated agency; the signature per the bus's policy, its
 /// signer bound to that OrganId; every recipient is addressed by the envelope and registered and
 /// active. Recipients of a document are the `to` header (each must be one of the envelope's
-/// `To`), or all of `To` without the header; a status goes to its `ResponseFor/OrganId`.
+/// `To`), or all of `To` without the header; a status goes to its `ResponseFor/OrganId` from one
+/// of that document's recipients, or from the document's sender to the recipients it names.
 /// When no recipient can be delivered to, the call fails naming them; when only some can, the
 /// call succeeds for those and the sender gets a status 02 from the bus for each of the others.
 struct BusIntake: Sendable {
@@ -129,16 +130,40 @@ struct BusIntake: Sendable {
             guard !chosen.isEmpty else { throw BusRefusal("bus.recipient_missing", "the document names no recipient") }
             return Self.unique(chosen)
         case (.status, .status(let status)):
-            guard let organId = status.responseFor?.organId?.text, !organId.isEmpty else {
-                throw BusRefusal("bus.recipient_missing", "the status has no ResponseFor/OrganId to route to")
-            }
-            if let toHeader, toHeader != [organId] {
-                throw BusRefusal("bus.recipient_not_addressed", "a status goes to its ResponseFor/OrganId \(organId), not to \(toHeader.joined(separator: ","))")
-            }
-            return [organId]
+            return try recipients(of: status, reporter: message.from.organId?.text ?? "", toHeader: toHeader)
         default:
             throw BusRefusal("bus.messagetype_mismatch", "messagetype is \(messageType.rawValue) but the file is a \(message.status == nil ? "document" : "status")")
         }
+    }
+
+    /// A status goes to the sender of the document it is about (`ResponseFor/OrganId`), and
+    /// only from one of that document's recipients (EDXML.md: 01–06, 15, 16 are theirs); the
+    /// document's own sender speaking of it (a recall, 13) names in the `to` header which of its
+    /// recipients the status is for. Recipients are read from the bus's record of what it routed;
+    /// a document it has no record of (routed before the record was kept) cannot be checked.
+    private func recipients(of status: StatusMessage, reporter: String, toHeader: [String]?) throws -> [String] {
+        guard let about = status.responseFor?.organId?.text, !about.isEmpty else {
+            throw BusRefusal("bus.recipient_missing", "the status has no ResponseFor/OrganId to route to")
+        }
+        let documentID = status.responseFor?.documentId ?? ""
+        let sentTo = documentID.isEmpty ? [] : try store.recipients(ofDocument: documentID, sentBy: about)
+        if reporter == about {
+            guard let toHeader, !toHeader.isEmpty else {
+                throw BusRefusal("bus.recipient_missing", "a status about the sender's own document goes to the recipients the to header names")
+            }
+            if !sentTo.isEmpty, let stray = toHeader.first(where: { !sentTo.contains($0) }) {
+                throw BusRefusal("bus.recipient_not_addressed", "\(stray) was not sent document \(documentID)")
+            }
+            return Self.unique(toHeader)
+        }
+        if let toHeader, toHeader != [about] {
+            throw BusRefusal("bus.recipient_not_addressed", "a status goes to its ResponseFor/OrganId \(about), not to \(toHeader.joined(separator: ","))")
+        }
+        guard sentTo.isEmpty || sentTo.contains(reporter) else {
+            throw BusRefusal("bus.status_not_from_recipient",
+                             "\(reporter) reports on document \(documentID) of \(about), which was sent only to \(sentTo.sorted().joined(separator: ", "))")
+        }
+        return [about]
     }
 
     /// The envelope with the bus's hop, its signature checked per policy on the bytes that will

@@ -60,7 +60,7 @@ private struct ConfigurationDecoder {
         let signing = try decodeSigning(required: role == .gateway)
         let signature = try decodeSignaturePolicy()
         let trust = try decodeTrust(required: signature.mode != .off)
-        let bus = try decodeBus(required: role == .gateway)
+        let bus = try decodeBus(required: role == .gateway, gatewayOrganIds: organIds)
         let units = try decodeUnits(gatewayOrganIds: organIds)
         let store = try required("store")
         let storeSettings = GatewayConfiguration.StoreSettings(directory: try store.requiredPath("directory"))
@@ -104,7 +104,7 @@ private struct ConfigurationDecoder {
         return trust
     }
 
-    private func decodeBus(required isRequired: Bool) throws(ConfigurationError) -> GatewayConfiguration.Bus? {
+    private func decodeBus(required isRequired: Bool, gatewayOrganIds: [String]) throws(ConfigurationError) -> GatewayConfiguration.Bus? {
         guard let table = try root.table("bus") else {
             if isRequired { throw root.error("bus", "the [bus] table (url, delivery) is required in the gateway role") }
             return nil
@@ -138,10 +138,17 @@ private struct ConfigurationDecoder {
         case let other:
             throw table.error("delivery", "must be one of \"push\", \"poll\", found \"\(other)\"")
         }
+        let organId = try table.string("organ_id")
+        if let organId {
+            if let problem = OrganId(organId).problem(strict: false) { throw table.error("organ_id", problem) }
+            if gatewayOrganIds.contains(organId) {
+                throw table.error("organ_id", "\"\(organId)\" is one of gateway.organ_ids; name the bus's own OrganId")
+            }
+        }
         let bus = GatewayConfiguration.Bus(
             url: url, caFile: try table.path("ca_file"), clientCertificateFile: certificate, clientKeyFile: key,
             clientKeyPassphrase: try table.secret("client_key_passphrase"), systemId: systemId, secret: secret,
-            delivery: delivery)
+            delivery: delivery, organId: organId)
         try table.finish()
         return bus
     }

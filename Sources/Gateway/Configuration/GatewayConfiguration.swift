@@ -63,6 +63,10 @@ public struct GatewayConfiguration: Sendable {
         public var systemId: String?
         public var secret: SecretReference?
         public var delivery: Delivery
+        /// The bus's own OrganId: a status it sends itself (02 for a recipient it could not
+        /// deliver to) is taken about any of our documents; any other status only from one of
+        /// the document's recipients.
+        public var organId: String? = nil
 
         /// The host and port a TCP connection to the bus goes to.
         public var hostAndPort: (host: String, port: Int) {

@@ -17,6 +17,7 @@ enum DemoConfigurations {
         \(node(signingAs: "org-\(agency.organId)", store: agency.node, unitAPIPort: agency.unitAPIPort, logLevel: logLevel))
         [bus]
         url = "\(layout.busURL)"
+        organ_id = "\(layout.busOrganId)"
         ca_file = "pki/trust.pem"
         client_certificate_file = "pki/tls-client-\(agency.organId).pem"
         client_key_file = "pki/tls-client-\(agency.organId).key"

@@ -85,15 +85,31 @@ extension InboundPipeline {
             }
             return recipients
         case .status(let status):
+            let sender = status.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
             if let about = status.responseFor?.organId?.text.trimmingCharacters(in: .whitespaces), ours.contains(about) {
+                try checkReporter(sender, of: status, about: about, documentID: documentID, message: message)
                 return [about]
             }
-            let sender = status.from.organId?.text.trimmingCharacters(in: .whitespaces) ?? ""
             if let held = try await parts.store.inboundDocuments(documentID: documentID, sender: sender).first {
                 return [held.to]
             }
             throw Refused("inbound.not_addressed",
                           "the status is about document \(documentID), which is neither ours nor one \(sender.isEmpty ? "its sender" : sender) sent us",
+                          message: message, documentID: documentID)
+        }
+    }
+
+    /// A status about one of our documents is its recipients' to give (EDXML.md), or the bus's
+    /// own (a 02 for a recipient it could not deliver to). A document this store has no record
+    /// of (sent before the record was kept, or by another system) cannot be checked, and its
+    /// statuses are taken as before.
+    func checkReporter(_ reporter: String, of status: StatusMessage, about sender: String, documentID: String,
+                       message: EdXMLMessage) throws {
+        if let bus = parts.configuration.bus?.organId, reporter == bus { return }
+        let recipients = try parts.store.recipients(ofDocument: documentID, sentBy: sender)
+        guard recipients.isEmpty || recipients.contains(reporter) else {
+            throw Refused("inbound.status_not_from_recipient",
+                          "\(reporter.isEmpty ? "a sender without an OrganId" : reporter) reports status \(status.statusCode?.text ?? "?") on document \(documentID), which \(sender) sent only to \(recipients.sorted().joined(separator: ", "))",
                           message: message, documentID: documentID)
         }
     }

@@ -17,10 +17,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v10-open-message-indexes", migrate: OpenMessageIndexes.migrate)
         migrator.registerMigration("v11-seen-signatures", migrate: SQLiteStore.addSeenSignatures)
         migrator.registerMigration("v12-status-document-sender", migrate: addStatusDocumentSender)
+        migrator.registerMigration("v13-document-recipients", migrate: SQLiteStore.addDocumentRecipients)
         return migrator
     }
 
-    static let latestVersion = "v12-status-document-sender"
+    static let latestVersion = "v13-document-recipients"
 
     /// A status names its document by sender and DocumentId (see `StatusEvent`); rows from before
     /// keep an empty sender.

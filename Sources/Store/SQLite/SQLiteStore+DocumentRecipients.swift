@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// Who each document this store sent was sent to, kept apart from the queue so that it outlives
+/// `queue purge` (schema v13). A status about a document is its recipients' to give (EDXML.md:
+/// 01–06, 15 and 16 are sent by the recipient): the gateway and the bus check a status's sender
+/// against this record, so an agency cannot write into the timeline of a document it never got.
+extension SQLiteStore {
+    static func addDocumentRecipients(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE document_recipients (
+                sender TEXT NOT NULL,
+                document_id TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                PRIMARY KEY (sender, document_id, recipient)
+            ) WITHOUT ROWID;
+            INSERT OR IGNORE INTO document_recipients (sender, document_id, recipient)
+                SELECT sender, document_id, destination FROM messages WHERE kind = 'edoc';
+            """)
+    }
+
+    /// Adds a document's destinations to its record, in the enqueue's transaction. Statuses,
+    /// recalls and webhook copies are not documents and leave no record.
+    static func recordRecipients(of submission: OutboundSubmissionSummary, db: Database) throws {
+        guard submission.kind == "edoc" else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO document_recipients (sender, document_id, recipient) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        for recipient in submission.to {
+            try statement.execute(arguments: [submission.from, submission.documentID, recipient])
+        }
+    }
+
+    /// Every OrganId the document (`documentID` as `sender` sent it) was ever queued for, in
+    /// every submission of it; empty when this store never sent such a document.
+    public func recipients(ofDocument documentID: String, sentBy sender: String) throws -> Set<String> {
+        try lookups.readOneStatement { db in
+            Set(try String.fetchAll(db.cachedStatement(sql: """
+                SELECT recipient FROM document_recipients WHERE sender = ? AND document_id = ?
+                """), arguments: [sender, documentID]))
+        }
+    }
+}
