@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import LibCrypto
 import Testing
 import TestSupport
 
@@ -35,6 +36,8 @@ struct ConfigurationTests {
         #expect(configuration.listeners.unitAPI.port == 8080 && configuration.listeners.unitAPI.tls != nil)
         #expect(configuration.listeners.busEndpoint?.tls?.clientCAFile == docs.appendingPathComponent("pki/bus-client-ca.crt"))
         #expect(configuration.log.level == .info)
+        #expect(configuration.metrics.tokenSHA256.map(Hex.encode) == UnitAuthenticator.tokenHashHex("prometheus-scrape-token"))
+        #expect(bus.organId == nil, "the example leaves the bus's OrganId commented out")
     }
 
     @Test("the example's unit token hash is the SHA-256 of its token, checked by the authenticator")
@@ -116,6 +119,11 @@ struct ConfigurationTests {
         ("push without a bus endpoint", { $0.busExtra = "delivery = \"push\"" }, "listeners.bus_endpoint", "push"),
         ("wrong type", { $0.busExtra = "systemid = 42" }, "bus.systemid", "expected a string, found an integer"),
         ("client certificate without key", { $0.busExtra = "client_certificate_file = \"c.pem\"" }, "bus.client_key_file", "go together"),
+        ("a metrics token, not its hash", { $0.extra = "[metrics]\ntoken_sha256 = \"scrape-me\"\n" }, "metrics.token_sha256", "64 hex digits"),
+        ("the metrics token is a unit's", {
+            $0.units = [("office", String(repeating: "ab", count: 32), ["000.00.00.G22"])]
+            $0.extra = "[metrics]\ntoken_sha256 = \"\(String(repeating: "AB", count: 32))\"\n"
+        }, "metrics.token_sha256", "a token of its own"),
         ("the bus's OrganId is one of ours", { $0.busExtra = "organ_id = \"000.00.00.G22\"" }, "bus.organ_id", "one of gateway.organ_ids"),
         ("the bus's OrganId with spaces", { $0.busExtra = "organ_id = \"000.00.00.BUS \"" }, "bus.organ_id", "spaces"),
         ("a bus endpoint off this machine without mutual TLS",

@@ -199,6 +199,23 @@ struct DoctorTests {
         #expect(!findings.contains { $0.status == .fail }, "\(findings.map(\.line))")
     }
 
+    @Test("/metrics open on a unit API listener off loopback is a warning; a scraper's token ends it")
+    func openMetricsOffLoopback() async throws {
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        text.unitTLS = "certificate_file = \"s.crt\"\nkey_file = \"s.key\""
+        let listeners = Doctor(checks: Doctor.standardChecks.filter { $0.name == "listeners" })
+        let file = URL(fileURLWithPath: "/tmp/gateway.toml")
+        let open = try GatewayConfiguration.parse(text.text.replacingOccurrences(of: "address = \"127.0.0.1\"", with: "address = \"0.0.0.0\""), file: file)
+        let warned = await listeners.run(DoctorContext(configuration: open)).filter { $0.subject == "metrics.token_sha256" }
+        #expect(warned.map(\.status) == [.warn], "\(warned.map(\.line))")
+        let loopback = try GatewayConfiguration.parse(text.text, file: file)
+        #expect(await listeners.run(DoctorContext(configuration: loopback)).allSatisfy { $0.subject != "metrics.token_sha256" })
+        text.extra = "[metrics]\ntoken_sha256 = \"\(String(repeating: "cd", count: 32))\"\n"
+        let guarded = try GatewayConfiguration.parse(text.text.replacingOccurrences(of: "address = \"127.0.0.1\"", with: "address = \"0.0.0.0\""), file: file)
+        #expect(await listeners.run(DoctorContext(configuration: guarded)).allSatisfy { $0.subject != "metrics.token_sha256" })
+    }
+
     @Test("a check added by another layer runs after the standard ones")
     func addedCheck() async throws {
         var text = ConfigurationText()

@@ -68,6 +68,38 @@ struct ServeProcessTests {
         #expect(metrics.contains("lienthong_certificate_expiry_seconds{certificate=\"signing (CN=test gateway)\"}"), "\(metrics)")
     }
 
+    @Test("with metrics.token_sha256, /metrics answers only the scraper's token; refusals are counted")
+    func metricsAskForTheScrapersToken() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var text = ConfigurationText()
+        text.unitPort = freeLoopbackPort()
+        text.extra = "[metrics]\ntoken_sha256 = \"\(UnitAuthenticator.tokenHashHex("scraper-token"))\"\n"
+        text.units = [("office", UnitAuthenticator.tokenHashHex("office-token"), ["000.00.00.G22"])]
+        let file = directory.file("gateway.toml")
+        try text.write(to: file)
+        let daemon = try DaemonProcess(configuration: file, directory: directory.url)
+        defer { _ = daemon.stop() }
+        #expect(try await getWhenUp(port: text.unitPort, path: "/healthz") != nil, "\(daemon.stderr)")
+
+        func scrape(_ authorization: String?) async throws -> TestClient.Response {
+            try await TestClient.withClient(host: "127.0.0.1", port: text.unitPort, configuration: .init(timeout: .seconds(5))) { client in
+                try await client.get("/metrics", headers: authorization.map { [.authorization: $0] } ?? [:])
+            }
+        }
+        let anonymous = try await scrape(nil)
+        #expect(anonymous.status == .unauthorized)
+        #expect(String(buffer: anonymous.body ?? .init()).contains("\"reason\":\"auth.missing_token\""))
+        #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+        #expect(try await scrape("Bearer wrong-token").status == .unauthorized)
+        #expect(try await scrape("Bearer office-token").status == .unauthorized, "a unit's token does not read the metrics")
+        let scraped = try await scrape("Bearer scraper-token")
+        #expect(scraped.status == .ok)
+        let samples = try PrometheusText.samples(String(buffer: try #require(scraped.body)))
+        #expect(samples["lienthong_refusals_total{listener=\"unit_api\",reason=\"auth.missing_token\"}"] == 1, "\(samples)")
+        #expect(samples["lienthong_refusals_total{listener=\"unit_api\",reason=\"auth.invalid_token\"}"] == 2, "\(samples)")
+    }
+
     @Test("serve refuses a configuration with an unresolvable secret: exit 65, the key named")
     func missingSecret() async throws {
         let directory = try TemporaryDirectory()

@@ -71,6 +71,7 @@ private struct ConfigurationDecoder {
             file: file, role: role, organIds: organIds, signing: signing, trust: trust, bus: bus, units: units,
             store: storeSettings, retry: try decodeRetry(), limits: try decodeLimits(), signature: signature,
             listeners: listeners, log: try decodeLog(), relay: try .init(root.table("relay")))
+        configuration.metrics = try decodeMetrics(unitTokens: units.map(\.tokenSHA256))
         configuration.busRole = try GatewayConfiguration.BusRole.decode(root, role: role, organIds: organIds)
         return configuration
     }
@@ -279,6 +280,23 @@ private struct ConfigurationDecoder {
         }
         try table.finish()
         return .init(address: address, port: port, tls: tls)
+    }
+
+    private func decodeMetrics(unitTokens: [[UInt8]]) throws(ConfigurationError) -> GatewayConfiguration.MetricsSettings {
+        guard let table = try root.table("metrics") else { return .init() }
+        var settings = GatewayConfiguration.MetricsSettings()
+        if let text = try table.string("token_sha256") {
+            guard let hash = Self.hexBytes(text.lowercased()), hash.count == 32 else {
+                throw table.error("token_sha256", "must be the SHA-256 of the scraper's token as 64 hex digits (printf %s \"$TOKEN\" | sha256sum), never the token itself")
+            }
+            // A unit's token would then read the metrics, and the scraper's would not be its own.
+            if unitTokens.contains(hash) {
+                throw table.error("token_sha256", "is the same as a unit's token_sha256; give the scraper a token of its own")
+            }
+            settings.tokenSHA256 = hash
+        }
+        try table.finish()
+        return settings
     }
 
     private func decodeLog() throws(ConfigurationError) -> GatewayConfiguration.LogSettings {

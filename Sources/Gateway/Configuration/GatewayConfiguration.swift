@@ -27,6 +27,7 @@ public struct GatewayConfiguration: Sendable {
     public var listeners: Listeners
     public var log: LogSettings
     public var relay: RelaySettings = .default
+    public var metrics: MetricsSettings = .init()
     /// `[bus_api]`, `[push]` and `[[agencies]]`; present exactly in the `bus` role.
     public var busRole: BusRole? = nil
 
@@ -84,6 +85,13 @@ public struct GatewayConfiguration: Sendable {
         /// The OrganIds this unit may send as (each one of the gateway's `organ_ids`).
         public var organIds: [String]
         public var webhookURL: URL?
+    }
+
+    /// Who may read `/metrics`.
+    public struct MetricsSettings: Sendable {
+        /// SHA-256 of the scraper's bearer token; nil leaves `/metrics` open to whoever reaches
+        /// the unit API listener.
+        public var tokenSHA256: [UInt8]? = nil
     }
 
     public struct StoreSettings: Sendable {

@@ -22,14 +22,17 @@ public struct OperatorSurface: Sendable {
     /// The cookies carry `Secure` when the listener serves TLS, so a browser never sends a
     /// session over plain HTTP.
     let secureCookies: Bool
+    /// SHA-256 of the scraper's token `/metrics` asks for; nil: no token asked.
+    let metricsTokenSHA256: [UInt8]?
 
     /// `pause` waits after a failed sign-in (tests pass one that records instead of sleeping).
     public init(store: SQLiteStore, metrics: GatewayMetrics = GatewayMetrics(),
                 certificates: (any CertificateExpirySource)? = nil, sessionLifetime: Duration = .seconds(1800),
-                secureCookies: Bool = false,
+                secureCookies: Bool = false, metricsTokenSHA256: [UInt8]? = nil,
                 now: @escaping @Sendable () -> Date = { Date() },
                 pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }) throws {
         self.secureCookies = secureCookies
+        self.metricsTokenSHA256 = metricsTokenSHA256
         self.store = store
         self.metrics = metrics
         self.certificates = certificates
@@ -46,7 +49,12 @@ public struct OperatorSurface: Sendable {
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { request, _ in
+            if let metricsTokenSHA256 {
+                guard let token = try? BearerTokenMiddleware.token(in: request.headers) else { throw Problem.missingScraperToken }
+                let presented = SHA256Hasher.digest(Array(token.utf8))
+                guard UnitAuthenticator.constantTimeEqual(presented, metricsTokenSHA256) else { throw Problem.invalidToken }
+            }
             let text = try await metrics.scrape(store: store, certificates: certificates, now: now())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -10,7 +10,8 @@ extension GatewayAssembly {
         services.metrics = parts.metrics
         let certificates = StaticCertificates(certificateExpiries(parts.configuration))
         services.operatorSurface = try OperatorSurface(store: parts.store, metrics: parts.metrics, certificates: certificates,
-                                                       secureCookies: parts.configuration.listeners.unitAPI.tls != nil)
+                                                       secureCookies: parts.configuration.listeners.unitAPI.tls != nil,
+                                                       metricsTokenSHA256: parts.configuration.metrics.tokenSHA256)
         services.readinessProbes.append(OperatorReadinessProbes.storeWritable(parts.store))
         services.readinessProbes.append(OperatorReadinessProbes.keysLoaded(LoadedSigningKey(loaded: parts.signer != nil)))
         services.readinessProbes.append(OperatorReadinessProbes.certificatesValid(certificates))

@@ -9,6 +9,10 @@ enum ListenerChecks {
                                             ("listeners.bus_api", listeners.busAPI)] {
             findings.append(contentsOf: check(key, listener, isBusEndpoint: key.hasSuffix("bus_endpoint")))
         }
+        if !listeners.unitAPI.isLoopback && context.configuration.metrics.tokenSHA256 == nil {
+            findings.append(.warn("metrics.token_sha256", "/metrics on \(listeners.unitAPI.address) answers whoever reaches the unit API listener (the OrganIds you exchange with, the queue, the refusals)",
+                                  fix: "set [metrics] token_sha256 to the SHA-256 of a token your scraper sends as a bearer token"))
+        }
         return findings
     }
 

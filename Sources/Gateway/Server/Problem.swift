@@ -59,6 +59,10 @@ extension Problem {
     static let invalidToken = Problem(.unauthorized, "auth.invalid_token", "the bearer token is not one this gateway knows",
                                       headers: [.wwwAuthenticate: "Bearer realm=\"lienthong\", error=\"invalid_token\""])
 
+    static let missingScraperToken = Problem(.unauthorized, "auth.missing_token",
+                                             "/metrics asks for the scraper's token (metrics.token_sha256) as 'Authorization: Bearer <token>'",
+                                             headers: bearerChallenge)
+
     static func bodyTooLarge(limit: Int) -> Problem {
         Problem(.contentTooLarge, "http.body_too_large", "the request body is larger than the limit of \(limit) bytes (limits.max_body)")
     }
