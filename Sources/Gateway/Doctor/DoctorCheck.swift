@@ -87,7 +87,7 @@ public struct Doctor: Sendable {
     /// Every check, in the order of the report.
     public static let standardChecks: [DoctorCheck] = [
         FileChecks.files, FileChecks.store, SecretChecks.secrets, IdentityChecks.organIds, IdentityChecks.units,
-        ListenerChecks.listeners, BusChecks.bus, PolicyChecks.signature, PolicyChecks.busOrganId, PolicyChecks.busSigning,
+        ListenerChecks.listeners, BusChecks.bus, PolicyChecks.signature, PolicyChecks.busSigning,
         CertificateChecks.keyPairs, CertificateChecks.signingChain, CertificateChecks.expiry, BusTLSChecks.busTLS,
     ]
 }

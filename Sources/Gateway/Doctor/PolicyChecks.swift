@@ -20,18 +20,6 @@ enum PolicyChecks {
         return findings
     }
 
-    /// A gateway that does not know the bus's OrganId refuses the statuses the bus sends itself
-    /// (its 02 for a recipient it could not deliver to): only a document's recipients may report
-    /// on it (docs/gateway.md, Inbound, step 5b).
-    static let busOrganId = DoctorCheck("bus.organ_id") { context in
-        guard context.configuration.role == .gateway, let bus = context.configuration.bus else { return [] }
-        if let organId = bus.organId {
-            return [.ok("bus.organ_id", "statuses the bus \(organId) sends itself are taken about our documents")]
-        }
-        return [.warn("bus.organ_id", "the bus's own OrganId is not set: a status the bus sends itself (02, a recipient it could not deliver to) is refused as inbound.status_not_from_recipient, so a sender never hears of it",
-                      fix: "set organ_id in [bus] to the bus's OrganId (the one its TraceHeader carries)")]
-    }
-
     /// A bus without `[signing]` sends its status 02 (a recipient it cannot reach) unsigned, and a
     /// gateway whose policy is `require` refuses an unsigned status: the sender then never hears
     /// that part of its document went nowhere (docs/bus.md, step 6).
