@@ -153,7 +153,7 @@ struct ExchangeTests {
         #expect(codes.isSuperset(of: ["01", "15"]), "A's document shows B's 01 and 15: \(codes)\n\(network.logs)")
     }
 
-    @Test("a document to an agency the bus does not know comes back to the sender refused, with the reason")
+    @Test("a document to an agency the bus does not know comes back to the sender refused, with the reason; sent to a known one too, it reaches that one")
     func unknownAgency() async throws {
         let network = try await ExchangeNetwork.start()
         defer { network.stop() }
@@ -171,5 +171,28 @@ struct ExchangeTests {
         let delivery = (detail["deliveries"] as? [[String: Any]])?.first ?? [:]
         let why = "\(delivery["detail"] ?? "")"
         #expect(why.contains("bus.recipient_unknown") && why.contains("000.00.00.Z99"), "the bus's reason reaches the sender: \(detail)")
+
+        // To B and the unknown agency: one delivery each. B's arrives and answers 01; the other dies with the bus's reason.
+        let b = UnitClient(network.ready.gateways[1])
+        let mixed = try await a.send(document(number: 2, from: a.organId, to: [b.organId, "000.00.00.Z99"]), files: [])
+        try #require(mixed.status == 202, "\(mixed.text)")
+        let mixedId = try #require(mixed.json["id"] as? String)
+        var view: [String: Any] = [:]
+        func deliveryState(to organId: String) -> String? {
+            (view["deliveries"] as? [[String: Any]])?.first { $0["to"] as? String == organId }?["state"] as? String
+        }
+        func hasStatus01() -> Bool {
+            (view["statuses"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == "01" && $0["from"] as? String == b.organId }
+        }
+        for _ in 0..<120 {
+            view = try await a.call(.get, "/v1/documents/\(mixedId)").json
+            if deliveryState(to: "000.00.00.Z99") == "dead" && hasStatus01() { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(deliveryState(to: b.organId) == "delivered" && hasStatus01(), "\(view)\n\(network.logs)")
+        let unreachable = (view["deliveries"] as? [[String: Any]])?.first { $0["to"] as? String == "000.00.00.Z99" }
+        #expect(unreachable?["state"] as? String == "dead")
+        #expect((unreachable?["detail"] as? String)?.contains("bus.recipient_unknown") == true, "\(view)")
+        #expect(view["state"] as? String == "dead", "the document shows its worst delivery: \(view)")
     }
 }
