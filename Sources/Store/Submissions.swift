@@ -25,7 +25,10 @@ public struct SubmittedDocument: Sendable, Equatable {
     public var kind: String
     public var reference: String
     public var createdAt: Date
-    /// One per recipient, in the order they were queued.
+    /// Every OrganId it was sent to, in the order given, whether or not its delivery is still
+    /// in the queue (`queue purge` removes delivered ones).
+    public var recipients: [String]
+    /// One per recipient still in the queue, in the order they were queued.
     public var deliveries: [OutboundMessage]
     public var recall: [RecallEntry]
 

@@ -119,8 +119,8 @@ import TestSupport
         #expect(copies == 1)
     }
 
-    /// v13 keeps each document's recipients apart from the queue: a v12 store's documents get
-    /// their record from the messages it still holds (statuses and webhook copies none).
+    /// v13 keeps each document's recipients apart from the queue: a v12 store's documents and
+    /// submissions get them from the messages it still holds (statuses and webhook copies none).
     @Test func recipientsOfAV12StoresDocumentsAreRecorded() async throws {
         let directory = try TemporaryDirectory(prefix: "lienthong-migrate")
         defer { directory.remove() }
@@ -133,11 +133,17 @@ import TestSupport
                     blob_size, state, created_at, age_origin, state_changed_at, due_at)
                 VALUES ('M3', 'S2', 'D', 'F', 'T3', '', 'status', 'abc', 1, 'queued', 0, 0, 0, 0)
                 """)
+            try db.execute(sql: """
+                INSERT INTO submissions (id, unit, document_id, sender, subject, kind, reference, created_at)
+                VALUES ('S', 'office', 'D', 'F', '', 'edoc', '', 0), ('PURGED', 'office', 'D0', 'F', '', 'edoc', '', 0)
+                """)
         }
         try pool.close()
         let store = try SQLiteStore(directory: directory.url)
         #expect(try store.recipients(ofDocument: "D", sentBy: "F") == ["T1", "T2"])
         #expect(try store.recipients(ofDocument: "D", sentBy: "T1").isEmpty)
+        #expect(Set(try await store.submission(id: "S", unit: "office")?.recipients ?? []) == ["T1", "T2"])
+        #expect(try await store.submission(id: "PURGED", unit: "office")?.recipients == [], "purged before v13: nothing to name")
     }
 
     @Test func openingTwiceRunsNothingAgain() async throws {

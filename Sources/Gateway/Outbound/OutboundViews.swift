@@ -22,7 +22,7 @@ enum OutboundViews {
         }.sorted { $0.at < $1.at }
         return OutboundDocument(
             id: submitted.id, documentId: submitted.documentID, state: state.rawValue, from: submitted.from,
-            to: deliveries.map(\.destination), subject: submitted.subject.isEmpty ? nil : submitted.subject,
+            to: submitted.recipients, subject: submitted.subject.isEmpty ? nil : submitted.subject,
             createdAt: submitted.createdAt, updatedAt: submitted.updatedAt, reason: reason, nextAttemptAt: waiting.min(),
             attempts: allAttempts,
             statuses: timeline.map { StatusEntry(code: $0.code, from: $0.organID, at: $0.at,

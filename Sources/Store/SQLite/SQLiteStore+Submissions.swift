@@ -34,10 +34,10 @@ extension SQLiteStore: SubmissionStore {
     static func insertSubmitter(_ submitter: Submitter, submissionID: String, submission: OutboundSubmissionSummary,
                                 now: Int64, db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO submissions (id, unit, document_id, sender, subject, kind, reference, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO submissions (id, unit, document_id, sender, subject, kind, reference, created_at, recipients)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [submissionID, submitter.unit, submission.documentID, submission.from, submission.subject,
-                             submission.kind, submitter.reference, now])
+                             submission.kind, submitter.reference, now, submission.to.joined(separator: "\n")])
     }
 
     public func submission(id: String, unit: String) async throws -> SubmittedDocument? {
@@ -138,10 +138,13 @@ extension SQLiteStore: SubmissionStore {
         }
         return rows.map { row in
             let id: String = row["id"]
+            let listed: String = row["recipients"]
+            let queued = deliveries[id] ?? []
             return SubmittedDocument(id: id, unit: row["unit"], documentID: row["document_id"], from: row["sender"],
                                      subject: row["subject"], kind: row["kind"], reference: row["reference"],
-                                     createdAt: Date(storeMillis: row["created_at"]), deliveries: deliveries[id] ?? [],
-                                     recall: recalls[id] ?? [])
+                                     createdAt: Date(storeMillis: row["created_at"]),
+                                     recipients: listed.isEmpty ? queued.map(\.destination) : listed.split(separator: "\n").map(String.init),
+                                     deliveries: queued, recall: recalls[id] ?? [])
         }
     }
 }

@@ -65,6 +65,36 @@ struct OutboundRecallTests {
         }
     }
 
+    @Test("a recipient whose delivery was purged from the queue is still named and still gets the recall's 13")
+    func recallAfterPurge() async throws {
+        let fixture = try OutboundFixture()
+        try await fixture.withAPI { client in
+            let (_, response) = try await OutboundHistoryTests.submit(client)
+            let receipt = try F.decode(OutboundReceipt.self, response)
+            let claims = try await fixture.store.claim(worker: "test", limit: 10, leaseDuration: .seconds(60))
+            let delivered = try #require(claims.first { $0.message.destination == F.recipients[0] })
+            let waiting = try #require(claims.first { $0.message.destination == F.recipients[1] })
+            try await fixture.store.complete(delivered.lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3))
+            try await fixture.store.complete(waiting.lease, result: .failed(.timeout(detail: "no answer")), duration: .seconds(1))
+            let purged = try await fixture.store.purge(deliveredBefore: Date().addingTimeInterval(60), actor: "operator")
+            #expect(purged.messagesRemoved == 1)
+
+            let view = try await OutboundHistoryTests.get(client, "/v1/documents/\(receipt.id)")
+            let before = try F.decode(Gateway.OutboundDocument.self, view)
+            #expect(before.to == F.recipients, "the document still names every recipient")
+            #expect(before.deliveries.map(\.to) == [F.recipients[1]], "only what is left in the queue")
+
+            let answer = try await recall(client, receipt.id)
+            #expect(answer.status == .accepted, "\(String(buffer: answer.body))")
+            let actions = Dictionary(uniqueKeysWithValues: try #require(try F.decode(Gateway.OutboundDocument.self, answer).recall)
+                .recipients.map { ($0.to, $0.action) })
+            #expect(actions == [F.recipients[0]: "status_queued", F.recipients[1]: "cancelled"])
+            let statuses = try await fixture.messages().filter { $0.kind == "status" }
+            #expect(statuses.map(\.destination) == [F.recipients[0]])
+            #expect(try await recall(client, receipt.id).status == .unprocessableContent, "everyone handled: already recalled")
+        }
+    }
+
     @Test("a document not yet delivered anywhere is only cancelled: no status message leaves")
     func recallBeforeDelivery() async throws {
         let fixture = try OutboundFixture()
