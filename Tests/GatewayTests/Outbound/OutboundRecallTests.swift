@@ -18,17 +18,23 @@ struct OutboundRecallTests {
                                  body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["reason": reason])))
     }
 
+    /// A document to both recipients: delivered to the first, waiting to retry for the second.
+    func submitDeliveredToTheFirstOnly(_ client: any TestClientProtocol, _ fixture: OutboundFixture) async throws -> OutboundReceipt {
+        let (_, response) = try await OutboundHistoryTests.submit(client)
+        let receipt = try F.decode(OutboundReceipt.self, response)
+        let claims = try await fixture.store.claim(worker: "test", limit: 10, leaseDuration: .seconds(60))
+        let delivered = try #require(claims.first { $0.message.destination == F.recipients[0] })
+        let waiting = try #require(claims.first { $0.message.destination == F.recipients[1] })
+        try await fixture.store.complete(delivered.lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3))
+        try await fixture.store.complete(waiting.lease, result: .failed(.timeout(detail: "no answer")), duration: .seconds(1))
+        return receipt
+    }
+
     @Test("a delivered recipient gets a signed status 13 with the reason; an undelivered message is cancelled")
     func recallBoth() async throws {
         let fixture = try OutboundFixture()
         try await fixture.withAPI { client in
-            let (_, response) = try await OutboundHistoryTests.submit(client)
-            let receipt = try F.decode(OutboundReceipt.self, response)
-            let claims = try await fixture.store.claim(worker: "test", limit: 10, leaseDuration: .seconds(60))
-            let delivered = try #require(claims.first { $0.message.destination == F.recipients[0] })
-            let waiting = try #require(claims.first { $0.message.destination == F.recipients[1] })
-            try await fixture.store.complete(delivered.lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3))
-            try await fixture.store.complete(waiting.lease, result: .failed(.timeout(detail: "no answer")), duration: .seconds(1))
+            let receipt = try await submitDeliveredToTheFirstOnly(client, fixture)
 
             let answer = try await recall(client, receipt.id)
             #expect(answer.status == .accepted, "\(String(buffer: answer.body))")
@@ -69,13 +75,7 @@ struct OutboundRecallTests {
     func recallAfterPurge() async throws {
         let fixture = try OutboundFixture()
         try await fixture.withAPI { client in
-            let (_, response) = try await OutboundHistoryTests.submit(client)
-            let receipt = try F.decode(OutboundReceipt.self, response)
-            let claims = try await fixture.store.claim(worker: "test", limit: 10, leaseDuration: .seconds(60))
-            let delivered = try #require(claims.first { $0.message.destination == F.recipients[0] })
-            let waiting = try #require(claims.first { $0.message.destination == F.recipients[1] })
-            try await fixture.store.complete(delivered.lease, result: .delivered(httpStatus: 200), duration: .milliseconds(3))
-            try await fixture.store.complete(waiting.lease, result: .failed(.timeout(detail: "no answer")), duration: .seconds(1))
+            let receipt = try await submitDeliveredToTheFirstOnly(client, fixture)
             let purged = try await fixture.store.purge(deliveredBefore: Date().addingTimeInterval(60), actor: "operator")
             #expect(purged.messagesRemoved == 1)
 
