@@ -56,6 +56,54 @@ struct ExchangeTests {
         #expect(items.count == documentIds.count, "the inbox holds \(items.count) items for \(documentIds.count) documents")
     }
 
+    func statusCodes(of id: String, at a: UnitClient) async throws -> Set<String> {
+        Set((try await a.call(.get, "/v1/documents/\(id)").json["statuses"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+    }
+
+    /// Waits (bounded: `seconds`) until each of A's documents `ids` shows every one of `codes`;
+    /// returns those that still do not.
+    func documents(_ ids: [String], at a: UnitClient, lacking codes: Set<String>, seconds: Int = 120) async throws -> [String] {
+        var missing = ids
+        for _ in 0..<(seconds * 2) {
+            var still: [String] = []
+            for id in missing where !(try await statusCodes(of: id, at: a)).isSuperset(of: codes) { still.append(id) }
+            missing = still
+            if missing.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return missing
+    }
+
+    /// B's unit acknowledges each item and reports 03 on it.
+    func acknowledgeAndAccept(_ items: [[String: Any]], at b: UnitClient) async throws {
+        for item in items {
+            let id = try #require(item["id"] as? String)
+            #expect(try await b.call(.post, "/v1/inbox/\(id)/ack").status < 300)
+            let status = try await b.call(.post, "/v1/inbox/\(id)/status", contentType: "application/json",
+                                          body: Array(#"{"code": "03", "description": "Đã tiếp nhận"}"#.utf8))
+            #expect(status.status < 300, "\(status.text)")
+        }
+    }
+
+    /// A's unit recalls its document `id`; B's copy (`inboxId`) must come back to B's list
+    /// recalled, and B's 15 must reach A's timeline with B's 01.
+    func recallAndAgree(_ id: String, inboxId: String, a: UnitClient, b: UnitClient, network: ExchangeNetwork) async throws {
+        let recall = try await a.call(.post, "/v1/documents/\(id)/recall", contentType: "application/json",
+                                      body: Array(#"{"reason": "Gửi nhầm"}"#.utf8))
+        #expect(recall.status == 202, "\(recall.text)")
+        var returned: [String: Any]?
+        for _ in 0..<120 {
+            returned = try await b.inbox().first { $0["id"] as? String == inboxId }
+            if returned?["recalled"] as? Bool == true { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(returned?["recalled"] as? Bool == true, "the recalled document returns to B's list: \(returned ?? [:])\n\(network.logs)")
+        let agreed = try await b.call(.post, "/v1/inbox/\(inboxId)/status", contentType: "application/json",
+                                      body: Array(#"{"code": "15", "description": "Đồng ý thu hồi"}"#.utf8))
+        #expect(agreed.status < 300, "\(agreed.text)")
+        #expect(try await documents([id], at: a, lacking: ["01", "15"]).isEmpty, "A's document lacks B's 01 or 15\n\(network.logs)")
+    }
+
     @Test("200 documents with attachments reach B once; B's 03 and the automatic 01 come back to A")
     func documentsAndStatusesTravel() async throws {
         let network = try await ExchangeNetwork.start()
@@ -72,31 +120,41 @@ struct ExchangeTests {
         #expect(attachment.status == 200)
         #expect(attachment.body == Self.attachment, "the attachment arrives byte for byte")
 
-        for item in items {
-            let id = try #require(item["id"] as? String)
-            #expect(try await b.call(.post, "/v1/inbox/\(id)/ack").status < 300)
-            let status = try await b.call(.post, "/v1/inbox/\(id)/status", contentType: "application/json",
-                                          body: Array(#"{"code": "03", "description": "Đã tiếp nhận"}"#.utf8))
-            #expect(status.status < 300, "\(status.text)")
-        }
+        try await acknowledgeAndAccept(items, at: b)
         #expect(try await b.inbox().isEmpty, "acknowledged documents leave the inbox")
 
         // A's view: every document delivered, with 01 (automatic) and 03 (B's unit) from B.
         let sent = try await a.call(.get, "/v1/documents?limit=200").json["items"] as? [[String: Any]] ?? []
         let outboundIds = sent.compactMap { $0["id"] as? String }
         #expect(outboundIds.count == 200)
-        var missing: [String] = []
-        for _ in 0..<240 {
-            missing = []
-            for id in outboundIds {
-                let codes = Set((try await a.call(.get, "/v1/documents/\(id)").json["statuses"] as? [[String: Any]] ?? [])
-                    .compactMap { $0["code"] as? String })
-                if !codes.isSuperset(of: ["01", "03"]) { missing.append(id) }
-            }
-            if missing.isEmpty { break }
-            try await Task.sleep(for: .milliseconds(500))
-        }
+        let missing = try await documents(outboundIds, at: a, lacking: ["01", "03"])
         #expect(missing.isEmpty, "\(missing.count) documents lack status 01 or 03\n\(network.logs)")
+    }
+
+    @Test("both gateways polling the bus: documents arrive once, the 01 and 03 come back, a recall and its 15 travel")
+    func pollingGateways() async throws {
+        let network = try await ExchangeNetwork.start(polling: true)
+        defer { network.stop() }
+        let (a, b) = (UnitClient(network.ready.gateways[0]), UnitClient(network.ready.gateways[1]))
+
+        let documentIds = try await send(20, from: a, to: b)
+        let items = try await inboxHolding(documentIds, at: b, network: network)
+        expectEachOnce(documentIds, in: items)
+        try await acknowledgeAndAccept(items, at: b)
+
+        let sent = try await a.call(.get, "/v1/documents?limit=20").json["items"] as? [[String: Any]] ?? []
+        let outboundIds = sent.compactMap { $0["id"] as? String }
+        #expect(outboundIds.count == 20)
+        let missing = try await documents(outboundIds, at: a, lacking: ["01", "03"])
+        #expect(missing.isEmpty, "\(missing.count) documents lack status 01 or 03\n\(network.logs)")
+
+        let first = try #require(sent.first)
+        let inboxId = try #require(items.first { $0["documentId"] as? String == first["documentId"] as? String }?["id"] as? String)
+        try await recallAndAgree(try #require(first["id"] as? String), inboxId: inboxId, a: a, b: b, network: network)
+        for gateway in ["gateway-a", "gateway-b"] {
+            let log = network.log(of: gateway)
+            #expect(log.contains("source=poll") && !log.contains("source=push"), "\(gateway) takes what comes to it by polling only")
+        }
     }
 
     @Test("the bus killed with SIGKILL mid-run and restarted: every acknowledged document arrives once")
@@ -130,27 +188,7 @@ struct ExchangeTests {
         let inboxId = try #require(item["id"] as? String)
         #expect(try await b.call(.post, "/v1/inbox/\(inboxId)/ack").status < 300)
 
-        let recall = try await a.call(.post, "/v1/documents/\(id)/recall", contentType: "application/json",
-                                      body: Array(#"{"reason": "Gửi nhầm"}"#.utf8))
-        #expect(recall.status == 202, "\(recall.text)")
-        var returned: [String: Any]?
-        for _ in 0..<120 {
-            returned = try await b.inbox().first { $0["id"] as? String == inboxId }
-            if returned?["recalled"] as? Bool == true { break }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        #expect(returned?["recalled"] as? Bool == true, "the recalled document returns to B's list: \(returned ?? [:])\n\(network.logs)")
-
-        let agreed = try await b.call(.post, "/v1/inbox/\(inboxId)/status", contentType: "application/json",
-                                      body: Array(#"{"code": "15", "description": "Đồng ý thu hồi"}"#.utf8))
-        #expect(agreed.status < 300, "\(agreed.text)")
-        var codes: Set<String> = []
-        for _ in 0..<120 {
-            codes = Set((try await a.call(.get, "/v1/documents/\(id)").json["statuses"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
-            if codes.contains("15") { break }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        #expect(codes.isSuperset(of: ["01", "15"]), "A's document shows B's 01 and 15: \(codes)\n\(network.logs)")
+        try await recallAndAgree(id, inboxId: inboxId, a: a, b: b, network: network)
     }
 
     @Test("a document to an agency the bus does not know comes back to the sender refused, with the reason; sent to a known one too, it reaches that one")

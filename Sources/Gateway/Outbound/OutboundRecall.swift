@@ -6,9 +6,10 @@ import Store
 /// `POST /v1/documents/{id}/recall`. Per recipient: a delivery that has not happened yet
 /// (queued, waiting to retry, held, dead) is cancelled, so the document never leaves; one that
 /// happened or may be happening (delivered, sending, or delivered and purged from the queue
-/// since) gets a signed status 13 carrying the reason, to which the recipient answers 15 or 16. Each recipient is handled once: a recall
-/// interrupted half way is finished by asking again, and the status messages it queued are
-/// not queued twice (their idempotency keys name the submission and the recipient).
+/// since) gets a signed status 13 carrying the reason, to which the recipient answers 15 or 16.
+/// Each recipient is handled once: a recall interrupted half way is finished by asking again,
+/// and the status messages it queued are not queued twice (their idempotency keys name the
+/// submission and the recipient).
 extension GatewayOutboundService {
     static let cancellableStates: Set<MessageState> = [.queued, .retryWait, .held, .dead]
 

@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 
 /// Who each document this store sent was sent to, kept apart from the queue so that it outlives
-/// `queue purge` (schema v13): by sender and DocumentId in `document_recipients`, and for a unit's
-/// submission in its `submissions` row too (one OrganId per line), so a recall still reaches a
-/// recipient whose delivery was purged. A status about a document is its recipients' to give (EDXML.md:
-/// 01–06, 15 and 16 are sent by the recipient): the gateway and the bus check a status's sender
-/// against this record, so an agency cannot write into the timeline of a document it never got.
+/// `queue purge` (schema v13): by sender and DocumentId in `document_recipients`, and for a
+/// unit's submission in its `submissions` row too (one OrganId per line), so a recall still
+/// reaches a recipient whose delivery was purged. A status about a document is its recipients'
+/// to give (EDXML.md: 01–06, 15 and 16 are sent by the recipient): the gateway and the bus check
+/// a status's sender against this record, so an agency cannot write into the timeline of a
+/// document it never got.
 extension SQLiteStore {
     static func addDocumentRecipients(_ db: Database) throws {
         try db.execute(sql: """

@@ -42,7 +42,11 @@ final class ExchangeNetwork: @unchecked Sendable {
     /// A node that could not bind a port of its block exits with EADDRINUSE while another
     /// network's node may answer `/healthz` on that port (seen once in CI, session 23): such a
     /// start is thrown away and the network started again on another block.
-    static func start() async throws -> ExchangeNetwork {
+    ///
+    /// With `polling`, the demo's configurations are changed before any node starts so that both
+    /// gateways poll the bus (`delivery = "poll"`, every second) and the bus holds what it
+    /// routes in their mailboxes instead of pushing it.
+    static func start(polling: Bool = false) async throws -> ExchangeNetwork {
         try await LoopbackPorts.onFreeBlock(count: 16, retryingWhen: { $0 is StartFailed }) { base in
             let directory = try TemporaryDirectory()
             let prepared = try await runCommand(Paths.binary, ["demo", "--prepare-only", "--data", directory.url.path,
@@ -51,6 +55,7 @@ final class ExchangeNetwork: @unchecked Sendable {
                 directory.remove()
                 throw StartFailed(description: "demo --prepare-only failed (\(prepared.status)): \(prepared.stderr)")
             }
+            if polling { try switchToPolling(in: directory) }
             let ready = try JSONDecoder().decode(ReadyLine.self, from: Data(line.dropFirst("ready ".count).utf8))
             let network = try ExchangeNetwork(directory: directory, portBase: base, ready: ready)
             do {
@@ -60,6 +65,22 @@ final class ExchangeNetwork: @unchecked Sendable {
                 network.stop()
                 throw error
             }
+        }
+    }
+
+    private static func switchToPolling(in directory: TemporaryDirectory) throws {
+        func edit(_ node: String, _ change: (String) -> String) throws {
+            let file = directory.file("\(node).toml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let changed = change(text)
+            guard changed != text else { throw StartFailed(description: "\(node).toml has nothing to switch to polling") }
+            try Data(changed.utf8).write(to: file)
+        }
+        try edit("bus") { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("push_endpoint = ") }.joined(separator: "\n")
+        }
+        for gateway in ["gateway-a", "gateway-b"] {
+            try edit(gateway) { $0.replacingOccurrences(of: "delivery = \"push\"", with: "delivery = \"poll\"\npoll_interval = \"1s\"") }
         }
     }
 
@@ -111,11 +132,15 @@ final class ExchangeNetwork: @unchecked Sendable {
         try await waitUntilHealthy()
     }
 
+    /// The last 40 lines of each node's log.
     var logs: String {
-        nodeNames.map { name in
-            let text = (try? String(contentsOf: directory.file("\(name).stderr"), encoding: .utf8)) ?? ""
-            return "--- \(name)\n" + text.split(separator: "\n").suffix(40).joined(separator: "\n")
-        }.joined(separator: "\n")
+        nodeNames.map { name in "--- \(name)\n" + log(of: name).split(separator: "\n").suffix(40).joined(separator: "\n") }
+            .joined(separator: "\n")
+    }
+
+    /// Everything `node` (`bus`, `gateway-a`, `gateway-b`) has logged so far.
+    func log(of node: String) -> String {
+        (try? String(contentsOf: directory.file("\(node).stderr"), encoding: .utf8)) ?? ""
     }
 
     func stop() {
