@@ -48,4 +48,24 @@ import Testing
         let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM document_recipients") }
         #expect(rows == 1)
     }
+
+    /// A status left waiting under a guessed DocumentId, by someone the document then was not
+    /// sent to, does not show on it; what came after the sending passed the inbound checks.
+    @Test func aStatusLeftBeforeTheDocumentWasSentShowsOnlyFromARecipient() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let sentAt = fixture.clock.now()
+        func status(_ code: String, by organId: String, secondsAfterSending offset: TimeInterval) -> StatusEvent {
+            StatusEvent(documentID: "D1", documentSender: "A", code: code, organID: organId, at: sentAt.addingTimeInterval(offset))
+        }
+        try await store.recordStatus(status("06", by: "X", secondsAfterSending: -60))
+        try await store.recordStatus(status("03", by: "B", secondsAfterSending: -30))
+        #expect(try await store.timeline(ofDocument: "D1", sentBy: "A").map(\.code) == ["06", "03"], "not sent yet: nothing to check against")
+
+        _ = try await store.enqueue(OutboundSubmission(documentID: "D1", from: "A", to: ["B"], envelope: Data("1".utf8)))
+        try await store.recordStatus(status("01", by: "B", secondsAfterSending: 1))
+        try await store.recordStatus(status("02", by: "BUS", secondsAfterSending: 2))
+        let shown = try await store.timeline(ofDocument: "D1", sentBy: "A")
+        #expect(shown.map { "\($0.code) \($0.organID)" } == ["03 B", "01 B", "02 BUS"])
+    }
 }

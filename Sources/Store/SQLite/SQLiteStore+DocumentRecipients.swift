@@ -15,10 +15,11 @@ extension SQLiteStore {
                 sender TEXT NOT NULL,
                 document_id TEXT NOT NULL,
                 recipient TEXT NOT NULL,
+                recorded_at INTEGER NOT NULL,
                 PRIMARY KEY (sender, document_id, recipient)
             ) WITHOUT ROWID;
-            INSERT OR IGNORE INTO document_recipients (sender, document_id, recipient)
-                SELECT sender, document_id, destination FROM messages WHERE kind = 'edoc';
+            INSERT OR IGNORE INTO document_recipients (sender, document_id, recipient, recorded_at)
+                SELECT sender, document_id, destination, created_at FROM messages WHERE kind = 'edoc' ORDER BY created_at;
 
             ALTER TABLE submissions ADD COLUMN recipients TEXT NOT NULL DEFAULT '';
             UPDATE submissions SET recipients = COALESCE(
@@ -26,15 +27,16 @@ extension SQLiteStore {
             """)
     }
 
-    /// Adds a document's destinations to its record, in the enqueue's transaction. Statuses,
-    /// recalls and webhook copies are not documents and leave no record.
-    static func recordRecipients(of submission: OutboundSubmissionSummary, db: Database) throws {
+    /// Adds a document's destinations to its record, in the enqueue's transaction (the first
+    /// time each was sent it stays). Statuses, recalls and webhook copies are not documents and
+    /// leave no record.
+    static func recordRecipients(of submission: OutboundSubmissionSummary, now: Int64, db: Database) throws {
         guard submission.kind == "edoc" else { return }
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO document_recipients (sender, document_id, recipient) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+            INSERT INTO document_recipients (sender, document_id, recipient, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
         for recipient in submission.to {
-            try statement.execute(arguments: [submission.from, submission.documentID, recipient])
+            try statement.execute(arguments: [submission.from, submission.documentID, recipient, now])
         }
     }
 

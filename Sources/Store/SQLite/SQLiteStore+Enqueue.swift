@@ -90,7 +90,7 @@ extension SQLiteStore {
             }
             deliveries.append(.init(messageID: message.id, destination: destination))
         }
-        try recordRecipients(of: submission, db: db)
+        try recordRecipients(of: submission, now: now, db: db)
         if let submitter = submission.submitter {
             try insertSubmitter(submitter, submissionID: submissionID, submission: submission, now: now, db: db)
         }

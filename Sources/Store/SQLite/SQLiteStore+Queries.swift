@@ -107,14 +107,24 @@ extension SQLiteStore {
 
     /// The statuses of the document `sender` sent as `documentID`, oldest first. Rows stored
     /// before v12 named no sender and stay on every document with their DocumentId.
+    ///
+    /// For a document this store sent (one `document_recipients` records), a status from
+    /// someone it was not sent to shows only if it came after the document was first sent:
+    /// from then on the inbound checks let only a recipient (or the bus itself) report on it,
+    /// and before then anyone who guessed the DocumentId could have left one waiting.
     public func timeline(ofDocument documentID: String, sentBy sender: String) async throws -> [StatusEvent] {
         try await pool.read { db in try Self.timeline(db, documentID: documentID, sender: sender) }
     }
 
     private static func timeline(_ db: Database, documentID: String, sender: String) throws -> [StatusEvent] {
         try Row.fetchAll(db, sql: """
-            SELECT * FROM statuses WHERE document_id = ? AND document_sender IN (?, '') ORDER BY at, id
-            """, arguments: [documentID, sender]).map {
+            SELECT s.* FROM statuses s
+            WHERE s.document_id = :document AND s.document_sender IN (:sender, '')
+              AND (NOT EXISTS (SELECT 1 FROM document_recipients WHERE sender = :sender AND document_id = :document)
+                   OR s.organ_id IN (SELECT recipient FROM document_recipients WHERE sender = :sender AND document_id = :document)
+                   OR s.at >= (SELECT MIN(recorded_at) FROM document_recipients WHERE sender = :sender AND document_id = :document))
+            ORDER BY s.at, s.id
+            """, arguments: ["document": documentID, "sender": sender]).map {
             StatusEvent(documentID: $0["document_id"], documentSender: $0["document_sender"], code: $0["code"],
                         organID: $0["organ_id"], description: $0["description"], at: Date(storeMillis: $0["at"]))
         }
