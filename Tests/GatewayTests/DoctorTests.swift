@@ -176,6 +176,25 @@ struct DoctorTests {
         #expect(lines.last?.hasPrefix("\(failures.count) failed, ") == true)
     }
 
+    @Test("only the bus out of reach: its findings say so, exit 69 (the service), not 65 (the configuration)")
+    func onlyTheBusUnreachable() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let closedPort = freeLoopbackPort()
+        let (file, environment) = try healthySetup(in: directory, busPort: closedPort)
+        let result = try await runCommand(Paths.binary, ["doctor", "--config", file.path, "--timeout", "2"],
+                                          environment: environment, timeout: 60)
+        #expect(result.status == 69, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: doctor.failed: 2 checks failed: bus.reachable, bus.url"), "\(result.stderr)")
+        let json = try await runCommand(Paths.binary, ["doctor", "--config", file.path, "--timeout", "2", "--json"],
+                                        environment: environment, timeout: 60)
+        #expect(json.status == 69)
+        let findings = try JSONDecoder().decode([DoctorFinding].self, from: Data(json.stdout.utf8))
+        let failed = findings.filter { $0.status == .fail }
+        #expect(failed.map(\.subject) == ["bus.reachable", "bus.url"] && failed.allSatisfy { $0.serviceUnavailable == true })
+        #expect(findings.filter { $0.status != .fail }.allSatisfy { $0.serviceUnavailable == nil })
+    }
+
     @Test("warnings do not fail: plain-HTTP bus, policy record, SHA-1 allowed, world-readable key")
     func warningsOnly() async throws {
         let directory = try TemporaryDirectory()

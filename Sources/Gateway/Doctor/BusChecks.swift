@@ -25,7 +25,7 @@ enum BusChecks {
         case .success:
             findings.append(.ok("bus.reachable", "a TCP connection to \(host):\(port) succeeded"))
         case .failure(let error):
-            findings.append(.fail("bus.reachable", "cannot open a TCP connection to \(host):\(port) (\(describe(error)))",
+            findings.append(.unreachable("bus.reachable", "cannot open a TCP connection to \(host):\(port) (\(describe(error)))",
                                   fix: "check bus.url, DNS, and that firewalls let this host reach \(host):\(port)"))
         }
         return findings

@@ -31,7 +31,9 @@ enum BusTLSChecks {
             return [.ok("bus.tls", "TLS to \(host):\(port) works with \(anchor) and \(client) (HTTP \(status))")]
         case .failure(let failure):
             let (key, fix) = advice(failure.reasonCode, bus: bus)
-            return [.fail(key, "TLS to \(host):\(port) failed: \(failure.reasonCode): \(failure.explanation)", fix: fix)]
+            let message = "TLS to \(host):\(port) failed: \(failure.reasonCode): \(failure.explanation)"
+            let unreachable = [RelayReason.connectFailed, RelayReason.resolveFailed, RelayReason.timeout].contains(failure.reasonCode)
+            return [unreachable ? .unreachable(key, message, fix: fix) : .fail(key, message, fix: fix)]
         }
     }
 

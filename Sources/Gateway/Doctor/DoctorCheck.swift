@@ -50,6 +50,9 @@ public struct DoctorFinding: Sendable, Codable, Equatable {
     public let message: String
     /// What to change, for `warn` and `fail`.
     public let fix: String?
+    /// True for a failure to reach a service (the bus did not answer), not a mistake in the
+    /// configuration or its files: what the command-line contract exits 69 for, not 65.
+    public var serviceUnavailable: Bool?
 
     public init(_ status: DoctorStatus, _ subject: String, _ message: String, fix: String? = nil) {
         self.status = status
@@ -61,6 +64,11 @@ public struct DoctorFinding: Sendable, Codable, Equatable {
     public static func ok(_ subject: String, _ message: String) -> DoctorFinding { .init(.ok, subject, message) }
     public static func warn(_ subject: String, _ message: String, fix: String) -> DoctorFinding { .init(.warn, subject, message, fix: fix) }
     public static func fail(_ subject: String, _ message: String, fix: String) -> DoctorFinding { .init(.fail, subject, message, fix: fix) }
+    public static func unreachable(_ subject: String, _ message: String, fix: String) -> DoctorFinding {
+        var finding = DoctorFinding(.fail, subject, message, fix: fix)
+        finding.serviceUnavailable = true
+        return finding
+    }
 
     /// `fail bus.url: cannot connect to bus.example:443 (connection refused); fix: …`
     public var line: String {

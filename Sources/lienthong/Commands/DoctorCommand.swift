@@ -3,7 +3,8 @@ import Foundation
 import Gateway
 
 /// `lienthong doctor --config FILE`: checks the configuration and what it points at, one line per
-/// finding (`ok`, `warn`, `fail` and what to fix). Exits 0 when nothing failed, 65 otherwise.
+/// finding (`ok`, `warn`, `fail` and what to fix). Exits 0 when nothing failed, 69 when only the
+/// bus could not be reached, 65 otherwise.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -33,9 +34,13 @@ struct DoctorCommand: AsyncParsableCommand {
             let warnings = findings.filter { $0.status == .warn }.count
             print("\(failures) failed, \(warnings) warnings, \(findings.count - failures - warnings) ok")
         }
-        let failed = findings.filter { $0.status == .fail }.map(\.subject)
-        if !failed.isEmpty {
-            throw CommandFailure.refused("doctor.failed", "\(failed.count) \(failed.count == 1 ? "check" : "checks") failed: \(failed.joined(separator: ", "))")
+        let failures = findings.filter { $0.status == .fail }
+        guard !failures.isEmpty else { return }
+        let message = "\(failures.count) \(failures.count == 1 ? "check" : "checks") failed: \(failures.map(\.subject).joined(separator: ", "))"
+        // Only the bus out of reach: the configuration may be right (69); anything else is 65.
+        if failures.allSatisfy({ $0.serviceUnavailable == true }) {
+            throw CommandFailure.unavailable("doctor.failed", message)
         }
+        throw CommandFailure.refused("doctor.failed", message)
     }
 }
