@@ -272,6 +272,14 @@ struct BusAPITests {
         }
         #expect(refusal?.busErrorCode == "bus.status_not_from_recipient", "\(refusal.map { "\($0)" } ?? "no failure")")
         #expect(refusal?.explanation.contains(SharedPKI.b) == true, "the refusal says who the document went to")
+        // Naming the document another way does not step around the check.
+        for (documentId, way) in [(String?.none, "by its code and date only"), (" \(SharedPKI.a),2026/11/25,9/BUS-TEST\n", "padded")] {
+            let disguised = try Envelopes.status("05", from: SharedPKI.pushAgency, about: 9, of: SharedPKI.a, documentId: .some(documentId))
+            let failure = await #expect(throws: RelayFailure.self, "\(way)") {
+                _ = try await stranger.sendEdoc(disguised, from: SharedPKI.pushAgency, to: [SharedPKI.a], messageType: .status)
+            }
+            #expect(failure?.busErrorCode == "bus.status_not_from_recipient", "\(way): \(failure.map { "\($0)" } ?? "no failure")")
+        }
 
         _ = try await b.sendEdoc(try Envelopes.status("03", from: SharedPKI.b, about: 9, of: SharedPKI.a),
                                  from: SharedPKI.b, to: [SharedPKI.a], messageType: .status)

@@ -251,6 +251,19 @@ struct InboundPipelineTests {
         guard case .accepted = try await node.pipeline.process(unchecked, source: .push) else { Issue.record("status not accepted"); return }
     }
 
+    @Test("a recall between two of our own OrganIds is the sender's status, not a stranger's")
+    func recallBetweenOurOwnOrganIds() async throws {
+        let node = try InboundNode()
+        defer { node.remove() }
+        let ours = "000.00.00.G22,2026/11/21,10/VPCP-TTĐT"
+        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: ["000.00.00.G23"],
+                                                            envelope: Data("<edXML/>".utf8)))
+        let recall = try node.statusEnvelope(code: .recallRequested, from: "000.00.00.G22", about: ours, owner: "000.00.00.G22",
+                                             description: "Gửi nhầm", signer: InboundPKI.signer(try InboundPKI.trusted.get(), "000.00.00.G22"))
+        let outcome = try await node.pipeline.process(recall, source: .push)
+        guard case .accepted = outcome else { Issue.record("the recall was not taken: \(outcome)"); return }
+    }
+
     @Test("the bus's own status (bus.organ_id) is taken on any of our documents")
     func statusFromTheBus() async throws {
         let node = try InboundNode(busExtra: "organ_id = \"\(InboundNode.sender)\"")

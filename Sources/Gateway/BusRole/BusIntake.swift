@@ -145,8 +145,12 @@ struct BusIntake: Sendable {
         guard let about = status.responseFor?.organId?.text, !about.isEmpty else {
             throw BusRefusal("bus.recipient_missing", "the status has no ResponseFor/OrganId to route to")
         }
-        let documentID = status.responseFor?.documentId ?? ""
-        let sentTo = documentID.isEmpty ? [] : try store.recipients(ofDocument: documentID, sentBy: about)
+        // Keyed as the gateways key it (trimmed, or derived from the code and date), so padding
+        // or leaving out the DocumentId does not step around the check.
+        guard let documentID = status.responseFor.flatMap(InboundMessageKey.documentID(of:)) else {
+            throw BusRefusal("edxml.response_for_incomplete", "the status does not say which document it is about")
+        }
+        let sentTo = try store.recipients(ofDocument: documentID, sentBy: about)
         if reporter == about {
             guard let toHeader, !toHeader.isEmpty else {
                 throw BusRefusal("bus.recipient_missing", "a status about the sender's own document goes to the recipients the to header names")
@@ -206,9 +210,13 @@ struct BusIntake: Sendable {
         return ids.filter { seen.insert($0).inserted }
     }
 
+    /// The business key the gateways use (`InboundMessageKey`), so a status about the document
+    /// finds the record of whom it was routed to.
     static func documentID(of message: EdXMLMessage, fallback: String) -> String {
-        let id = message.document?.header.documentId ?? message.status?.responseFor?.documentId
-        return (id?.isEmpty == false ? id : nil) ?? fallback
+        switch message {
+        case .document(let document): InboundMessageKey.businessKey(of: document.header) ?? fallback
+        case .status(let status): status.responseFor.flatMap(InboundMessageKey.documentID(of:)) ?? fallback
+        }
     }
 
     static func subject(of message: EdXMLMessage) -> String {

@@ -27,13 +27,19 @@ enum InboundMessageKey {
         return "status|\(from)|\(documentID)|\(status.statusCode?.text ?? "")|\(stamp)"
     }
 
-    /// The document's business key: its DocumentId, else the one the standard derives.
+    /// The document's business key: its DocumentId, else the one the standard derives, else the
+    /// envelope's digest.
     static func documentID(of header: DocumentHeader, envelope: [UInt8]) -> String {
+        businessKey(of: header) ?? "sha256:\(SHA256Hasher.hexDigest(envelope))"
+    }
+
+    /// Its DocumentId, else `<From>,<PromulgationDate>,<Code>`: what a status about it names.
+    static func businessKey(of header: DocumentHeader) -> String? {
         if let id = header.documentId?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty { return id }
         if let sender = header.from.organId, let date = header.promulgation?.date, let code = header.code, !code.combined.isEmpty {
             return DocumentBuilder.businessKey(sender: sender, date: date, code: code)
         }
-        return "sha256:\(SHA256Hasher.hexDigest(envelope))"
+        return nil
     }
 
     /// The document a status or a recall is about.

@@ -99,12 +99,14 @@ extension InboundPipeline {
         }
     }
 
-    /// A status about one of our documents is its recipients' to give (EDXML.md), or the bus's
-    /// own (a 02 for a recipient it could not deliver to). A document this store has no record
-    /// of (sent before the record was kept, or by another system) cannot be checked, and its
-    /// statuses are taken as before.
+    /// A status about one of our documents is its recipients' to give (EDXML.md), the bus's
+    /// own (a 02 for a recipient it could not deliver to), or its sender's (a recall, 13, when
+    /// the sender and a recipient are both ours). A document this store has no record of (sent
+    /// before the record was kept, or by another system) cannot be checked, and its statuses
+    /// are taken as before.
     func checkReporter(_ reporter: String, of status: StatusMessage, about sender: String, documentID: String,
                        message: EdXMLMessage) throws {
+        if reporter == sender { return }
         if let bus = parts.configuration.bus?.organId, reporter == bus { return }
         let recipients = try parts.store.recipients(ofDocument: documentID, sentBy: sender)
         guard recipients.isEmpty || recipients.contains(reporter) else {

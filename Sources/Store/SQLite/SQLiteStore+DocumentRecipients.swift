@@ -19,8 +19,9 @@ extension SQLiteStore {
                 PRIMARY KEY (sender, document_id, recipient)
             ) WITHOUT ROWID;
             INSERT OR IGNORE INTO document_recipients (sender, document_id, recipient, recorded_at)
-                SELECT sender, document_id, destination, created_at FROM messages WHERE kind = 'edoc' ORDER BY created_at;
+                SELECT sender, document_id, destination, 0 FROM messages WHERE kind = 'edoc';
 
+            -- What the queue still holds of a submission: its deliveries purged before v13 are not known.
             ALTER TABLE submissions ADD COLUMN recipients TEXT NOT NULL DEFAULT '';
             UPDATE submissions SET recipients = COALESCE(
                 (SELECT group_concat(destination, char(10)) FROM messages WHERE submission_id = submissions.id), '');
@@ -41,12 +42,16 @@ extension SQLiteStore {
     }
 
     /// Every OrganId the document (`documentID` as `sender` sent it) was ever queued for, in
-    /// every submission of it; empty when this store never sent such a document.
+    /// every submission of it; empty when that cannot be told: this store never sent such a
+    /// document, or sent it before v13. Rows the migration took from the queue (`recorded_at`
+    /// 0) miss every delivery `queue purge` had removed, so a document with one is unknown.
     public func recipients(ofDocument documentID: String, sentBy sender: String) throws -> Set<String> {
         try lookups.readOneStatement { db in
-            Set(try String.fetchAll(db.cachedStatement(sql: """
-                SELECT recipient FROM document_recipients WHERE sender = ? AND document_id = ?
-                """), arguments: [sender, documentID]))
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT recipient, recorded_at FROM document_recipients WHERE sender = ? AND document_id = ?
+                """), arguments: [sender, documentID])
+            if rows.contains(where: { ($0["recorded_at"] as Int64) == 0 }) { return [] }
+            return Set(rows.map { $0["recipient"] as String })
         }
     }
 }

@@ -211,14 +211,17 @@ enum Envelopes {
         return signed ? try SharedPKI.signer(from).sign(bytes) : bytes
     }
 
-    static func status(_ code: StatusCode, from: String, about documentNumber: Int, of sender: String) throws -> [UInt8] {
+    /// `documentId`: what the status's ResponseFor says; by default the document's own, nil to
+    /// name it only by its code and date.
+    static func status(_ code: StatusCode, from: String, about documentNumber: Int, of sender: String,
+                       documentId: String?? = .none) throws -> [UInt8] {
         let directory = try TemporaryDirectory(prefix: "lienthong-status")
         defer { directory.remove() }
         let store = try SQLiteStore(directory: directory.url)
         return try StatusSender(store: store, signer: try SharedPKI.signer(from), signal: nil).envelope(for: .init(
             code: code, description: "Đã tiếp nhận", from: OrganId(from), to: OrganId(sender),
-            about: ResponseFor(organId: OrganId(sender), code: "\(documentNumber)/BUS-TEST",
-                               documentId: "\(sender),2026/11/25,\(documentNumber)/BUS-TEST")))
+            about: ResponseFor(organId: OrganId(sender), code: "\(documentNumber)/BUS-TEST", promulgationDate: DateText("2026/11/25"),
+                               documentId: documentId ?? "\(sender),2026/11/25,\(documentNumber)/BUS-TEST")))
     }
 }
 
