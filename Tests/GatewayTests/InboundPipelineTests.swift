@@ -216,8 +216,7 @@ struct InboundPipelineTests {
         let node = try InboundNode()
         defer { node.remove() }
         let ours = "000.00.00.G22,2026/11/21,7/VPCP-TTĐT"
-        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: [InboundNode.sender],
-                                                            envelope: Data("<edXML/>".utf8)))
+        try await node.sent(ours, to: [InboundNode.sender])
         let status = try node.statusEnvelope(code: .accepted, about: ours, owner: "000.00.00.G22", signer: h41)
         guard case .accepted = try await node.pipeline.process(status, source: .push) else { Issue.record("status not accepted"); return }
         let timeline = try await node.store.timeline(ofDocument: ours, sentBy: "000.00.00.G22")
@@ -234,8 +233,7 @@ struct InboundPipelineTests {
         let node = try InboundNode()
         defer { node.remove() }
         let ours = "000.00.00.G22,2026/11/21,8/VPCP-TTĐT"
-        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: ["000.00.00.H77"],
-                                                            envelope: Data("<edXML/>".utf8)))
+        try await node.sent(ours, to: ["000.00.00.H77"])
         let status = try node.statusEnvelope(code: .finished, about: ours, owner: "000.00.00.G22", signer: h41)
         let outcome = try await node.pipeline.process(status, source: .push)
         #expect(outcome.refusalCode == "inbound.status_not_from_recipient")
@@ -256,8 +254,7 @@ struct InboundPipelineTests {
         let node = try InboundNode()
         defer { node.remove() }
         let ours = "000.00.00.G22,2026/11/21,10/VPCP-TTĐT"
-        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: ["000.00.00.G23"],
-                                                            envelope: Data("<edXML/>".utf8)))
+        try await node.sent(ours, to: ["000.00.00.G23"])
         let recall = try node.statusEnvelope(code: .recallRequested, from: "000.00.00.G22", about: ours, owner: "000.00.00.G22",
                                              description: "Gửi nhầm", signer: InboundPKI.signer(try InboundPKI.trusted.get(), "000.00.00.G22"))
         let outcome = try await node.pipeline.process(recall, source: .push)
@@ -269,8 +266,7 @@ struct InboundPipelineTests {
         let node = try InboundNode(busExtra: "organ_id = \"\(InboundNode.sender)\"")
         defer { node.remove() }
         let ours = "000.00.00.G22,2026/11/21,9/VPCP-TTĐT"
-        _ = try await node.store.enqueue(OutboundSubmission(documentID: ours, from: "000.00.00.G22", to: ["000.00.00.H77"],
-                                                            envelope: Data("<edXML/>".utf8)))
+        try await node.sent(ours, to: ["000.00.00.H77"])
         let status = try node.statusEnvelope(code: .refused, about: ours, owner: "000.00.00.G22",
                                              description: "bus.recipient_unknown: not delivered to 000.00.00.H77", signer: h41)
         guard case .accepted = try await node.pipeline.process(status, source: .push) else { Issue.record("status not accepted"); return }

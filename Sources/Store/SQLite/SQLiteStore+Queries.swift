@@ -118,11 +118,11 @@ extension SQLiteStore {
 
     private static func timeline(_ db: Database, documentID: String, sender: String) throws -> [StatusEvent] {
         try Row.fetchAll(db, sql: """
+            WITH sent AS (SELECT recipient, recorded_at FROM document_recipients WHERE sender = :sender AND document_id = :document)
             SELECT s.* FROM statuses s
             WHERE s.document_id = :document AND s.document_sender IN (:sender, '')
-              AND (NOT EXISTS (SELECT 1 FROM document_recipients WHERE sender = :sender AND document_id = :document)
-                   OR s.organ_id IN (SELECT recipient FROM document_recipients WHERE sender = :sender AND document_id = :document)
-                   OR s.at >= (SELECT MIN(recorded_at) FROM document_recipients WHERE sender = :sender AND document_id = :document))
+              AND (NOT EXISTS (SELECT 1 FROM sent) OR s.organ_id IN (SELECT recipient FROM sent)
+                   OR s.at >= (SELECT MIN(recorded_at) FROM sent))
             ORDER BY s.at, s.id
             """, arguments: ["document": documentID, "sender": sender]).map {
             StatusEvent(documentID: $0["document_id"], documentSender: $0["document_sender"], code: $0["code"],

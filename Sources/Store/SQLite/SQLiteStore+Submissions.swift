@@ -138,13 +138,12 @@ extension SQLiteStore: SubmissionStore {
         }
         return rows.map { row in
             let id: String = row["id"]
-            let listed: String = row["recipients"]
-            let queued = deliveries[id] ?? []
+            let recipients: String = row["recipients"]
             return SubmittedDocument(id: id, unit: row["unit"], documentID: row["document_id"], from: row["sender"],
                                      subject: row["subject"], kind: row["kind"], reference: row["reference"],
                                      createdAt: Date(storeMillis: row["created_at"]),
-                                     recipients: listed.isEmpty ? queued.map(\.destination) : listed.split(separator: "\n").map(String.init),
-                                     deliveries: queued, recall: recalls[id] ?? [])
+                                     recipients: recipients.split(separator: "\n").map(String.init),
+                                     deliveries: deliveries[id] ?? [], recall: recalls[id] ?? [])
         }
     }
 }

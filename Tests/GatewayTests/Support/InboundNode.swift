@@ -127,6 +127,13 @@ struct InboundNode {
                                                             to: OrganId(owner), about: ResponseFor(organId: OrganId(owner), documentId: documentId)))
     }
 
+    /// Queues a document of ours (from G22) to `recipients`, as the unit API would have, so
+    /// statuses about it have a document to be checked against.
+    func sent(_ documentID: String, to recipients: [String]) async throws {
+        _ = try await store.enqueue(OutboundSubmission(documentID: documentID, from: "000.00.00.G22", to: recipients,
+                                                       envelope: Data("<edXML/>".utf8)))
+    }
+
     /// Outbound messages of one kind, oldest first.
     func queued(kind: String) async throws -> [OutboundMessage] {
         try await store.list(MessageFilter(limit: 500)).filter { $0.kind == kind }.sorted { $0.id < $1.id }
